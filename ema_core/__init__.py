@@ -1,0 +1,59 @@
+"""ema_core: the exponential moving average, exact and fast.
+
+.. math:: \\mathrm{ema} \\leftarrow \\beta\\,\\mathrm{ema} + (1-\\beta)\\,x
+
+Pure functions on scalars and NumPy arrays; ``signals`` holds test signals, a
+real data set and a CSV reader.
+"""
+
+from ema_core import signals
+from ema_core.bias import bias_correction, debias
+from ema_core.readings import (
+    center_of_mass,
+    decay_from_center_of_mass,
+    decay_from_half_life,
+    decay_from_span,
+    decay_from_window,
+    effective_window,
+    half_life,
+    noise_variance_ratio,
+    span,
+    weight_in_last,
+)
+from ema_core.responses import (
+    cutoff_frequency,
+    frequency_response,
+    impulse_response,
+    step_response,
+)
+from ema_core.schedules import tf_decay, warmup_decay
+from ema_core.series import ema_series
+from ema_core.tf_ema import ExponentialMovingAverage
+from ema_core.update import ema_update
+
+__all__ = [
+    "ExponentialMovingAverage",
+    "bias_correction",
+    "center_of_mass",
+    "cutoff_frequency",
+    "debias",
+    "decay_from_center_of_mass",
+    "decay_from_half_life",
+    "decay_from_span",
+    "decay_from_window",
+    "effective_window",
+    "ema_series",
+    "ema_update",
+    "frequency_response",
+    "half_life",
+    "impulse_response",
+    "noise_variance_ratio",
+    "signals",
+    "span",
+    "step_response",
+    "tf_decay",
+    "warmup_decay",
+    "weight_in_last",
+]
+
+__version__ = "0.1.0"

@@ -1,0 +1,110 @@
+"""Compiled loops behind `ema_update` and `ema_series` (internal).
+
+The recurrence ``s = decay*s + (1 - decay)*x`` is sequential, so NumPy cannot
+vectorise it over time; numba compiles it once and keeps the machine code in its
+on-disk cache, so a restarted app does not pay the compile again. ``one`` arrives
+typed like the data (float32 or float64), so ``one - decay`` is rounded in the
+data's precision exactly as NumPy rounds it, and every kernel is bit-identical to
+the plain Python recurrence. No ``fastmath``: reassociation would change the last
+bits.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, vectorize
+
+
+@vectorize(
+    [
+        "float32(float32, float32, float32, float32)",
+        "float64(float64, float64, float64, float64)",
+    ],
+    cache=True,
+)
+def ema_step(ema, value, decay, complement):  # pragma: no cover - compiled
+    # A true NumPy ufunc: broadcasting, any strides, ``out=`` with no temporaries.
+    return decay * ema + complement * value
+
+
+@njit(cache=True, nogil=True)
+def ema_step_flat(ema, value, decay, complement, out):  # pragma: no cover
+    # Same-shape contiguous arrays (shadow weights): a loop LLVM turns into SIMD.
+    for i in range(ema.shape[0]):
+        out[i] = decay * ema[i] + complement * value[i]
+
+
+# Every series kernel takes ``decay`` as an array with one entry per step, or a
+# single entry for every step (read with stride 0).
+
+
+@njit(cache=True, nogil=True)
+def first_outside_unit_interval(a):  # pragma: no cover - compiled
+    """Index of the first element not in [0, 1] (NaN included), or -1: one pass."""
+    for i in range(a.shape[0]):
+        if not (a[i] >= 0 and a[i] <= 1):
+            return i
+    return -1
+
+
+@njit(cache=True, nogil=True)
+def series_1d(x, decay, one, state, out):  # pragma: no cover - compiled
+    stride = 1 if decay.shape[0] > 1 else 0
+    for t in range(x.shape[0]):
+        d = decay[t * stride]
+        state = d * state + (one - d) * x[t]
+        out[t] = state
+
+
+@njit(cache=True, nogil=True)
+def series_1d_debiased(x, decay, one, initial, out):  # pragma: no cover
+    # The correction runs beside the recurrence, off its dependency chain, so it
+    # costs almost nothing; see debias_2d for the formula.
+    stride = 1 if decay.shape[0] > 1 else 0
+    state = initial
+    kept = one
+    for t in range(x.shape[0]):
+        d = decay[t * stride]
+        state = d * state + (one - d) * x[t]
+        kept = kept * d
+        out[t] = (state - kept * initial) / (one - kept)
+
+
+@njit(cache=True, nogil=True)
+def series_2d(x, decay, one, initial, out):  # pragma: no cover
+    stride = 1 if decay.shape[0] > 1 else 0
+    state = initial.copy()
+    for t in range(x.shape[0]):
+        d = decay[t * stride]
+        c = one - d
+        for m in range(x.shape[1]):
+            state[m] = d * state[m] + c * x[t, m]
+            out[t, m] = state[m]
+
+
+@njit(cache=True, nogil=True)
+def debias_2d(out, decay, one, initial):  # pragma: no cover - compiled
+    # (s_t - P_t s_0) / (1 - P_t), P_t the running product of the decays, in
+    # place. At t = 1, 1 - P_1 is the very ``one - decay`` the update used, so a
+    # debiased first step returns the first value exactly.
+    stride = 1 if decay.shape[0] > 1 else 0
+    kept = one
+    for t in range(out.shape[0]):
+        kept = kept * decay[t * stride]
+        correction = one - kept
+        for m in range(out.shape[1]):
+            out[t, m] = (out[t, m] - kept * initial[m]) / correction
+
+
+def warm_up() -> None:
+    """Compile (or load from numba's cache) every specialisation, on tiny inputs."""
+    for dt in (np.float32, np.float64):
+        x = np.zeros(2, dt)
+        one = dt(1)
+        ema_step(x, x, one, one)
+        ema_step_flat(x, x, one, one, np.empty_like(x))
+        first_outside_unit_interval(x)
+        series_1d(x, x, one, one, np.empty_like(x))
+        series_1d_debiased(x, x + dt(0.5), one, one, np.empty_like(x))
+        series_2d(x[:, None], x, one, x[:1], np.empty((2, 1), dt))
+        debias_2d(np.ones((2, 1), dt), x + dt(0.5), one, x[:1])

@@ -1,0 +1,176 @@
+r"""Ways of reading a decay :math:`\beta`, each with its inverse.
+
+People state the memory of an EMA in several units: the decay itself, the
+"window" :math:`1/(1-\beta)` of Andrew Ng's course, a half-life, pandas' ``span``
+and ``com``, or the lag it adds. Each function here converts one way; the
+``decay_from_*`` functions go back. A decay of exactly 1 never forgets: its
+window, half-life, span and center of mass are ``inf``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ema_core._validation import check_at_least, check_decay, to_output
+
+__all__ = [
+    "center_of_mass",
+    "decay_from_center_of_mass",
+    "decay_from_half_life",
+    "decay_from_span",
+    "decay_from_window",
+    "effective_window",
+    "half_life",
+    "noise_variance_ratio",
+    "span",
+    "weight_in_last",
+]
+
+
+def _decay64(decay: ArrayLike) -> np.ndarray:
+    return check_decay(decay).astype(np.float64, copy=False)
+
+
+def effective_window(decay: ArrayLike) -> Any:
+    r"""The effective window :math:`N = 1/(1-\beta)`, in steps.
+
+    The EMA weighs the last :math:`N` values by about :math:`1 - e^{-1} \approx 63\%`
+    (see `weight_in_last`); its weights sum like a plain average over :math:`N` values.
+
+    Examples
+    --------
+    >>> effective_window(0.9)
+    10.000000000000002
+    >>> effective_window([0.5, 0.99])
+    array([  2., 100.])
+    """
+    d = _decay64(decay)
+    with np.errstate(divide="ignore"):
+        return to_output(1 / (1 - d), decay)
+
+
+def decay_from_window(window: ArrayLike) -> Any:
+    r"""The decay whose effective window is :math:`N \ge 1`: :math:`\beta = 1 - 1/N`.
+
+    Examples
+    --------
+    >>> decay_from_window(100)
+    0.99
+    """
+    n = check_at_least(window, "window", 1)
+    return to_output(1 - 1 / n, window)
+
+
+def half_life(decay: ArrayLike) -> Any:
+    r"""Steps until a value's weight halves: :math:`h = \ln 0.5 / \ln \beta`.
+
+    Examples
+    --------
+    >>> half_life(0.5)
+    1.0
+    >>> round(half_life(0.99), 2)
+    68.97
+    """
+    d = _decay64(decay)
+    with np.errstate(divide="ignore"):
+        # ln 2 / |ln d|: +inf, not -inf, at decay 1 where ln d = +0
+        return to_output(np.log(2) / np.abs(np.log(d)), decay)
+
+
+def decay_from_half_life(half_life: ArrayLike) -> Any:
+    r"""The decay with half-life :math:`h > 0`: :math:`\beta = 0.5^{1/h}`.
+
+    Examples
+    --------
+    >>> decay_from_half_life(1)
+    0.5
+    """
+    h = check_at_least(half_life, "half_life", 0, strict=True)
+    return to_output(0.5 ** (1 / h), half_life)
+
+
+def span(decay: ArrayLike) -> Any:
+    r"""pandas' and TA-Lib's span: :math:`s = 2/(1-\beta) - 1`, so :math:`\alpha = 2/(s+1)`.
+
+    Examples
+    --------
+    >>> span(0.9)
+    19.000000000000004
+    """
+    d = _decay64(decay)
+    with np.errstate(divide="ignore"):
+        return to_output(2 / (1 - d) - 1, decay)
+
+
+def decay_from_span(span: ArrayLike) -> Any:
+    r"""The decay for a span :math:`s \ge 1`: :math:`\beta = 1 - 2/(s+1)`.
+
+    Examples
+    --------
+    >>> decay_from_span(19)
+    0.9
+    """
+    s = check_at_least(span, "span", 1)
+    return to_output(1 - 2 / (s + 1), span)
+
+
+def center_of_mass(decay: ArrayLike) -> Any:
+    r"""The mean age of the weights: :math:`\bar k = \beta/(1-\beta)` steps.
+
+    It is also the lag of the EMA behind a ramp: fed :math:`x_t = a t`, the average
+    settles at :math:`a (t - \bar k)`. pandas calls it ``com``.
+
+    Examples
+    --------
+    >>> center_of_mass(0.9)
+    9.000000000000002
+    """
+    d = _decay64(decay)
+    with np.errstate(divide="ignore"):
+        return to_output(d / (1 - d), decay)
+
+
+def decay_from_center_of_mass(center_of_mass: ArrayLike) -> Any:
+    r"""The decay for a center of mass :math:`c \ge 0`: :math:`\beta = c/(1+c)`.
+
+    Examples
+    --------
+    >>> decay_from_center_of_mass(9)
+    0.9
+    """
+    c = check_at_least(center_of_mass, "center_of_mass", 0)
+    return to_output(c / (1 + c), center_of_mass)
+
+
+def noise_variance_ratio(decay: ArrayLike) -> Any:
+    r"""Variance out over variance in for white noise: :math:`(1-\beta)/(1+\beta)`.
+
+    The sum of the squared weights :math:`(1-\beta)^2 \sum_k \beta^{2k}`, in the
+    steady state. Its square root is the factor by which the noise's standard
+    deviation shrinks.
+
+    Examples
+    --------
+    >>> noise_variance_ratio(0.9)
+    0.05263157894736841
+    """
+    d = _decay64(decay)
+    return to_output((1 - d) / (1 + d), decay)
+
+
+def weight_in_last(decay: ArrayLike, n: ArrayLike) -> Any:
+    r"""The share of the weight on the latest :math:`n` values: :math:`1 - \beta^n`.
+
+    For :math:`n = 1/(1-\beta)` it is close to :math:`1 - e^{-1} \approx 63.2\%`.
+
+    Examples
+    --------
+    >>> round(weight_in_last(0.99, 100), 3)
+    0.634
+    """
+    d = _decay64(decay)
+    k = check_at_least(n, "n", 0)
+    return to_output(1 - d**k, decay, n)

@@ -1,0 +1,376 @@
+"""Test signals: deterministic generators, a real data set, and a CSV reader.
+
+Every generator takes the length ``n``, a ``noise`` level (the standard deviation
+of Gaussian noise added to the clean shape) and a ``seed``; the same arguments
+always give the same array.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from ema_core._validation import check_at_least
+
+__all__ = [
+    "MAX_ROWS",
+    "SIGNALS",
+    "CsvSeries",
+    "DataSet",
+    "chirp",
+    "constant",
+    "generate",
+    "impulse",
+    "noisy_constant",
+    "noisy_sine",
+    "random_walk",
+    "read_csv",
+    "seattle_weather",
+    "square_wave",
+    "step",
+]
+
+MAX_ROWS = 10_000_000
+"""Default row limit of `read_csv` (the app's longest series)."""
+
+_DATA = Path(__file__).parent / "data"
+
+
+def _check(n: int, noise: float) -> tuple[int, float]:
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be a whole number >= 1, got {n!r}")
+    level = float(check_at_least(noise, "noise", 0))
+    if not np.isfinite(level):
+        raise ValueError(f"noise must be finite, got {noise!r}")
+    return int(n), level
+
+
+def _with_noise(clean: np.ndarray, noise: float, seed: int) -> np.ndarray:
+    if noise == 0:
+        return clean
+    rng = np.random.default_rng(seed)
+    return clean + noise * rng.standard_normal(clean.shape[0])
+
+
+def constant(n: int, *, noise: float = 0.0, seed: int = 0) -> np.ndarray:
+    """A constant 1, plus noise.
+
+    Examples
+    --------
+    >>> constant(3)
+    array([1., 1., 1.])
+    """
+    n, noise = _check(n, noise)
+    return _with_noise(np.ones(n), noise, seed)
+
+
+def noisy_constant(n: int, *, noise: float = 0.5, seed: int = 0) -> np.ndarray:
+    """A constant 1 under Gaussian noise: what averaging is for.
+
+    Examples
+    --------
+    >>> x = noisy_constant(100_000, noise=0.5, seed=1)
+    >>> round(float(x.mean()), 2), round(float(x.std()), 2)
+    (1.0, 0.5)
+    """
+    return constant(n, noise=noise, seed=seed)
+
+
+def step(n: int, *, noise: float = 0.0, seed: int = 0) -> np.ndarray:
+    """0 for the first quarter, then 1: how fast the average follows a jump.
+
+    Examples
+    --------
+    >>> step(8)
+    array([0., 0., 1., 1., 1., 1., 1., 1.])
+    """
+    n, noise = _check(n, noise)
+    clean = np.zeros(n)
+    clean[n // 4 :] = 1.0
+    return _with_noise(clean, noise, seed)
+
+
+def impulse(n: int, *, noise: float = 0.0, seed: int = 0) -> np.ndarray:
+    """A single 1 a tenth of the way in: the average traces its own weights.
+
+    Examples
+    --------
+    >>> impulse(10)
+    array([0., 1., 0., 0., 0., 0., 0., 0., 0., 0.])
+    """
+    n, noise = _check(n, noise)
+    clean = np.zeros(n)
+    clean[n // 10] = 1.0
+    return _with_noise(clean, noise, seed)
+
+
+def noisy_sine(n: int, *, noise: float = 0.3, seed: int = 0) -> np.ndarray:
+    """Four periods of a unit sine, plus noise.
+
+    Examples
+    --------
+    >>> np.round(noisy_sine(4, noise=0), 12)
+    array([ 0., -0.,  0., -0.])
+    """
+    n, noise = _check(n, noise)
+    t = np.arange(n)
+    return _with_noise(np.sin(2 * np.pi * 4 * t / n), noise, seed)
+
+
+def square_wave(n: int, *, noise: float = 0.0, seed: int = 0) -> np.ndarray:
+    """Four periods of a wave switching between -1 and 1.
+
+    Examples
+    --------
+    >>> square_wave(8)
+    array([ 1., -1.,  1., -1.,  1., -1.,  1., -1.])
+    """
+    n, noise = _check(n, noise)
+    phase = (4 * np.arange(n) / n) % 1.0
+    return _with_noise(np.where(phase < 0.5, 1.0, -1.0), noise, seed)
+
+
+def random_walk(n: int, *, noise: float = 0.0, seed: int = 0) -> np.ndarray:
+    """A Gaussian random walk from 0 (steps of 0.1), plus observation noise.
+
+    Examples
+    --------
+    >>> x = random_walk(5, seed=3)
+    >>> x.shape, bool(np.all(x == random_walk(5, seed=3)))
+    ((5,), True)
+    """
+    n, noise = _check(n, noise)
+    rng = np.random.default_rng([seed, 1])  # a stream apart from the noise's
+    walk = np.cumsum(0.1 * rng.standard_normal(n))
+    return _with_noise(walk, noise, seed)
+
+
+def chirp(n: int, *, noise: float = 0.0, seed: int = 0) -> np.ndarray:
+    r"""A unit sine whose frequency sweeps linearly from 0 to 0.1 cycles per step.
+
+    The average passes the slow start and damps the fast end: its frequency
+    response, read along the time axis.
+
+    Examples
+    --------
+    >>> float(chirp(3)[0])
+    0.0
+    """
+    n, noise = _check(n, noise)
+    t = np.arange(n)
+    phase = 2 * np.pi * 0.1 * t**2 / (2 * n)
+    return _with_noise(np.sin(phase), noise, seed)
+
+
+SIGNALS: dict[str, Callable[..., np.ndarray]] = {
+    "noisy_sine": noisy_sine,
+    "noisy_constant": noisy_constant,
+    "step": step,
+    "square_wave": square_wave,
+    "random_walk": random_walk,
+    "chirp": chirp,
+    "impulse": impulse,
+    "constant": constant,
+}
+"""The generators by name."""
+
+
+def generate(name: str, n: int, *, noise: float, seed: int = 0) -> np.ndarray:
+    """Call the generator ``name`` of `SIGNALS`.
+
+    Examples
+    --------
+    >>> generate("step", 4, noise=0.0)
+    array([0., 1., 1., 1.])
+    """
+    if name not in SIGNALS:
+        raise ValueError(f"signal must be one of {', '.join(SIGNALS)}; got {name!r}")
+    return SIGNALS[name](n, noise=noise, seed=seed)
+
+
+@dataclass(frozen=True)
+class DataSet:
+    """A real series shipped with the project."""
+
+    values: np.ndarray
+    dates: np.ndarray
+    name: str
+    unit: str
+    source: str
+
+
+@cache
+def _seattle_rows() -> tuple[np.ndarray, np.ndarray]:
+    with open(_DATA / "seattle-weather.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    dates = np.array([r["date"].replace("/", "-") for r in rows], dtype="datetime64[D]")
+    temps = np.array([float(r["temp_max"]) for r in rows])
+    dates.flags.writeable = False
+    temps.flags.writeable = False
+    return dates, temps
+
+
+def seattle_weather() -> DataSet:
+    """Daily maximum temperature in Seattle, 2012-2015 (1,461 days, °C).
+
+    Source: NOAA daily records (public domain), as published in the
+    ``vega-datasets`` package (``seattle-weather.csv``, MIT licence); shipped in
+    ``ema_core/data`` so nothing is fetched at run time.
+
+    Examples
+    --------
+    >>> data = seattle_weather()
+    >>> len(data.values), str(data.dates[0]), float(data.values[0])
+    (1461, '2012-01-01', 12.8)
+    """
+    dates, temps = _seattle_rows()
+    return DataSet(
+        values=temps,
+        dates=dates,
+        name="Seattle daily maximum temperature, 2012-2015",
+        unit="°C",
+        source="NOAA (public domain), via the vega-datasets package",
+    )
+
+
+@dataclass(frozen=True)
+class CsvSeries:
+    """A numeric column read from a CSV file by `read_csv`."""
+
+    values: np.ndarray
+    column: str
+    columns: tuple[str, ...]
+    dropped: int
+
+
+_NUMBER = re.compile(r"^\s*[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?\s*$")
+
+
+def _sniff_delimiter(sample: str) -> str:
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
+def read_csv(data: bytes, *, column: str | None = None, max_rows: int = MAX_ROWS) -> CsvSeries:
+    """Read one numeric column of an uploaded CSV file as a float64 series.
+
+    Detects the separator (``,``, ``;``, tab or ``|``), decimal commas (with a
+    ``;`` or tab separator), a header row (or its absence) and quoted numbers.
+    Without ``column`` it takes the column with the most numeric entries. Entries
+    that are empty, text or not finite are dropped and counted, as long as they
+    are at most half of the column.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's content.
+    column : str, optional
+        The column to read (a header name, or ``"column 1"``, ... without a header).
+    max_rows : int, default `MAX_ROWS`
+        Refuse files with more data rows than this.
+
+    Returns
+    -------
+    CsvSeries
+
+    Raises
+    ------
+    ValueError
+        For an empty or binary file, a file with no data rows or no numeric
+        column, an unknown ``column``, a column that is mostly not numbers, or
+        more than ``max_rows`` rows.
+
+    Examples
+    --------
+    >>> s = read_csv(b"day;temp\\n1;20,5\\n2;21,0\\n")
+    >>> s.column, s.values
+    ('temp', array([20.5, 21. ]))
+    """
+    import pandas as pd  # only the upload path needs pandas' CSV parser
+
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"data must be bytes, got {type(data).__name__}")
+    raw = bytes(data)
+    if not raw.strip():
+        raise ValueError("The file is empty.")
+    if b"\x00" in raw[:65536]:
+        raise ValueError("This looks like a binary file, not CSV text.")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError("The file is not UTF-8 text; save it as UTF-8 CSV.") from None
+
+    sample = text[:65536]
+    sep = _sniff_delimiter(sample)
+    decimal = "," if sep != "," and re.search(r"\d,\d", sample) else "."
+    first = next(csv.reader(io.StringIO(sample.lstrip().splitlines()[0]), delimiter=sep))
+    has_header = not all(_NUMBER.match(f) for f in first if f.strip())
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            decimal=decimal,
+            header=0 if has_header else None,
+            nrows=max_rows + 1,
+            skipinitialspace=True,
+            on_bad_lines="skip",
+            low_memory=False,
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        raise ValueError(f"The file could not be read as CSV: {exc}") from None
+    if len(frame) == 0:
+        raise ValueError("The file has a header but no data rows.")
+    if len(frame) > max_rows:
+        raise ValueError(f"The file has more than {max_rows:,} rows; the limit is {max_rows:,}.")
+    if not has_header:
+        frame.columns = [f"column {i + 1}" for i in range(frame.shape[1])]
+    frame.columns = [str(c) for c in frame.columns]
+
+    numeric = {name: _as_numbers(frame[name], pd) for name in frame.columns}
+    counts = {name: int(np.isfinite(v).sum()) for name, v in numeric.items()}
+    candidates = tuple(name for name in frame.columns if counts[name] > 0)
+    if column is None:
+        if not candidates:
+            raise ValueError("No column of the file holds numbers.")
+        # A row number or time stamp column is rarely what the file is about.
+        measured = [name for name in candidates if not _is_index(numeric[name])] or candidates
+        column = max(measured, key=lambda name: counts[name])
+    elif column not in numeric:
+        raise ValueError(
+            f"column {column!r} is not in the file; its columns are {list(frame.columns)}"
+        )
+    values = numeric[column]
+    finite = np.isfinite(values)
+    dropped = int((~finite).sum())
+    if finite.sum() == 0 or dropped > len(values) / 2:
+        raise ValueError(
+            f"Column {column!r} is mostly not numbers ({dropped:,} of {len(values):,} "
+            "entries are empty, text or not finite)."
+        )
+    return CsvSeries(values=values[finite], column=column, columns=candidates, dropped=dropped)
+
+
+def _is_index(values: np.ndarray) -> bool:
+    return bool(len(values) > 1 and np.all(np.diff(values) == 1))
+
+
+def _as_numbers(series, pd) -> np.ndarray:
+    if series.dtype.kind in "iuf":
+        return series.to_numpy(dtype=np.float64)
+    text = series.astype("string").str.strip()
+    values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    if np.isfinite(values).sum() < len(values) / 2:  # "1,5" under a comma separator
+        swapped = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+        alt = swapped.to_numpy(dtype=np.float64, na_value=np.nan)
+        if np.isfinite(alt).sum() > np.isfinite(values).sum():
+            values = alt
+    return values

@@ -1,0 +1,102 @@
+"""Signal generators, the shipped data set and the CSV reader."""
+
+import numpy as np
+import pytest
+
+from ema_core import signals
+
+
+@pytest.mark.parametrize("name", list(signals.SIGNALS))
+def test_generators_are_deterministic_and_sized(name):
+    a = signals.generate(name, 257, noise=0.2, seed=5)
+    b = signals.generate(name, 257, noise=0.2, seed=5)
+    c = signals.generate(name, 257, noise=0.2, seed=6)
+    assert a.shape == (257,)
+    assert a.dtype == np.float64
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+    assert np.all(np.isfinite(a))
+
+
+def test_noise_level_is_the_standard_deviation_added():
+    clean = signals.generate("step", 200_000, noise=0.0)
+    noisy = signals.generate("step", 200_000, noise=0.5, seed=1)
+    assert (noisy - clean).std() == pytest.approx(0.5, rel=0.01)
+
+
+def test_shapes_of_the_clean_signals():
+    assert signals.step(100)[24] == 0
+    assert signals.step(100)[25] == 1
+    assert signals.impulse(100).sum() == 1
+    assert signals.impulse(100)[10] == 1
+    sq = signals.square_wave(400)
+    assert set(np.unique(sq)) == {-1.0, 1.0}
+    assert np.abs(signals.noisy_sine(1000, noise=0)).max() == pytest.approx(1, abs=1e-4)
+
+
+def test_unknown_signal_and_bad_arguments():
+    with pytest.raises(ValueError, match="signal must be one of noisy_sine"):
+        signals.generate("sawtooth", 10, noise=0)
+    with pytest.raises(ValueError, match="n must be a whole number >= 1"):
+        signals.generate("step", 0, noise=0)
+    with pytest.raises(ValueError, match="noise must be >= 0"):
+        signals.generate("step", 10, noise=-1)
+    with pytest.raises(ValueError, match="noise must be finite"):
+        signals.generate("step", 10, noise=float("inf"))
+
+
+def test_seattle_weather_ships_and_is_read_whole():
+    data = signals.seattle_weather()
+    assert data.values.shape == (1461,)
+    assert str(data.dates[-1]) == "2015-12-31"
+    assert data.values.min() > -10  # °C
+    assert data.values.max() < 40
+    assert "NOAA" in data.source
+
+
+GOOD = {
+    "comma with header": (b"t,value\n1,1.5\n2,2.25\n3,3.5\n", "value", [1.5, 2.25, 3.5]),
+    "semicolon decimal comma": (b"t;value\n1;1,5\n2;2,75\n", "value", [1.5, 2.75]),
+    "no header": (b"1.5\n2.5\n-3e2\n", "column 1", [1.5, 2.5, -300.0]),
+    "quoted numbers": (b'"a","b"\n"x","1.25"\n"y","2.5"\n', "b", [1.25, 2.5]),
+    "tab separated": (b"a\tb\n1\t10\n2\t20\n", "b", [10.0, 20.0]),
+    "utf-8 bom and crlf": (b"\xef\xbb\xbfv\r\n4\r\n5\r\n", "v", [4.0, 5.0]),
+    "text and nan dropped": (b"v\n1\n2\nn/a\nNaN\n5\n6\n", "v", [1.0, 2.0, 5.0, 6.0]),
+}
+
+
+@pytest.mark.parametrize(("data", "column", "values"), GOOD.values(), ids=GOOD.keys())
+def test_csv_files_read_correctly(data, column, values):
+    out = signals.read_csv(data)
+    assert out.column == column
+    np.testing.assert_array_equal(out.values, values)
+
+
+def test_csv_dropped_entries_are_counted_and_a_column_can_be_named():
+    out = signals.read_csv(b"a,b\n1,x\n2,4\n3,5\n", column="a")
+    np.testing.assert_array_equal(out.values, [1.0, 2.0, 3.0])
+    assert signals.read_csv(b"v\n1\n\n2\nfoo\n3\n").dropped == 1
+
+
+BAD = {
+    "empty": (b"", "empty"),
+    "whitespace": (b"  \n\n", "empty"),
+    "binary": (bytes(range(256)) * 4, "binary"),
+    "not utf-8": (b"v\n\xff\xfe1\n", "UTF-8"),
+    "header only": (b"a,b,c\n", "no data rows"),
+    "no numbers": (b"name,city\nann,paris\nbob,rome\n", "No column of the file holds numbers"),
+    "mostly text": (b"v\n1\nx\ny\nz\n", "mostly not numbers"),
+}
+
+
+@pytest.mark.parametrize(("data", "message"), BAD.values(), ids=BAD.keys())
+def test_bad_csv_files_get_a_clear_message(data, message):
+    with pytest.raises(ValueError, match=message):
+        signals.read_csv(data)
+
+
+def test_csv_row_limit_and_unknown_column():
+    with pytest.raises(ValueError, match="more than 3 rows"):
+        signals.read_csv(b"v\n1\n2\n3\n4\n", max_rows=3)
+    with pytest.raises(ValueError, match="column 'w' is not in the file"):
+        signals.read_csv(b"v\n1\n2\n", column="w")
