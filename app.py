@@ -1,13 +1,68 @@
-"""EMA Lab: see and understand the exponential moving average."""
+"""EMA Lab's home page: the idea on one screen, and the way to every page."""
 
+import numpy as np
 import streamlit as st
 
 import ema_core as ec
+from ema_lab import figures
+from ema_lab.widgets import (
+    PAGES,
+    announce_bad_params,
+    decay_input,
+    decay_params,
+    generated,
+    setup_page,
+)
 
-st.set_page_config(page_title="EMA Lab", page_icon="📈", layout="wide")
-st.title("EMA Lab")
-st.latex(r"\mathrm{ema}_t = \beta\,\mathrm{ema}_{t-1} + (1-\beta)\,x_t")
-decay = st.slider("decay β", 0.5, 0.999, 0.9, key="decay")
-x = ec.signals.noisy_sine(500, noise=0.3)
-st.line_chart({"signal": x, "EMA": ec.ema_series(x, decay, initial=None)})
-st.caption(f"Effective window 1/(1−β) = {ec.effective_window(decay):.1f} steps.")
+setup_page("Home", "📈")
+announce_bad_params(decay_params())
+
+st.title("📈 EMA Lab")
+st.markdown(
+    "The **exponential moving average** keeps a running summary of a noisy stream with one "
+    "number and one knob: each new value moves the average a fraction $1-\\beta$ of the way "
+    "towards it."
+)
+
+left, right = st.columns([2, 3], gap="large")
+with left:
+    st.latex(r"\mathrm{ema}_t = \beta\,\mathrm{ema}_{t-1} + (1-\beta)\,x_t")
+    decay = decay_input(0.9)
+    window = ec.effective_window(decay)
+    st.markdown(
+        f"With $\\beta = {decay:g}$ the average remembers about the last "
+        f"**{window:,.4g} values** (its *effective window* $1/(1-\\beta)$), which hold "
+        f"{ec.weight_in_last(decay, window):.0%} of its weight."
+    )
+    st.markdown(
+        "It is everywhere: the running statistics of **batch normalization**, the moment "
+        "estimates of the **Adam** optimizer, the **EMA of model weights** that diffusion and "
+        "self-supervised models evaluate with, and the moving averages of **finance**."
+    )
+with right:
+    x = generated("noisy_sine", 500, 0.4, 0)
+    ema = ec.ema_series(x, decay, initial=None)
+    fig = figures.time_figure(
+        figures.smoothing_lines(x, biased=ema),
+        title="A noisy signal and its EMA (started at the first value)",
+        height=360,
+    )
+    st.plotly_chart(fig, config=figures.CONFIG, key="home_chart")
+
+st.subheader("Explore")
+DESCRIPTIONS = {
+    "pages/smoothing.py": "Any signal, any decay: raw, biased, debiased and TensorFlow's EMA, with the effective window drawn.",
+    "pages/bias_correction.py": "Why a zero start drags the average to 0, and how dividing by 1 − βᵗ fixes it (Adam).",
+    "pages/tf_dynamic_decay.py": "TensorFlow's min(β, (1+t)/(10+t)) rule, replayed step by step.",
+    "pages/choosing_decay.py": "Compare decays: weights, step and frequency response, noise versus lag.",
+}
+cards = st.columns(len(DESCRIPTIONS))
+for card, (path, label, icon) in zip(cards, PAGES[1:], strict=True):
+    with card.container(border=True, height="stretch"):
+        st.page_link(path, label=f"**{label}**", icon=icon)
+        st.caption(DESCRIPTIONS[path])
+
+st.caption(
+    f"Every number on these pages comes from `ema_core` {ec.__version__}, tested against TensorFlow's and Keras' documented examples and pandas."
+)
+_ = np  # numpy is the lingua franca of the pages

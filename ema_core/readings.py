@@ -23,6 +23,7 @@ __all__ = [
     "decay_from_span",
     "decay_from_window",
     "effective_window",
+    "forget_steps",
     "half_life",
     "noise_variance_ratio",
     "span",
@@ -78,6 +79,28 @@ def half_life(decay: ArrayLike) -> Any:
     with np.errstate(divide="ignore"):
         # ln 2 / |ln d|: +inf, not -inf, at decay 1 where ln d = +0
         return to_output(np.log(2) / np.abs(np.log(d)), decay)
+
+
+def forget_steps(decay: ArrayLike, fraction: ArrayLike = 0.01) -> Any:
+    r"""Steps until the weight on everything older falls to ``fraction``: :math:`\ln f / \ln \beta`.
+
+    After this many updates an initial value keeps only ``fraction`` of the weight,
+    so a zero start's bias has faded to that share; `half_life` is the case
+    :math:`f = 1/2`. For :math:`f = 1\%` it is about 4.6 windows.
+
+    Examples
+    --------
+    >>> round(forget_steps(0.9), 1)
+    43.7
+    >>> forget_steps(0.5, 0.25)
+    2.0
+    """
+    d = _decay64(decay)
+    f = check_at_least(fraction, "fraction", 0, strict=True)
+    if (f >= 1).any():
+        raise ValueError(f"fraction must be in (0, 1), got {f[f >= 1].flat[0]!r}")
+    with np.errstate(divide="ignore"):
+        return to_output(np.abs(np.log(f)) / np.abs(np.log(d)), decay, fraction)
 
 
 def decay_from_half_life(half_life: ArrayLike) -> Any:

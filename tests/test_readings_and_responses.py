@@ -20,6 +20,13 @@ def test_hand_worked_readings_of_0_9():
     assert ec.weight_in_last(0.9, 10) == pytest.approx(1 - 0.9**10)  # 0.6513
 
 
+@given(open_decay, st.floats(1e-6, 0.999))
+def test_forget_steps_leave_that_fraction_on_the_start(decay, fraction):
+    t = ec.forget_steps(decay, fraction)
+    assert decay**t == pytest.approx(fraction, rel=1e-9)
+    assert ec.forget_steps(decay, 0.5) == pytest.approx(ec.half_life(decay), rel=1e-12)
+
+
 def test_window_holds_about_63_percent_of_the_weight():
     for decay in (0.99, 0.999, 0.9999):
         share = ec.weight_in_last(decay, ec.effective_window(decay))
@@ -63,6 +70,7 @@ def test_every_inverse_round_trips(n):
 def test_decay_one_never_forgets():
     assert ec.effective_window(1.0) == np.inf
     assert ec.half_life(1.0) == np.inf
+    assert ec.forget_steps(1.0) == np.inf
     assert ec.half_life(0.0) == 0.0
 
 

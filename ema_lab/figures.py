@@ -1,0 +1,338 @@
+"""Every chart of EMA Lab, built in one place so that it looks the same on every page.
+
+Builders take plain NumPy arrays or decays and return a ``plotly.graph_objects.Figure``;
+the numbers they draw come from `ema_core`. Long series are decimated for display
+(`ema_lab.decimate`), while every number is computed on the full series.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+
+import ema_core as ec
+from ema_lab.decimate import MAX_POINTS, decimate
+from ema_lab.style import COLORS, LABELS, decay_color
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"  # no web font to fetch
+
+#: Plotly config for ``st.plotly_chart``: PNG export with a readable size, no logo.
+CONFIG = {
+    "displaylogo": False,
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+}
+
+
+def _layout(
+    fig: go.Figure, *, title: str, x_title: str, y_title: str, height: int = 420
+) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        font={"family": FONT},
+        hovermode="x unified",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        xaxis_title=x_title,
+        yaxis_title=y_title,
+        uirevision="keep",  # zoom survives a rerun with new data
+    )
+    return fig
+
+
+@dataclass(frozen=True)
+class Line:
+    """One trace of a time chart: ``values`` against steps 1..T (or ``x``)."""
+
+    values: np.ndarray
+    name: str
+    color: str
+    width: float = 2.0
+    dash: str | None = None
+    opacity: float = 1.0
+
+
+def _scatter(x: np.ndarray, line: Line, *, decimated: bool = True) -> go.Scatter:
+    y = np.asarray(line.values, dtype=np.float64)
+    if decimated:
+        idx = decimate(y)
+        x, y = x[idx], y[idx]
+    return go.Scatter(
+        x=x,
+        y=y,
+        name=line.name,
+        mode="lines",
+        line={"color": line.color, "width": line.width, "dash": line.dash},
+        opacity=line.opacity,
+        hovertemplate="%{y:.6g}",
+    )
+
+
+def time_figure(
+    lines: Sequence[Line],
+    *,
+    title: str,
+    y_title: str = "value",
+    x: np.ndarray | None = None,
+    x_title: str = "step t",
+    window: tuple[float, float, str] | None = None,
+    height: int = 420,
+) -> go.Figure:
+    """Lines against time; each longer than `MAX_POINTS` is decimated for display.
+
+    ``window`` = (first, last, label) shades the band of steps the effective window
+    covers, with its label.
+    """
+    fig = go.Figure()
+    n = len(lines[0].values) if lines else 0
+    steps = np.arange(1, n + 1, dtype=np.int32) if x is None else x
+    for line in lines:
+        fig.add_trace(_scatter(steps, line))
+    if window is not None:
+        first, last, label = window
+        fig.add_vrect(
+            x0=first,
+            x1=last,
+            fillcolor=COLORS["window"],
+            opacity=0.18,
+            line_width=0,
+            annotation_text=label,
+            annotation_position="top left",
+            annotation_font_color=COLORS["window"],
+        )
+    return _layout(fig, title=title, x_title=x_title, y_title=y_title, height=height)
+
+
+def smoothing_lines(
+    values: np.ndarray,
+    *,
+    biased: np.ndarray | None = None,
+    debiased: np.ndarray | None = None,
+    tensorflow: np.ndarray | None = None,
+    show_raw: bool = True,
+) -> list[Line]:
+    """The standard set of lines: raw signal, biased, debiased and TensorFlow EMA."""
+    lines = [Line(values, LABELS["raw"], COLORS["raw"], width=1.0, opacity=0.6)] if show_raw else []
+    for key, series in (("biased", biased), ("debiased", debiased), ("tensorflow", tensorflow)):
+        if series is not None:
+            lines.append(
+                Line(series, LABELS[key], COLORS[key], dash="dash" if key == "tensorflow" else None)
+            )
+    return lines
+
+
+def bias_factor_figure(decay: float, n: int) -> go.Figure:
+    """The weight on the data, 1 - decay**t, and the weight left on the start, decay**t."""
+    t = np.arange(1, n + 1)
+    on_data = ec.bias_correction(decay, t)
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=t, y=on_data, name="1 − βᵗ: weight on the data", line={"color": COLORS["debiased"]}
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=t,
+            y=1 - on_data,
+            name="βᵗ: weight left on the initial value",
+            line={"color": COLORS["biased"]},
+        )
+    )
+    window = ec.effective_window(decay)
+    for k in (1, 2, 3, 5):
+        if k * window <= n:
+            fig.add_vline(
+                x=k * window,
+                line={"color": COLORS["window"], "dash": "dot", "width": 1},
+                annotation_text=f"{k}×window",
+                annotation_font_color=COLORS["window"],
+            )
+    fig.update_yaxes(range=[0, 1.02])
+    return _layout(
+        fig,
+        title="Where the weight sits after t updates",
+        x_title="step t",
+        y_title="share of weight",
+    )
+
+
+def schedule_figure(decay: float, n: int) -> go.Figure:
+    """TensorFlow's decay min(decay, (1+t)/(10+t)) on a log step axis, crossover marked."""
+    t = np.unique(np.round(np.geomspace(1, max(n, 10), 400)).astype(np.int64))
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=t,
+            y=ec.tf_decay(decay, t),
+            name="TensorFlow: min(β, (1+t)/(10+t))",
+            line={"color": COLORS["tensorflow"]},
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=t,
+            y=np.full(t.shape, decay),
+            name=f"constant β = {decay:g}",
+            line={"color": COLORS["reference"], "dash": "dot"},
+        )
+    )
+    crossover = (10 * decay - 1) / (1 - decay)
+    if crossover >= 1:
+        fig.add_trace(
+            go.Scatter(
+                x=[crossover],
+                y=[decay],
+                mode="markers+text",
+                marker={"size": 10, "color": COLORS["window"]},
+                text=[f"t* = {crossover:,.0f}"],
+                textposition="bottom right",
+                name="crossover t*",
+            )
+        )
+    fig.update_xaxes(type="log")
+    return _layout(
+        fig, title="The decay in effect at step t", x_title="step t (log scale)", y_title="decay"
+    )
+
+
+def impulse_figure(decays: Sequence[float]) -> go.Figure:
+    """The weights (1-β)β^k on the value k steps back, each window marked."""
+    fig = go.Figure()
+    n = int(min(max(3 * ec.effective_window(max(decays)), 20), 50_000))
+    k = np.arange(n)
+    for i, d in enumerate(decays):
+        color = decay_color(i)
+        fig.add_trace(
+            go.Scatter(x=k, y=ec.impulse_response(d, n), name=f"β = {d:g}", line={"color": color})
+        )
+        fig.add_vline(x=ec.effective_window(d), line={"color": color, "dash": "dot", "width": 1})
+    return _layout(
+        fig,
+        title="Weight on the value k steps back (dotted: window 1/(1−β))",
+        x_title="k steps back",
+        y_title="weight",
+    )
+
+
+def step_figure(decays: Sequence[float]) -> go.Figure:
+    """How fast each decay follows a jump from 0 to 1."""
+    fig = go.Figure()
+    n = int(min(max(5 * ec.effective_window(max(decays)), 20), 50_000))
+    t = np.arange(1, n + 1)
+    for i, d in enumerate(decays):
+        fig.add_trace(
+            go.Scatter(
+                x=t, y=ec.step_response(d, n), name=f"β = {d:g}", line={"color": decay_color(i)}
+            )
+        )
+    fig.add_hline(
+        y=1 - np.exp(-1),
+        line={"color": COLORS["window"], "dash": "dot", "width": 1},
+        annotation_text="63%",
+    )
+    return _layout(
+        fig,
+        title="Step response: the EMA of a jump from 0 to 1",
+        x_title="steps after the jump",
+        y_title="EMA",
+    )
+
+
+def frequency_figure(decays: Sequence[float]) -> go.Figure:
+    """|H| against frequency on log axes, with each -3 dB cutoff marked."""
+    fig = go.Figure()
+    f = np.geomspace(1e-5, 0.5, 400)  # cycles per step, up to Nyquist
+    for i, d in enumerate(decays):
+        color = decay_color(i)
+        gain = np.abs(ec.frequency_response(d, 2 * np.pi * f))
+        fig.add_trace(go.Scatter(x=f, y=gain, name=f"β = {d:g}", line={"color": color}))
+        wc = ec.cutoff_frequency(d)
+        if np.isfinite(wc):
+            fig.add_trace(
+                go.Scatter(
+                    x=[wc / (2 * np.pi)],
+                    y=[np.sqrt(0.5)],
+                    mode="markers",
+                    marker={"color": color, "size": 9, "symbol": "diamond"},
+                    name=f"cutoff β = {d:g}",
+                    showlegend=False,
+                )
+            )
+    fig.add_hline(
+        y=np.sqrt(0.5),
+        line={"color": COLORS["window"], "dash": "dot", "width": 1},
+        annotation_text="−3 dB",
+    )
+    fig.update_xaxes(type="log")
+    fig.update_yaxes(type="log")
+    return _layout(
+        fig,
+        title="Frequency response |H(f)|",
+        x_title="frequency (cycles per step)",
+        y_title="gain |H|",
+    )
+
+
+def tradeoff_figure(decays: Sequence[float]) -> go.Figure:
+    """Noise left (std out / std in) against lag, for all decays, the chosen ones as points."""
+    grid = 1 - np.geomspace(0.5, 1e-4, 300)
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=ec.center_of_mass(grid),
+            y=np.sqrt(ec.noise_variance_ratio(grid)),
+            name="every decay",
+            line={"color": COLORS["raw"]},
+            customdata=grid,
+            hovertemplate="β = %{customdata:.5g}<br>lag %{x:.4g}<br>noise %{y:.3g}<extra></extra>",
+        )
+    )
+    for i, d in enumerate(decays):
+        fig.add_trace(
+            go.Scatter(
+                x=[ec.center_of_mass(d)],
+                y=[np.sqrt(ec.noise_variance_ratio(d))],
+                mode="markers",
+                marker={"color": decay_color(i), "size": 12},
+                name=f"β = {d:g}",
+            )
+        )
+    fig.update_xaxes(type="log")
+    fig.update_yaxes(type="log")
+    fig.update_layout(hovermode="closest")
+    return _layout(
+        fig, title="Noise versus lag", x_title="lag (steps)", y_title="noise std left (out / in)"
+    )
+
+
+def decoded(fig_json: Mapping) -> list[dict]:
+    """The traces of a figure's JSON with ``bdata`` arrays decoded (for tests and checks)."""
+    import base64
+
+    def arr(v):
+        if isinstance(v, dict) and "bdata" in v:
+            return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
+        return np.asarray(v) if isinstance(v, list) else v
+
+    return [{k: arr(v) for k, v in trace.items()} for trace in fig_json["data"]]
+
+
+__all__ = [
+    "CONFIG",
+    "MAX_POINTS",
+    "Line",
+    "bias_factor_figure",
+    "decoded",
+    "frequency_figure",
+    "impulse_figure",
+    "schedule_figure",
+    "smoothing_lines",
+    "step_figure",
+    "time_figure",
+    "tradeoff_figure",
+]

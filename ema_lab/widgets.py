@@ -1,0 +1,325 @@
+"""Widgets shared by the pages: page set-up, the decay and signal pickers, URL checks.
+
+Every control is bound to the URL (``bind="query-params"``), so a copied link
+reproduces the view. Streamlit drops a URL value that a widget cannot take; the
+pages announce it first (`announce_bad_params`), so the user knows the default
+is shown instead.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+import ema_core as ec
+
+PAGES: tuple[tuple[str, str, str], ...] = (
+    ("app.py", "Home", "🏠"),
+    ("pages/smoothing.py", "Smoothing a signal", "〰️"),
+    ("pages/bias_correction.py", "Bias correction", "⚖️"),
+    ("pages/tf_dynamic_decay.py", "TensorFlow's dynamic decay", "⏱️"),
+    ("pages/choosing_decay.py", "Choosing a decay", "🎚️"),
+)
+
+
+def setup_page(title: str, icon: str) -> None:
+    """Page config and the sidebar's navigation; call first on every page."""
+    st.set_page_config(page_title=f"{title} · EMA Lab", page_icon=icon, layout="wide")
+    with st.sidebar:
+        st.markdown("### 📈 EMA Lab")
+        for path, label, page_icon in PAGES:
+            st.page_link(path, label=label, icon=page_icon)
+        st.caption("ema = β·ema + (1 − β)·x")
+
+
+# -- decays ------------------------------------------------------------------------------
+
+
+def _decay_grid() -> tuple[float, ...]:
+    # Fine near 1: as many stops from 0.99 to 0.999 as from 0.9 to 0.99.
+    parts = [
+        np.arange(0.0, 0.5, 0.1),
+        np.arange(0.5, 0.9, 0.05),
+        np.arange(0.9, 0.99, 0.005),
+        np.arange(0.99, 0.999, 0.0005),
+        np.arange(0.999, 0.9999, 0.00005),
+        [0.9999],
+    ]
+    return tuple(sorted({round(float(v), 6) for part in parts for v in part}))
+
+
+DECAY_GRID: tuple[float, ...] = _decay_grid()
+"""The stops of every decay slider; 0.9, 0.99, 0.999 and 0.9999 among them."""
+
+
+DECAY_ALLOWED = "a decay on the slider, from 0 to 0.9999, such as 0.9, 0.99, 0.995 or 0.999"
+
+
+def fmt_decay(decay: float) -> str:
+    """How a decay is written in labels and URLs: ``0.99``, ``0.99905``."""
+    return f"{decay:g}"
+
+
+DECAY_UNITS = {
+    "decay": ("decay β", None),
+    "half_life": ("half-life (steps)", ec.decay_from_half_life),
+    "window": ("window 1/(1−β) (steps)", ec.decay_from_window),
+    "span": ("span (pandas)", ec.decay_from_span),
+}
+_UNIT_RANGE = {"half_life": (0.1, 1e6), "window": (1.0, 1e6), "span": (1.0, 2e6)}
+
+
+def decay_input(default: float = 0.99, *, key: str = "decay") -> float:
+    """Pick a decay directly on a scale fine near 1, or through half-life, window or span.
+
+    Returns the decay in effect, and shows it in every unit.
+    """
+    unit = st.radio(
+        "Set the decay by",
+        list(DECAY_UNITS),
+        format_func=lambda u: DECAY_UNITS[u][0].split(" (")[0],
+        horizontal=True,
+        key=f"{key}_by",
+        bind="query-params",
+    )
+    if unit == "decay":
+        decay = st.select_slider(
+            "decay β",
+            options=DECAY_GRID,
+            value=default,
+            format_func=fmt_decay,
+            key=key,
+            bind="query-params",
+            help="The fraction of the old average kept at each step. Arrow keys step through the stops.",
+        )
+    else:
+        label, to_decay = DECAY_UNITS[unit]
+        low, high = _UNIT_RANGE[unit]
+        start = {"half_life": ec.half_life, "window": ec.effective_window, "span": ec.span}[unit](
+            default
+        )
+        amount = st.number_input(
+            label,
+            min_value=low,
+            max_value=high,
+            value=float(round(start, 2)),
+            step=1.0,
+            key=unit,
+            bind="query-params",
+        )
+        decay = float(to_decay(amount))
+    st.caption(decay_readout(decay))
+    return float(decay)
+
+
+def decay_readout(decay: float) -> str:
+    """One line: the decay in every unit."""
+    return (
+        f"β = {decay:.6g} · window {ec.effective_window(decay):,.4g} · "
+        f"half-life {ec.half_life(decay):,.4g} · span {ec.span(decay):,.4g} · "
+        f"lag {ec.center_of_mass(decay):,.4g} steps"
+    )
+
+
+# -- signals -----------------------------------------------------------------------------
+
+LENGTHS: tuple[int, ...] = tuple(
+    int(m * 10**e) for e in range(2, 8) for m in (1, 2, 5) if m * 10**e <= 10**7
+)
+DATASET = "seattle_temperature"
+UPLOAD = "upload_csv"
+SIGNAL_OPTIONS: tuple[str, ...] = (*ec.signals.SIGNALS, DATASET, UPLOAD)
+SIGNAL_HELP = {
+    "noisy_sine": "four periods of a sine under noise",
+    "noisy_constant": "a constant 1 under noise: what averaging is for",
+    "step": "a jump from 0 to 1: how fast the EMA follows",
+    "square_wave": "jumps up and down",
+    "random_walk": "a wandering level, like a training loss",
+    "chirp": "a sine that gets faster: the EMA damps the fast end",
+    "impulse": "a single spike: the EMA draws its own weights",
+    "constant": "a constant 1: the zero start's bias, alone",
+    DATASET: "Seattle's daily maximum temperature, 2012-2015 (NOAA)",
+    UPLOAD: "a column of numbers from your own CSV file",
+}
+
+
+@st.cache_data(max_entries=6, show_spinner=False)
+def generated(name: str, n: int, noise: float, seed: int) -> np.ndarray:
+    """A generated signal, cached by its (scalar) parameters."""
+    values = ec.signals.generate(name, n, noise=noise, seed=seed)
+    values.flags.writeable = False
+    return values
+
+
+@dataclass(frozen=True)
+class Signal:
+    """What the pages plot: the values, a label, and dates when there are any."""
+
+    values: np.ndarray
+    label: str
+    dates: np.ndarray | None = None
+    unit: str = ""
+
+
+def signal_input(*, default: str = "noisy_sine", default_n: int = 1000, key: str = "csv") -> Signal:
+    """Signal, length, noise and seed controls; returns the signal they describe."""
+    c1, c2, c3, c4 = st.columns([3, 3, 2, 2])
+    name = c1.selectbox(
+        "signal",
+        SIGNAL_OPTIONS,
+        index=SIGNAL_OPTIONS.index(default),
+        key="signal",
+        bind="query-params",
+    )
+    fixed = name in (DATASET, UPLOAD)
+    n = c2.select_slider(
+        "length n", options=LENGTHS, value=default_n, key="n", bind="query-params", disabled=fixed
+    )
+    noise = c3.slider(
+        "noise σ", 0.0, 2.0, 0.3, 0.05, key="noise", bind="query-params", disabled=fixed
+    )
+    seed = c4.number_input(
+        "seed", 0, 2**31 - 1, 0, 1, key="seed", bind="query-params", disabled=fixed
+    )
+    st.caption(SIGNAL_HELP[name])
+    if name == DATASET:
+        data = ec.signals.seattle_weather()
+        return Signal(data.values, data.name, data.dates, data.unit)
+    if name == UPLOAD:
+        return _uploaded_signal(key)
+    return Signal(generated(name, int(n), float(noise), int(seed)), name.replace("_", " "))
+
+
+def _uploaded_signal(key: str) -> Signal:
+    stored: Signal | None = st.session_state.get(f"{key}_signal")
+    upload = st.file_uploader(
+        "CSV file (one numeric column is used)", type=["csv", "txt"], key=f"{key}_file"
+    )
+    if upload is not None and st.session_state.get(f"{key}_read") != upload.file_id:
+        try:
+            series = ec.signals.read_csv(upload.getvalue())
+        except ValueError as exc:
+            st.error(f"Could not use {escape_markdown(upload.name)}: {escape_markdown(str(exc))}")
+        else:
+            note = f", {series.dropped:,} non-numeric entries dropped" if series.dropped else ""
+            stored = Signal(series.values, f"{upload.name}: {series.column}{note}")
+            st.session_state[f"{key}_signal"] = stored
+        st.session_state[f"{key}_read"] = upload.file_id
+    if stored is None:
+        st.info("No file yet: showing the noisy sine until a CSV file is read.")
+        return Signal(generated("noisy_sine", 1000, 0.3, 0), "noisy sine (no file yet)")
+    st.caption(f"Using {escape_markdown(stored.label)} ({len(stored.values):,} values).")
+    return stored
+
+
+# -- URL parameters ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Param:
+    """What a URL parameter may hold, for `announce_bad_params`."""
+
+    key: str
+    allowed: str
+    valid: Callable[[str], bool]
+    many: bool = False
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def number_param(key: str, low: float, high: float, *, whole: bool = False) -> Param:
+    def valid(text: str) -> bool:
+        v = _number(text)
+        return v is not None and low <= v <= high and (not whole or v == int(v))
+
+    kind = "a whole number" if whole else "a number"
+    return Param(key, f"{kind} from {low:,g} to {high:,g}", valid)
+
+
+def choice_param(
+    key: str, options: Sequence[str], *, many: bool = False, allowed: str = ""
+) -> Param:
+    choices = set(options)
+    shown = allowed or "one of " + ", ".join(options[:8]) + (", …" if len(options) > 8 else "")
+    return Param(key, shown, lambda text: text in choices, many)
+
+
+def decay_params(key: str = "decay") -> list[Param]:
+    """The parameters of `decay_input`."""
+    return [
+        choice_param(f"{key}_by", list(DECAY_UNITS)),
+        choice_param(key, [fmt_decay(d) for d in DECAY_GRID], allowed=DECAY_ALLOWED),
+        *(number_param(unit, *_UNIT_RANGE[unit]) for unit in _UNIT_RANGE),
+    ]
+
+
+SIGNAL_PARAMS = [
+    choice_param("signal", SIGNAL_OPTIONS),
+    choice_param(
+        "n",
+        [str(n) for n in LENGTHS],
+        allowed="a length on the slider: 100, 200, 500, 1000, … 10000000",
+    ),
+    number_param("noise", 0.0, 2.0),
+    number_param("seed", 0, 2**31 - 1, whole=True),
+]
+
+
+def announce_bad_params(params: Sequence[Param]) -> None:
+    """Say which URL values are unusable: their widgets fall back to the default."""
+    problems = []
+    for p in params:
+        if p.key not in st.query_params:
+            continue
+        values = st.query_params.get_all(p.key)
+        checked = values if p.many else values[-1:]
+        if not checked or not all(p.valid(v) for v in checked):
+            shown = escape_markdown(", ".join(checked)[:40]) or "(empty)"
+            problems.append(f"**{p.key}** = {shown} (expected {p.allowed})")
+    if problems:
+        st.warning(
+            "Some values in this link could not be used, so the defaults are shown instead: "
+            + "; ".join(problems),
+            icon="⚠️",
+        )
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+
+
+def escape_markdown(text: str) -> str:
+    """User text made inert for Streamlit's Markdown: no HTML, links, images or maths."""
+    printable = "".join(ch for ch in text if ch.isprintable())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", printable)
+
+
+# -- downloads ---------------------------------------------------------------------------
+
+
+def csv_download(columns: dict[str, np.ndarray], file_name: str, *, key: str) -> None:
+    """A button that writes the full computed series as CSV, built only when clicked."""
+
+    def build() -> bytes:
+        import pandas as pd
+
+        return pd.DataFrame(columns).to_csv(index=False, float_format="%.10g").encode()
+
+    st.download_button(
+        "⬇️ Download the series (CSV)",
+        data=build,
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+        on_click="ignore",
+    )

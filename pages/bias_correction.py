@@ -1,0 +1,106 @@
+"""Bias correction: why a zero start drags the EMA to 0, and how 1 − βᵗ undoes it."""
+
+import numpy as np
+import streamlit as st
+
+import ema_core as ec
+from ema_lab import figures
+from ema_lab.style import COLORS
+from ema_lab.widgets import (
+    SIGNAL_PARAMS,
+    announce_bad_params,
+    csv_download,
+    decay_input,
+    decay_params,
+    setup_page,
+    signal_input,
+)
+
+setup_page("Bias correction", "⚖️")
+announce_bad_params([*SIGNAL_PARAMS, *decay_params()])
+st.title("⚖️ Bias correction")
+st.markdown(
+    "Started at $\\mathrm{ema}_0 = 0$, the average spends its first steps pulled towards 0: "
+    "after $t$ updates only $1-\\beta^t$ of its weight sits on the data, the remaining "
+    "$\\beta^t$ still on the zero start. Dividing by $1-\\beta^t$ rescales the weights on the "
+    "data so that they sum to one."
+)
+
+signal = signal_input(default="noisy_constant", default_n=200)
+x = signal.values
+n = len(x)
+decay = decay_input(0.9)
+
+zero_start = ec.ema_series(x, decay, initial=0.0)
+first_value = ec.ema_series(x, decay, initial=None)
+debiased = ec.ema_series(x, decay, debias=True) if decay < 1 else zero_start
+
+chart, maths = st.columns([3, 1], gap="medium")
+with chart:
+    lines = [
+        figures.Line(x, "signal", COLORS["raw"], width=1.0, opacity=0.6),
+        figures.Line(zero_start, "zero start (biased)", COLORS["biased"]),
+        figures.Line(first_value, "start at the first value", COLORS["reference"], dash="dot"),
+        figures.Line(debiased, "zero start, debiased", COLORS["debiased"]),
+    ]
+    xs = signal.dates if signal.dates is not None else None
+    st.plotly_chart(
+        figures.time_figure(
+            lines, title=f"Three starts, β = {decay:g}", x=xs, y_title=signal.unit or "value"
+        ),
+        config=figures.CONFIG,
+        key="bias_chart",
+    )
+with maths:
+    st.latex(r"\mathrm{ema}_t = (1-\beta)\sum_{k=1}^{t}\beta^{t-k}x_k")
+    st.latex(r"\sum_{k=1}^{t}(1-\beta)\beta^{t-k} = 1-\beta^t")
+    st.latex(r"\widehat{\mathrm{ema}}_t = \frac{\mathrm{ema}_t}{1-\beta^t}")
+    st.markdown(
+        "The debiased average is exactly pandas' `ewm(alpha=1-β, adjust=True).mean()`: the "
+        "weighted mean of the values seen so far (the test suite checks it to 1e-12)."
+    )
+
+left, right = st.columns([3, 2], gap="medium")
+with left:
+    st.plotly_chart(
+        figures.bias_factor_figure(decay, max(n, 10)), config=figures.CONFIG, key="factor_chart"
+    )
+with right:
+    if decay < 1:
+        fade_1 = ec.forget_steps(decay, 0.01)
+        fade_10 = ec.forget_steps(decay, 0.1)
+        window = ec.effective_window(decay)
+        st.markdown(
+            f"**When does it stop mattering?** The start keeps 10% of the weight for "
+            f"{fade_10:,.0f} steps and 1% for **{fade_1:,.0f} steps** "
+            f"({fade_1 / window:.1f} windows of {window:,.4g}). After a few windows, biased and "
+            "debiased averages agree; before that the correction is what keeps early values honest."
+        )
+    st.markdown(
+        "**Adam** (Kingma & Ba 2015, §3) keeps two such averages of the gradient $g_t$, both "
+        "zero-started, and corrects both:"
+    )
+    st.latex(r"m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\quad \hat m_t = \frac{m_t}{1-\beta_1^t}")
+    st.latex(r"v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2,\quad \hat v_t = \frac{v_t}{1-\beta_2^t}")
+    st.markdown(
+        "With $\\beta_2 = 0.999$ the second moment is biased for thousands of steps: without "
+        "the correction the first updates would be far too large."
+    )
+    table = {
+        "t": [1, 10, 100, 1000],
+        "1 − 0.9ᵗ (β₁)": [f"{ec.bias_correction(0.9, t):.4f}" for t in (1, 10, 100, 1000)],
+        "1 − 0.999ᵗ (β₂)": [f"{ec.bias_correction(0.999, t):.4f}" for t in (1, 10, 100, 1000)],
+    }
+    st.dataframe(table, hide_index=True)
+
+csv_download(
+    {
+        "t": np.arange(1, n + 1),
+        "signal": x,
+        "ema_zero_start": zero_start,
+        "ema_first_value": first_value,
+        "ema_debiased": debiased,
+    },
+    f"ema_bias_correction_decay{decay:g}.csv",
+    key="bias_csv",
+)

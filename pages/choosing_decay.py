@@ -1,0 +1,176 @@
+"""Choosing a decay: two to four decays side by side, and a calculator between units."""
+
+import numpy as np
+import streamlit as st
+
+import ema_core as ec
+from ema_lab import figures
+from ema_lab.style import COLORS, decay_color
+from ema_lab.widgets import (
+    DECAY_ALLOWED,
+    DECAY_GRID,
+    SIGNAL_PARAMS,
+    announce_bad_params,
+    choice_param,
+    csv_download,
+    fmt_decay,
+    number_param,
+    setup_page,
+    signal_input,
+)
+
+UNITS = {
+    "half_life": ("half-life (steps)", ec.decay_from_half_life, 0.1),
+    "window": ("window 1/(1−β) (steps)", ec.decay_from_window, 1.0),
+    "span": ("span (pandas)", ec.decay_from_span, 1.0),
+    "lag": ("lag / center of mass (steps)", ec.decay_from_center_of_mass, 0.0),
+}
+
+setup_page("Choosing a decay", "🎚️")
+announce_bad_params(
+    [
+        *SIGNAL_PARAMS,
+        choice_param(
+            "decays", [fmt_decay(d) for d in DECAY_GRID], many=True, allowed=DECAY_ALLOWED
+        ),
+        choice_param("calc_by", list(UNITS)),
+        number_param("calc_value", 0.0, 1e7),
+    ]
+)
+st.title("🎚️ Choosing a decay")
+st.markdown(
+    "A longer memory smooths more and lags more. Put two to four decays side by side and see the "
+    "trade-off from every angle."
+)
+
+decays = st.multiselect(
+    "decays to compare (2 to 4)",
+    DECAY_GRID,
+    default=[0.9, 0.99],
+    format_func=fmt_decay,
+    max_selections=4,
+    key="decays",
+    bind="query-params",
+)
+if len(decays) < 2:
+    st.info("Pick at least two decays to compare; showing 0.9 and 0.99 meanwhile.")
+    decays = [0.9, 0.99]
+decays = sorted(decays)
+
+signal = signal_input(default="noisy_sine", default_n=1000)
+x = signal.values
+emas = {d: ec.ema_series(x, d, initial=None) for d in decays}
+lines = [figures.Line(x, "signal", COLORS["raw"], width=1.0, opacity=0.6)]
+lines += [figures.Line(e, f"β = {d:g}", decay_color(i)) for i, (d, e) in enumerate(emas.items())]
+st.plotly_chart(
+    figures.time_figure(
+        lines,
+        title="The same signal, several decays (each started at the first value)",
+        x=signal.dates,
+    ),
+    config=figures.CONFIG,
+    key="compare_chart",
+)
+
+a, b = st.columns(2)
+a.plotly_chart(figures.impulse_figure(decays), config=figures.CONFIG, key="impulse_chart")
+b.plotly_chart(figures.step_figure(decays), config=figures.CONFIG, key="step_chart")
+a.plotly_chart(figures.frequency_figure(decays), config=figures.CONFIG, key="frequency_chart")
+b.plotly_chart(figures.tradeoff_figure(decays), config=figures.CONFIG, key="tradeoff_chart")
+
+
+def readings(d: float) -> dict[str, str]:
+    wc = ec.cutoff_frequency(d)
+    return {
+        "decay β": f"{d:g}",
+        "window 1/(1−β)": f"{ec.effective_window(d):,.4g}",
+        "half-life": f"{ec.half_life(d):,.4g}",
+        "span": f"{ec.span(d):,.4g}",
+        "lag (center of mass)": f"{ec.center_of_mass(d):,.4g}",
+        "noise std left": f"{np.sqrt(ec.noise_variance_ratio(d)):.3g}",
+        "cutoff (cycles/step)": "none" if np.isnan(wc) else f"{wc / (2 * np.pi):.3g}",
+    }
+
+
+st.dataframe([readings(d) for d in decays], hide_index=True)
+st.latex(
+    r"N = \tfrac{1}{1-\beta},\quad h = \tfrac{\ln 0.5}{\ln\beta},\quad \mathrm{span} = \tfrac{2}{1-\beta}-1,"
+    r"\quad \mathrm{lag} = \tfrac{\beta}{1-\beta},\quad \tfrac{\sigma^2_{out}}{\sigma^2_{in}} = \tfrac{1-\beta}{1+\beta}"
+)
+
+st.subheader("Calculator")
+c1, c2 = st.columns([1, 2])
+unit = c1.radio(
+    "from", list(UNITS), format_func=lambda u: UNITS[u][0], key="calc_by", bind="query-params"
+)
+label, to_decay, low = UNITS[unit]
+amount = c1.number_input(
+    label,
+    min_value=low,
+    max_value=1e7,
+    value=max(low, 100.0),
+    step=1.0,
+    key="calc_value",
+    bind="query-params",
+)
+result = float(to_decay(amount))
+c2.metric("decay β", f"{result:.8g}")
+c2.dataframe([readings(result)], hide_index=True)
+
+st.subheader("The naming trap")
+st.markdown(
+    "Libraries name the knob differently, and two of them mean **1 − β**. For a window of 100 "
+    "steps (β = 0.99) you write:"
+)
+st.dataframe(
+    [
+        {
+            "library": "TensorFlow `tf.train.ExponentialMovingAverage`",
+            "parameter": "decay",
+            "means": "β",
+            "for β = 0.99": "0.99",
+        },
+        {
+            "library": "Keras optimizers (`use_ema=True`)",
+            "parameter": "ema_momentum",
+            "means": "β",
+            "for β = 0.99": "0.99",
+        },
+        {
+            "library": "Keras `BatchNormalization`",
+            "parameter": "momentum",
+            "means": "β",
+            "for β = 0.99": "0.99",
+        },
+        {
+            "library": "timm `ModelEmaV3`, ema-pytorch, diffusers `EMAModel`",
+            "parameter": "decay / beta",
+            "means": "β",
+            "for β = 0.99": "0.99",
+        },
+        {
+            "library": "PyTorch `BatchNorm`",
+            "parameter": "momentum",
+            "means": "1 − β",
+            "for β = 0.99": "0.01",
+        },
+        {
+            "library": "ignite `EMAHandler`",
+            "parameter": "momentum",
+            "means": "1 − β",
+            "for β = 0.99": "0.01",
+        },
+        {
+            "library": "pandas `ewm`",
+            "parameter": "alpha (or span, com, halflife)",
+            "means": "1 − β",
+            "for β = 0.99": "alpha=0.01, span=199",
+        },
+    ],
+    hide_index=True,
+)
+csv_download(
+    {"t": np.arange(1, len(x) + 1), "signal": x, **{f"ema_decay{d:g}": e for d, e in emas.items()}},
+    "ema_choosing_decay.csv",
+    key="choose_csv",
+)

@@ -1,0 +1,158 @@
+"""TensorFlow's dynamic decay: min(β, (1+t)/(10+t)), its crossover, and a step-by-step replay."""
+
+import numpy as np
+import streamlit as st
+
+import ema_core as ec
+from ema_lab import figures
+from ema_lab.widgets import (
+    SIGNAL_PARAMS,
+    announce_bad_params,
+    csv_download,
+    decay_input,
+    decay_params,
+    number_param,
+    setup_page,
+    signal_input,
+)
+
+setup_page("TensorFlow's dynamic decay", "⏱️")
+announce_bad_params([*SIGNAL_PARAMS, *decay_params(), number_param("initial", -1e6, 1e6)])
+st.title("⏱️ TensorFlow's dynamic decay")
+st.markdown(
+    "`tf.train.ExponentialMovingAverage(decay, num_updates=step)` does not use `decay` from "
+    "the start: it uses the smaller of `decay` and $(1+t)/(10+t)$, so that early in training the "
+    "average follows the weights quickly (its window is $(10+t)/9$ steps), and only later "
+    "settles on the long memory you asked for."
+)
+
+decay = decay_input(0.999)
+crossover = (10 * decay - 1) / (1 - decay) if decay < 1 else float("inf")
+left, right = st.columns([3, 2], gap="medium")
+with left:
+    horizon = int(min(max(10 * crossover, 1000), 10**8)) if np.isfinite(crossover) else 10**8
+    st.plotly_chart(
+        figures.schedule_figure(decay, horizon), config=figures.CONFIG, key="schedule_chart"
+    )
+with right:
+    st.latex(r"\beta_t = \min\!\left(\beta,\ \frac{1+t}{10+t}\right)")
+    st.latex(r"t^* = \frac{10\beta-1}{1-\beta}")
+    if np.isfinite(crossover) and crossover > 0:
+        st.markdown(
+            f"For β = {decay:g} the rule gives way to the constant decay at **t* = {crossover:,.0f}**. "
+            f"At t = 0 the decay is 0.1; at t = 10 it is {ec.tf_decay(decay, 10):.3g}; at t = 100, "
+            f"{ec.tf_decay(decay, 100):.4g}."
+        )
+    else:
+        st.markdown(
+            f"For β = {decay:g} the rule never binds: (1+t)/(10+t) ≥ 0.1 > β from the start."
+        )
+
+st.subheader("On a signal")
+signal = signal_input(default="step", default_n=2000)
+x = signal.values
+n = len(x)
+initial = st.number_input(
+    "initial value ema₀", -1e6, 1e6, 0.0, 0.1, key="initial", bind="query-params"
+)
+fixed = ec.ema_series(x, decay, initial=initial)
+schedule = ec.tf_decay(decay, np.arange(n))
+dynamic = ec.ema_series(x, schedule, initial=initial)
+debiased = ec.ema_series(x, decay, initial=initial, debias=True) if decay < 1 else fixed
+st.plotly_chart(
+    figures.time_figure(
+        figures.smoothing_lines(x, biased=fixed, debiased=debiased, tensorflow=dynamic),
+        title=f"Fixed decay, TensorFlow's dynamic decay and debiasing, β = {decay:g}",
+        x=signal.dates,
+        y_title=signal.unit or "value",
+    ),
+    config=figures.CONFIG,
+    key="tf_signal_chart",
+)
+st.caption(
+    "Both the dynamic decay and debiasing undo the zero start's drag; the dynamic decay also keeps "
+    "reacting fast for a while (a short window early on), debiasing keeps the full window from step 1."
+)
+csv_download(
+    {
+        "t": np.arange(1, n + 1),
+        "signal": x,
+        "decay_tf": schedule,
+        "ema_fixed": fixed,
+        "ema_tensorflow": dynamic,
+        "ema_debiased": debiased,
+    },
+    f"ema_tf_dynamic_decay{decay:g}.csv",
+    key="tf_csv",
+)
+
+st.subheader("Step by step, as TensorFlow does it")
+st.markdown(
+    "The example of TensorFlow's documentation: decay 0.99, a variable `v1` and a step counter. "
+    "Edit any value or `num_updates`, add or delete rows: every row recomputes. The first row "
+    "creates the shadow from `v1`."
+)
+table_decay = st.number_input(
+    "decay of the table",
+    0.0,
+    1.0,
+    0.99,
+    0.001,
+    format="%.4f",
+    key="table_decay",
+    bind="query-params",
+)
+DOC_EXAMPLE = {"v1": [0.0, 5.0, 10.0, 10.0], "num_updates": [0, 0, 10000, 10000]}
+rows = st.data_editor(
+    DOC_EXAMPLE,
+    num_rows="dynamic",
+    column_config={
+        "v1": st.column_config.NumberColumn("v1 (value)", format="%.6g", required=True),
+        "num_updates": st.column_config.NumberColumn(
+            "num_updates", min_value=0, step=1, format="%d", required=True
+        ),
+    },
+    key="tf_steps",
+)
+plain = ec.ExponentialMovingAverage(table_decay, num_updates=0)
+zero_debiased = ec.ExponentialMovingAverage(table_decay, num_updates=0, zero_debias=True)
+replay = {
+    "apply": [],
+    "v1": [],
+    "num_updates": [],
+    "decay in effect": [],
+    "shadow": [],
+    "shadow, zero_debias": [],
+}
+skipped = 0
+for value, steps in zip(rows["v1"], rows["num_updates"], strict=True):
+    if value is None or steps is None or not np.isfinite(value) or steps < 0:
+        skipped += 1
+        continue
+    for ema in (plain, zero_debiased):
+        ema.num_updates = int(steps)
+        ema.apply({"v1": float(value)})
+    replay["apply"].append(len(replay["apply"]) + 1)
+    replay["v1"].append(float(value))
+    replay["num_updates"].append(int(steps))
+    replay["decay in effect"].append(plain.current_decay())
+    replay["shadow"].append(plain.average("v1"))
+    replay["shadow, zero_debias"].append(zero_debiased.average("v1"))
+if skipped:
+    st.warning(f"{skipped} row(s) with an empty, non-finite or negative entry were left out.")
+st.dataframe(
+    replay,
+    hide_index=True,
+    column_config={
+        k: st.column_config.NumberColumn(format="%.10g")
+        for k in ("decay in effect", "shadow", "shadow, zero_debias")
+    },
+)
+st.markdown(
+    "**zero_debias** keeps a zero-started accumulator $b$ and its own count $t$, and shows "
+    "$b/(1-d^t)$ with the decay $d$ in effect *now*. While the decay is constant that is the exact "
+    "correction; when `num_updates` changes it, the exact correction would divide by "
+    "$1-\\prod_k d_k$ instead, and the two differ.  \n"
+    "**float32**: TensorFlow computes the decay in float32, so its own numbers differ from "
+    "these float64 ones by about 1e-7 relative (4.5549998 rather than 4.555)."
+)
