@@ -1,10 +1,10 @@
 """EMA Lab's home page: the idea on one screen, and the way to every page."""
 
-import numpy as np
 import streamlit as st
 
 import ema_core as ec
 from ema_lab import figures
+from ema_lab.style import COLORS
 from ema_lab.widgets import (
     PAGES,
     announce_bad_params,
@@ -43,7 +43,10 @@ with right:
     x = generated("noisy_sine", 500, 0.4, 0)
     ema = ec.ema_series(x, decay, initial=None)
     fig = figures.time_figure(
-        figures.smoothing_lines(x, biased=ema),
+        [
+            figures.Line(x, "signal", COLORS["raw"], width=1.0, opacity=0.6),
+            figures.Line(ema, "EMA", COLORS["biased"]),
+        ],
         title="A noisy signal and its EMA (started at the first value)",
         height=360,
     )
@@ -51,10 +54,13 @@ with right:
 
 st.subheader("Explore")
 DESCRIPTIONS = {
-    "pages/smoothing.py": "Any signal, any decay: raw, biased, debiased and TensorFlow's EMA, with the effective window drawn.",
-    "pages/bias_correction.py": "Why a zero start drags the average to 0, and how dividing by 1 − βᵗ fixes it (Adam).",
-    "pages/tf_dynamic_decay.py": "TensorFlow's min(β, (1+t)/(10+t)) rule, replayed step by step.",
-    "pages/choosing_decay.py": "Compare decays: weights, step and frequency response, noise versus lag.",
+    "pages/smoothing.py": "Any signal, any decay: raw, biased, debiased and TensorFlow's EMA, "
+    "with the effective window drawn.",
+    "pages/bias_correction.py": "Why a zero start drags the average to 0, and how dividing by "
+    "1 − βᵗ fixes it (Adam).",
+    "pages/tf_dynamic_decay.py": "TensorFlow's min(β, (1+t)/(10+t)), replayed step by step.",
+    "pages/choosing_decay.py": "Compare decays: weights, step and frequency responses, "
+    "noise against lag.",
 }
 cards = st.columns(len(DESCRIPTIONS))
 for card, (path, label, icon) in zip(cards, PAGES[1:], strict=True):
@@ -63,6 +69,6 @@ for card, (path, label, icon) in zip(cards, PAGES[1:], strict=True):
         st.caption(DESCRIPTIONS[path])
 
 st.caption(
-    f"Every number on these pages comes from `ema_core` {ec.__version__}, tested against TensorFlow's and Keras' documented examples and pandas."
+    f"Every number on these pages comes from `ema_core` {ec.__version__}, tested against "
+    "TensorFlow's and Keras' documented examples and pandas."
 )
-_ = np  # numpy is the lingua franca of the pages

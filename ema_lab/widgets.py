@@ -22,7 +22,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("app.py", "Home", "🏠"),
     ("pages/smoothing.py", "Smoothing a signal", "〰️"),
     ("pages/bias_correction.py", "Bias correction", "⚖️"),
-    ("pages/tf_dynamic_decay.py", "TensorFlow's dynamic decay", "⏱️"),
+    ("pages/tf_dynamic_decay.py", "TensorFlow decay", "⏱️"),
     ("pages/choosing_decay.py", "Choosing a decay", "🎚️"),
 )
 
@@ -65,13 +65,28 @@ def fmt_decay(decay: float) -> str:
     return f"{decay:g}"
 
 
-DECAY_UNITS = {
-    "decay": ("decay β", None),
-    "half_life": ("half-life (steps)", ec.decay_from_half_life),
-    "window": ("window 1/(1−β) (steps)", ec.decay_from_window),
-    "span": ("span (pandas)", ec.decay_from_span),
+@dataclass(frozen=True)
+class DecayUnit:
+    """Another way to state a decay, with its conversions and its input's range."""
+
+    key: str
+    label: str
+    to_decay: Callable
+    from_decay: Callable
+    low: float
+    high: float
+
+
+DECAY_UNITS: dict[str, DecayUnit] = {
+    "half-life": DecayUnit(
+        "half_life", "half-life (steps)", ec.decay_from_half_life, ec.half_life, 0.1, 1e6
+    ),
+    "window": DecayUnit(
+        "window", "window 1/(1−β) (steps)", ec.decay_from_window, ec.effective_window, 1.0, 1e6
+    ),
+    "span": DecayUnit("span", "span (as in pandas)", ec.decay_from_span, ec.span, 1.0, 2e6),
 }
-_UNIT_RANGE = {"half_life": (0.1, 1e6), "window": (1.0, 1e6), "span": (1.0, 2e6)}
+DECAY_BY: tuple[str, ...] = ("decay", *DECAY_UNITS)
 
 
 def decay_input(default: float = 0.99, *, key: str = "decay") -> float:
@@ -79,15 +94,15 @@ def decay_input(default: float = 0.99, *, key: str = "decay") -> float:
 
     Returns the decay in effect, and shows it in every unit.
     """
-    unit = st.radio(
-        "Set the decay by",
-        list(DECAY_UNITS),
-        format_func=lambda u: DECAY_UNITS[u][0].split(" (")[0],
-        horizontal=True,
+    by = st.segmented_control(
+        "set the decay by",
+        DECAY_BY,
+        default="decay",
+        required=True,
         key=f"{key}_by",
         bind="query-params",
     )
-    if unit == "decay":
+    if by == "decay":
         decay = st.select_slider(
             "decay β",
             options=DECAY_GRID,
@@ -95,24 +110,21 @@ def decay_input(default: float = 0.99, *, key: str = "decay") -> float:
             format_func=fmt_decay,
             key=key,
             bind="query-params",
-            help="The fraction of the old average kept at each step. Arrow keys step through the stops.",
+            help="The fraction of the old average kept at each step. "
+            "Arrow keys step through the stops; 0.9, 0.99, 0.999 and 0.9999 are among them.",
         )
     else:
-        label, to_decay = DECAY_UNITS[unit]
-        low, high = _UNIT_RANGE[unit]
-        start = {"half_life": ec.half_life, "window": ec.effective_window, "span": ec.span}[unit](
-            default
-        )
+        unit = DECAY_UNITS[by]
         amount = st.number_input(
-            label,
-            min_value=low,
-            max_value=high,
-            value=float(round(start, 2)),
+            unit.label,
+            min_value=unit.low,
+            max_value=unit.high,
+            value=float(round(unit.from_decay(default), 2)),
             step=1.0,
-            key=unit,
+            key=unit.key,
             bind="query-params",
         )
-        decay = float(to_decay(amount))
+        decay = float(unit.to_decay(amount))
     st.caption(decay_readout(decay))
     return float(decay)
 
@@ -168,25 +180,25 @@ class Signal:
 
 def signal_input(*, default: str = "noisy_sine", default_n: int = 1000, key: str = "csv") -> Signal:
     """Signal, length, noise and seed controls; returns the signal they describe."""
-    c1, c2, c3, c4 = st.columns([3, 3, 2, 2])
-    name = c1.selectbox(
+    name = st.selectbox(
         "signal",
         SIGNAL_OPTIONS,
         index=SIGNAL_OPTIONS.index(default),
         key="signal",
         bind="query-params",
     )
+    st.caption(SIGNAL_HELP[name])
     fixed = name in (DATASET, UPLOAD)
-    n = c2.select_slider(
+    n = st.select_slider(
         "length n", options=LENGTHS, value=default_n, key="n", bind="query-params", disabled=fixed
     )
-    noise = c3.slider(
+    c1, c2 = st.columns(2)
+    noise = c1.slider(
         "noise σ", 0.0, 2.0, 0.3, 0.05, key="noise", bind="query-params", disabled=fixed
     )
-    seed = c4.number_input(
+    seed = c2.number_input(
         "seed", 0, 2**31 - 1, 0, 1, key="seed", bind="query-params", disabled=fixed
     )
-    st.caption(SIGNAL_HELP[name])
     if name == DATASET:
         data = ec.signals.seattle_weather()
         return Signal(data.values, data.name, data.dates, data.unit)
@@ -258,9 +270,9 @@ def choice_param(
 def decay_params(key: str = "decay") -> list[Param]:
     """The parameters of `decay_input`."""
     return [
-        choice_param(f"{key}_by", list(DECAY_UNITS)),
+        choice_param(f"{key}_by", DECAY_BY),
         choice_param(key, [fmt_decay(d) for d in DECAY_GRID], allowed=DECAY_ALLOWED),
-        *(number_param(unit, *_UNIT_RANGE[unit]) for unit in _UNIT_RANGE),
+        *(number_param(u.key, u.low, u.high) for u in DECAY_UNITS.values()),
     ]
 
 

@@ -26,38 +26,42 @@ st.markdown(
     "data so that they sum to one."
 )
 
-signal = signal_input(default="noisy_constant", default_n=200)
+controls, main = st.columns([1, 3], gap="large")
+with controls:
+    signal = signal_input(default="noisy_constant", default_n=200)
+    decay = decay_input(0.9)
 x = signal.values
 n = len(x)
-decay = decay_input(0.9)
-
 zero_start = ec.ema_series(x, decay, initial=0.0)
 first_value = ec.ema_series(x, decay, initial=None)
 debiased = ec.ema_series(x, decay, debias=True) if decay < 1 else zero_start
 
-chart, maths = st.columns([3, 1], gap="medium")
-with chart:
+with main:
     lines = [
         figures.Line(x, "signal", COLORS["raw"], width=1.0, opacity=0.6),
         figures.Line(zero_start, "zero start (biased)", COLORS["biased"]),
         figures.Line(first_value, "start at the first value", COLORS["reference"], dash="dot"),
         figures.Line(debiased, "zero start, debiased", COLORS["debiased"]),
     ]
-    xs = signal.dates if signal.dates is not None else None
     st.plotly_chart(
         figures.time_figure(
-            lines, title=f"Three starts, β = {decay:g}", x=xs, y_title=signal.unit or "value"
+            lines,
+            title=f"Three starts, β = {decay:g}",
+            x=signal.dates,
+            y_title=signal.unit or "value",
         ),
         config=figures.CONFIG,
         key="bias_chart",
     )
-with maths:
-    st.latex(r"\mathrm{ema}_t = (1-\beta)\sum_{k=1}^{t}\beta^{t-k}x_k")
-    st.latex(r"\sum_{k=1}^{t}(1-\beta)\beta^{t-k} = 1-\beta^t")
-    st.latex(r"\widehat{\mathrm{ema}}_t = \frac{\mathrm{ema}_t}{1-\beta^t}")
-    st.markdown(
-        "The debiased average is exactly pandas' `ewm(alpha=1-β, adjust=True).mean()`: the "
-        "weighted mean of the values seen so far (the test suite checks it to 1e-12)."
+    a, b, c = st.columns(3)
+    a.latex(r"\mathrm{ema}_t = (1-\beta)\sum_{k=1}^{t}\beta^{t-k}x_k")
+    a.caption("From a zero start, the average is a weighted sum of the values seen so far...")
+    b.latex(r"\sum_{k=1}^{t}(1-\beta)\beta^{t-k} = 1-\beta^t")
+    b.caption("...whose weights sum to less than one: the rest, βᵗ, sits on the zero start.")
+    c.latex(r"\widehat{\mathrm{ema}}_t = \frac{\mathrm{ema}_t}{1-\beta^t}")
+    c.caption(
+        "Dividing rescales them to sum to one: exactly pandas' ewm(alpha=1−β, adjust=True).mean(), "
+        "the weighted mean so far (the test suite checks it to 1e-12)."
     )
 
 left, right = st.columns([3, 2], gap="medium")

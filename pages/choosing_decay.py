@@ -43,30 +43,32 @@ st.markdown(
     "trade-off from every angle."
 )
 
-decays = st.multiselect(
-    "decays to compare (2 to 4)",
-    DECAY_GRID,
-    default=[0.9, 0.99],
-    format_func=fmt_decay,
-    max_selections=4,
-    key="decays",
-    bind="query-params",
-)
-if len(decays) < 2:
-    st.info("Pick at least two decays to compare; showing 0.9 and 0.99 meanwhile.")
-    decays = [0.9, 0.99]
-decays = sorted(decays)
-
-signal = signal_input(default="noisy_sine", default_n=1000)
+controls, main = st.columns([1, 3], gap="large")
+with controls:
+    decays = st.multiselect(
+        "decays to compare (2 to 4)",
+        DECAY_GRID,
+        default=[0.9, 0.99],
+        format_func=fmt_decay,
+        max_selections=4,
+        key="decays",
+        bind="query-params",
+    )
+    if len(decays) < 2:
+        st.info("Pick at least two decays to compare; showing 0.9 and 0.99 meanwhile.")
+        decays = [0.9, 0.99]
+    decays = sorted(decays)
+    signal = signal_input(default="noisy_sine", default_n=1000)
 x = signal.values
 emas = {d: ec.ema_series(x, d, initial=None) for d in decays}
 lines = [figures.Line(x, "signal", COLORS["raw"], width=1.0, opacity=0.6)]
 lines += [figures.Line(e, f"β = {d:g}", decay_color(i)) for i, (d, e) in enumerate(emas.items())]
-st.plotly_chart(
+main.plotly_chart(
     figures.time_figure(
         lines,
         title="The same signal, several decays (each started at the first value)",
         x=signal.dates,
+        height=480,
     ),
     config=figures.CONFIG,
     key="compare_chart",
@@ -94,8 +96,9 @@ def readings(d: float) -> dict[str, str]:
 
 st.dataframe([readings(d) for d in decays], hide_index=True)
 st.latex(
-    r"N = \tfrac{1}{1-\beta},\quad h = \tfrac{\ln 0.5}{\ln\beta},\quad \mathrm{span} = \tfrac{2}{1-\beta}-1,"
-    r"\quad \mathrm{lag} = \tfrac{\beta}{1-\beta},\quad \tfrac{\sigma^2_{out}}{\sigma^2_{in}} = \tfrac{1-\beta}{1+\beta}"
+    r"N = \tfrac{1}{1-\beta},\quad h = \tfrac{\ln 0.5}{\ln\beta},\quad "
+    r"\mathrm{span} = \tfrac{2}{1-\beta}-1,\quad \mathrm{lag} = \tfrac{\beta}{1-\beta},\quad "
+    r"\tfrac{\sigma^2_{out}}{\sigma^2_{in}} = \tfrac{1-\beta}{1+\beta}"
 )
 
 st.subheader("Calculator")

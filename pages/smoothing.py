@@ -36,13 +36,10 @@ announce_bad_params(
 )
 st.title("〰️ Smoothing a signal")
 
-signal = signal_input()
-x = signal.values
-n = len(x)
-c1, c2 = st.columns([3, 1])
-with c1:
+controls, main = st.columns([1, 3], gap="large")
+with controls:
+    signal = signal_input()
     decay = decay_input(0.99)
-with c2:
     initial = st.number_input(
         "initial value ema₀",
         -1e6,
@@ -51,40 +48,39 @@ with c2:
         0.1,
         key="initial",
         bind="query-params",
-        help="The average before the first update. 0 is the usual (biased) start.",
+        help="The average before the first update. 0 is the usual, biased, start.",
     )
-views = st.pills(
-    "show",
-    list(VIEWS),
-    default=list(VIEWS),
-    format_func=VIEWS.get,
-    selection_mode="multi",
-    key="views",
-    bind="query-params",
-)
-
+    views = st.pills(
+        "show",
+        list(VIEWS),
+        default=list(VIEWS),
+        format_func=VIEWS.get,
+        selection_mode="multi",
+        key="views",
+        bind="query-params",
+    )
+x = signal.values
+n = len(x)
 biased = ec.ema_series(x, decay, initial=initial)
 debiased = ec.ema_series(x, decay, initial=initial, debias=True) if decay < 1 else biased
 dynamic = ec.ema_series(x, ec.tf_decay(decay, np.arange(n)), initial=initial)
-
 window = ec.effective_window(decay)
-end = st.slider(
-    "effective window ends at step",
-    1,
-    n,
-    n,
-    key="window_end",
-    bind="query-params",
-    help="Move the shaded band: it covers the last 1/(1−β) steps before this one.",
-)
-span_steps = min(window, end)
-share = ec.weight_in_last(decay, span_steps)
-band_label = f"window {window:,.4g} steps: {share:.1%} of the weight"
+with controls:
+    end = st.slider(
+        "effective window ends at step",
+        1,
+        n,
+        n,
+        key="window_end",
+        bind="query-params",
+        help="Move the shaded band: it covers the last 1/(1−β) steps up to this one.",
+    )
+covered = min(window, end)
+share = ec.weight_in_last(decay, covered)
 xs = signal.dates if signal.dates is not None else np.arange(1, n + 1, dtype=np.int32)
-first = max(1, int(round(end - span_steps + 1)))
+first = max(1, round(end - covered + 1))
 
-chart, maths = st.columns([3, 1], gap="medium")
-with chart:
+with main:
     fig = figures.time_figure(
         figures.smoothing_lines(
             x,
@@ -97,51 +93,71 @@ with chart:
         x=xs,
         x_title="date" if signal.dates is not None else "step t",
         y_title=signal.unit or "value",
-        window=(xs[first - 1], xs[end - 1], band_label),
+        window=(
+            xs[first - 1],
+            xs[end - 1],
+            f"window {window:,.4g} steps: {share:.1%} of the weight",
+        ),
         height=480,
     )
     st.plotly_chart(fig, config=figures.CONFIG, key="smoothing_chart")
-with maths:
-    st.latex(r"\mathrm{ema}_t = \beta\,\mathrm{ema}_{t-1} + (1-\beta)\,x_t")
-    st.markdown("**Debiased**: the weight still on ema₀ is removed and the rest rescaled:")
-    st.latex(
-        r"\widehat{\mathrm{ema}}_t = \frac{\mathrm{ema}_t - \beta^t\,\mathrm{ema}_0}{1-\beta^t}"
+
+    cutoff = ec.cutoff_frequency(decay)
+    std_left = np.sqrt(ec.noise_variance_ratio(decay))
+    m = st.columns(5)
+    m[0].metric("window 1/(1−β)", f"{window:,.4g}", help="steps; about 63% of the weight")
+    m[1].metric(
+        "half-life", f"{ec.half_life(decay):,.4g}", help="steps until a value's weight halves"
     )
-    st.markdown("**TensorFlow** uses a smaller decay early on:")
-    st.latex(r"\beta_t = \min\!\left(\beta, \tfrac{1+t}{10+t}\right)")
-    st.markdown(
-        "The **window** $1/(1-\\beta)$ holds about $1-e^{-1} \\approx 63\\%$ of the weight."
+    m[2].metric(
+        "lag",
+        f"{ec.center_of_mass(decay):,.4g}",
+        help="center of mass: steps the EMA trails a ramp",
+    )
+    m[3].metric(
+        "noise variance ratio",
+        f"{ec.noise_variance_ratio(decay):.3g}",
+        help=f"white noise, variance out / in: its standard deviation shrinks to {std_left:.3g}×",
+    )
+    m[4].metric(
+        "cutoff (−3 dB)",
+        "none" if np.isnan(cutoff) else f"{cutoff / (2 * np.pi):.3g}",
+        help="cycles per step where the gain falls to 1/√2; none below β = 0.172, "
+        "where the gain never falls that far",
     )
 
-cutoff = ec.cutoff_frequency(decay)
-m = st.columns(5)
-m[0].metric("window 1/(1−β)", f"{window:,.4g}", help="steps; about 63% of the weight")
-m[1].metric("half-life", f"{ec.half_life(decay):,.4g}", help="steps until a value's weight halves")
-m[2].metric(
-    "lag (center of mass)", f"{ec.center_of_mass(decay):,.4g}", help="steps the EMA trails a ramp"
-)
-m[3].metric(
-    "noise variance ratio",
-    f"{ec.noise_variance_ratio(decay):.3g}",
-    help=f"white noise: variance out / in; the standard deviation shrinks {np.sqrt(ec.noise_variance_ratio(decay)):.3g}×",
-)
-m[4].metric(
-    "cutoff (−3 dB)",
-    "none" if np.isnan(cutoff) else f"{cutoff / (2 * np.pi):.3g}",
-    help="cycles per step where the gain falls to 1/√2; none when β < 0.172 (the gain never falls that far)",
-)
-st.caption(
-    f"Computed on all {n:,} values; charts show at most {figures.MAX_POINTS:,} points per line "
-    "(each bucket's minimum and maximum)."
-)
-csv_download(
-    {
-        "t": np.arange(1, n + 1),
-        "signal": x,
-        "ema_biased": biased,
-        "ema_debiased": debiased,
-        "ema_tensorflow": dynamic,
-    },
-    f"ema_smoothing_decay{decay:g}.csv",
-    key="smoothing_csv",
-)
+    a, b, c = st.columns(3)
+    with a:
+        st.latex(r"\mathrm{ema}_t = \beta\,\mathrm{ema}_{t-1} + (1-\beta)\,x_t")
+        st.caption(
+            "Each value moves the average a fraction 1−β of the way. The window 1/(1−β) "
+            "holds about 1 − 1/e ≈ 63% of the weight."
+        )
+    with b:
+        st.latex(
+            r"\widehat{\mathrm{ema}}_t = \frac{\mathrm{ema}_t - \beta^t\,\mathrm{ema}_0}{1-\beta^t}"
+        )
+        st.caption(
+            "Debiased: the weight still on ema₀ is removed and the rest rescaled to sum to one."
+        )
+    with c:
+        st.latex(r"\beta_t = \min\!\left(\beta, \tfrac{1+t}{10+t}\right)")
+        st.caption(
+            "TensorFlow's num_updates rule: a short memory early on, β from t* = (10β−1)/(1−β)."
+        )
+
+    st.caption(
+        f"Computed on all {n:,} values; the chart draws at most {figures.MAX_POINTS:,} points "
+        "per line (each bucket's minimum and maximum)."
+    )
+    csv_download(
+        {
+            "t": np.arange(1, n + 1),
+            "signal": x,
+            "ema_biased": biased,
+            "ema_debiased": debiased,
+            "ema_tensorflow": dynamic,
+        },
+        f"ema_smoothing_decay{decay:g}.csv",
+        key="smoothing_csv",
+    )

@@ -39,7 +39,8 @@ with right:
     st.latex(r"t^* = \frac{10\beta-1}{1-\beta}")
     if np.isfinite(crossover) and crossover > 0:
         st.markdown(
-            f"For β = {decay:g} the rule gives way to the constant decay at **t* = {crossover:,.0f}**. "
+            f"For β = {decay:g} the rule gives way to the constant decay at "
+            f"**t* = {crossover:,.0f}**. "
             f"At t = 0 the decay is 0.1; at t = 10 it is {ec.tf_decay(decay, 10):.3g}; at t = 100, "
             f"{ec.tf_decay(decay, 100):.4g}."
         )
@@ -49,17 +50,19 @@ with right:
         )
 
 st.subheader("On a signal")
-signal = signal_input(default="step", default_n=2000)
+controls, main = st.columns([1, 3], gap="large")
+with controls:
+    signal = signal_input(default="step", default_n=2000)
+    initial = st.number_input(
+        "initial value ema₀", -1e6, 1e6, 0.0, 0.1, key="initial", bind="query-params"
+    )
 x = signal.values
 n = len(x)
-initial = st.number_input(
-    "initial value ema₀", -1e6, 1e6, 0.0, 0.1, key="initial", bind="query-params"
-)
 fixed = ec.ema_series(x, decay, initial=initial)
 schedule = ec.tf_decay(decay, np.arange(n))
 dynamic = ec.ema_series(x, schedule, initial=initial)
 debiased = ec.ema_series(x, decay, initial=initial, debias=True) if decay < 1 else fixed
-st.plotly_chart(
+main.plotly_chart(
     figures.time_figure(
         figures.smoothing_lines(x, biased=fixed, debiased=debiased, tensorflow=dynamic),
         title=f"Fixed decay, TensorFlow's dynamic decay and debiasing, β = {decay:g}",
@@ -69,9 +72,10 @@ st.plotly_chart(
     config=figures.CONFIG,
     key="tf_signal_chart",
 )
-st.caption(
-    "Both the dynamic decay and debiasing undo the zero start's drag; the dynamic decay also keeps "
-    "reacting fast for a while (a short window early on), debiasing keeps the full window from step 1."
+main.caption(
+    "Both the dynamic decay and debiasing undo the zero start's drag; the dynamic decay also "
+    "keeps reacting fast for a while (a short window early on), debiasing keeps the full window "
+    "from step 1."
 )
 csv_download(
     {
