@@ -33,10 +33,10 @@ def _layout(
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
         height=height,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
         font={"family": FONT},
         hovermode="x unified",
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.16, "xanchor": "left", "x": 0},
         xaxis_title=x_title,
         yaxis_title=y_title,
         uirevision="keep",  # zoom survives a rerun with new data
@@ -92,6 +92,8 @@ def time_figure(
     steps = np.arange(1, n + 1, dtype=np.int32) if x is None else x
     for line in lines:
         fig.add_trace(_scatter(steps, line))
+    if n:
+        fig.update_xaxes(range=[steps[0], steps[-1]])
     if window is not None:
         first, last, label = window
         fig.add_vrect(
@@ -101,7 +103,8 @@ def time_figure(
             opacity=0.18,
             line_width=0,
             annotation_text=label,
-            annotation_position="top left",
+            # inside the band, on the side with room for the text
+            annotation_position="top left" if first - steps[0] < steps[-1] - last else "top right",
             annotation_font_color=COLORS["window"],
         )
     return _layout(fig, title=title, x_title=x_title, y_title=y_title, height=height)
@@ -247,9 +250,11 @@ def frequency_figure(decays: Sequence[float]) -> go.Figure:
     """|H| against frequency on log axes, with each -3 dB cutoff marked."""
     fig = go.Figure()
     f = np.geomspace(1e-5, 0.5, 400)  # cycles per step, up to Nyquist
+    lowest = 1.0
     for i, d in enumerate(decays):
         color = decay_color(i)
         gain = np.abs(ec.frequency_response(d, 2 * np.pi * f))
+        lowest = min(lowest, float(gain.min()))
         fig.add_trace(go.Scatter(x=f, y=gain, name=f"β = {d:g}", line={"color": color}))
         wc = ec.cutoff_frequency(d)
         if np.isfinite(wc):
@@ -269,7 +274,7 @@ def frequency_figure(decays: Sequence[float]) -> go.Figure:
         annotation_text="−3 dB",
     )
     fig.update_xaxes(type="log")
-    fig.update_yaxes(type="log")
+    fig.update_yaxes(type="log", range=[np.log10(lowest) - 0.1, 0.1])
     return _layout(
         fig,
         title="Frequency response |H(f)|",

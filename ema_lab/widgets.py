@@ -94,13 +94,8 @@ def decay_input(default: float = 0.99, *, key: str = "decay") -> float:
 
     Returns the decay in effect, and shows it in every unit.
     """
-    by = st.segmented_control(
-        "set the decay by",
-        DECAY_BY,
-        default="decay",
-        required=True,
-        key=f"{key}_by",
-        bind="query-params",
+    by = st.radio(
+        "set the decay by", DECAY_BY, horizontal=True, key=f"{key}_by", bind="query-params"
     )
     if by == "decay":
         decay = st.select_slider(

@@ -26,7 +26,7 @@ st.markdown(
     "data so that they sum to one."
 )
 
-controls, main = st.columns([1, 3], gap="large")
+controls, main = st.columns([4, 11], gap="large")
 with controls:
     signal = signal_input(default="noisy_constant", default_n=200)
     decay = decay_input(0.9)

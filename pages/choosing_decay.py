@@ -43,7 +43,7 @@ st.markdown(
     "trade-off from every angle."
 )
 
-controls, main = st.columns([1, 3], gap="large")
+controls, main = st.columns([4, 11], gap="large")
 with controls:
     decays = st.multiselect(
         "decays to compare (2 to 4)",

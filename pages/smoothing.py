@@ -36,7 +36,7 @@ announce_bad_params(
 )
 st.title("〰️ Smoothing a signal")
 
-controls, main = st.columns([1, 3], gap="large")
+controls, main = st.columns([4, 11], gap="large")
 with controls:
     signal = signal_input()
     decay = decay_input(0.99)
@@ -49,15 +49,6 @@ with controls:
         key="initial",
         bind="query-params",
         help="The average before the first update. 0 is the usual, biased, start.",
-    )
-    views = st.pills(
-        "show",
-        list(VIEWS),
-        default=list(VIEWS),
-        format_func=VIEWS.get,
-        selection_mode="multi",
-        key="views",
-        bind="query-params",
     )
 x = signal.values
 n = len(x)
@@ -81,6 +72,15 @@ xs = signal.dates if signal.dates is not None else np.arange(1, n + 1, dtype=np.
 first = max(1, round(end - covered + 1))
 
 with main:
+    views = st.pills(
+        "show",
+        list(VIEWS),
+        default=list(VIEWS),
+        format_func=VIEWS.get,
+        selection_mode="multi",
+        key="views",
+        bind="query-params",
+    )
     fig = figures.time_figure(
         figures.smoothing_lines(
             x,
@@ -115,7 +115,7 @@ with main:
         help="center of mass: steps the EMA trails a ramp",
     )
     m[3].metric(
-        "noise variance ratio",
+        "noise ratio",
         f"{ec.noise_variance_ratio(decay):.3g}",
         help=f"white noise, variance out / in: its standard deviation shrinks to {std_left:.3g}×",
     )
@@ -128,17 +128,15 @@ with main:
 
     a, b, c = st.columns(3)
     with a:
-        st.latex(r"\mathrm{ema}_t = \beta\,\mathrm{ema}_{t-1} + (1-\beta)\,x_t")
+        st.latex(r"s_t = \beta\, s_{t-1} + (1-\beta)\, x_t")
         st.caption(
-            "Each value moves the average a fraction 1−β of the way. The window 1/(1−β) "
+            "The EMA s moves a fraction 1−β of the way to each value. The window 1/(1−β) "
             "holds about 1 − 1/e ≈ 63% of the weight."
         )
     with b:
-        st.latex(
-            r"\widehat{\mathrm{ema}}_t = \frac{\mathrm{ema}_t - \beta^t\,\mathrm{ema}_0}{1-\beta^t}"
-        )
+        st.latex(r"\hat s_t = \frac{s_t - \beta^t s_0}{1-\beta^t}")
         st.caption(
-            "Debiased: the weight still on ema₀ is removed and the rest rescaled to sum to one."
+            "Debiased: the weight still on the start s₀ is removed, the rest rescaled to one."
         )
     with c:
         st.latex(r"\beta_t = \min\!\left(\beta, \tfrac{1+t}{10+t}\right)")

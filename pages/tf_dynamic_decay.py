@@ -40,7 +40,7 @@ with right:
     if np.isfinite(crossover) and crossover > 0:
         st.markdown(
             f"For β = {decay:g} the rule gives way to the constant decay at "
-            f"**t* = {crossover:,.0f}**. "
+            f"**t\\* = {crossover:,.0f}**. "
             f"At t = 0 the decay is 0.1; at t = 10 it is {ec.tf_decay(decay, 10):.3g}; at t = 100, "
             f"{ec.tf_decay(decay, 100):.4g}."
         )
@@ -50,7 +50,7 @@ with right:
         )
 
 st.subheader("On a signal")
-controls, main = st.columns([1, 3], gap="large")
+controls, main = st.columns([4, 11], gap="large")
 with controls:
     signal = signal_input(default="step", default_n=2000)
     initial = st.number_input(
