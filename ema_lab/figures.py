@@ -152,7 +152,7 @@ def bias_factor_figure(decay: float, n: int) -> go.Figure:
             fig.add_vline(
                 x=k * window,
                 line={"color": COLORS["window"], "dash": "dot", "width": 1},
-                annotation_text=f"{k}×window",
+                annotation_text="N = 1/(1−β)" if k == 1 else f"{k}N",
                 annotation_font_color=COLORS["window"],
             )
     fig.update_yaxes(range=[0, 1.02])

@@ -54,11 +54,11 @@ with main:
         key="bias_chart",
     )
     a, b, c = st.columns(3)
-    a.latex(r"\mathrm{ema}_t = (1-\beta)\sum_{k=1}^{t}\beta^{t-k}x_k")
-    a.caption("From a zero start, the average is a weighted sum of the values seen so far...")
-    b.latex(r"\sum_{k=1}^{t}(1-\beta)\beta^{t-k} = 1-\beta^t")
+    a.latex(r"s_t = (1-\beta)\sum_{k \le t}\beta^{t-k}x_k")
+    a.caption("From a zero start, the EMA s is a weighted sum of the values seen so far...")
+    b.latex(r"\sum_{k \le t}(1-\beta)\beta^{t-k} = 1-\beta^t")
     b.caption("...whose weights sum to less than one: the rest, βᵗ, sits on the zero start.")
-    c.latex(r"\widehat{\mathrm{ema}}_t = \frac{\mathrm{ema}_t}{1-\beta^t}")
+    c.latex(r"\hat s_t = \frac{s_t}{1-\beta^t}")
     c.caption(
         "Dividing rescales them to sum to one: exactly pandas' ewm(alpha=1−β, adjust=True).mean(), "
         "the weighted mean so far (the test suite checks it to 1e-12)."

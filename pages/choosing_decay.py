@@ -20,7 +20,7 @@ from ema_lab.widgets import (
 )
 
 UNITS = {
-    "half_life": ("half-life (steps)", ec.decay_from_half_life, 0.1),
+    "half-life": ("half-life (steps)", ec.decay_from_half_life, 0.1),
     "window": ("window 1/(1−β) (steps)", ec.decay_from_window, 1.0),
     "span": ("span (pandas)", ec.decay_from_span, 1.0),
     "lag": ("lag / center of mass (steps)", ec.decay_from_center_of_mass, 0.0),
@@ -103,9 +103,7 @@ st.latex(
 
 st.subheader("Calculator")
 c1, c2 = st.columns([1, 2])
-unit = c1.radio(
-    "from", list(UNITS), format_func=lambda u: UNITS[u][0], key="calc_by", bind="query-params"
-)
+unit = c1.radio("from", list(UNITS), horizontal=True, key="calc_by", bind="query-params")
 label, to_decay, low = UNITS[unit]
 amount = c1.number_input(
     label,

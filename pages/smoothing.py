@@ -17,12 +17,7 @@ from ema_lab.widgets import (
     signal_input,
 )
 
-VIEWS = {
-    "raw": "signal",
-    "biased": "biased EMA",
-    "debiased": "debiased EMA",
-    "tensorflow": "TensorFlow dynamic decay",
-}
+VIEWS = ("signal", "biased", "debiased", "TensorFlow")  # the lines, as the URL names them
 
 setup_page("Smoothing a signal", "〰️")
 announce_bad_params(
@@ -76,7 +71,6 @@ with main:
         "show",
         list(VIEWS),
         default=list(VIEWS),
-        format_func=VIEWS.get,
         selection_mode="multi",
         key="views",
         bind="query-params",
@@ -86,8 +80,8 @@ with main:
             x,
             biased=biased if "biased" in views else None,
             debiased=debiased if "debiased" in views else None,
-            tensorflow=dynamic if "tensorflow" in views else None,
-            show_raw="raw" in views,
+            tensorflow=dynamic if "TensorFlow" in views else None,
+            show_raw="signal" in views,
         ),
         title=f"{signal.label}, β = {decay:g}, ema₀ = {initial:g}",
         x=xs,

@@ -1,0 +1,76 @@
+"""Run pages with AppTest and read their charts back as numbers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+from ema_lab.figures import decoded
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = {
+    "home": None,
+    "smoothing": "pages/smoothing.py",
+    "bias_correction": "pages/bias_correction.py",
+    "tf_dynamic_decay": "pages/tf_dynamic_decay.py",
+    "choosing_decay": "pages/choosing_decay.py",
+}
+
+
+def open_page(page: str, query: dict | None = None) -> AppTest:
+    """Run ``page`` (a key of `PAGES`) with the given URL query; fail on any exception."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    if PAGES[page]:
+        at.switch_page(PAGES[page])
+    at.run()
+    assert_clean(at)
+    return at
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def charts(at: AppTest) -> dict[str, list[dict]]:
+    """Every chart of the page, by its widget key, as decoded traces."""
+    out = {}
+    for element in at.get("plotly_chart"):
+        key = element.proto.id.rsplit("-", 1)[-1]
+        out[key] = decoded(json.loads(element.proto.spec))
+    return out
+
+
+def trace(at: AppTest, chart: str, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """x and y of the trace called ``name`` in ``chart``."""
+    for t in charts(at)[chart]:
+        if t.get("name") == name:
+            return np.asarray(t["x"]), np.asarray(t["y"], dtype=float)
+    raise AssertionError(
+        f"no trace {name!r} in {chart}: {[t.get('name') for t in charts(at)[chart]]}"
+    )
+
+
+def warnings(at: AppTest) -> str:
+    return " ".join(w.value for w in at.warning)
+
+
+def widget(at: AppTest, key: str):
+    """The widget with this key, whatever its type."""
+    for kind in (
+        "select_slider",
+        "slider",
+        "number_input",
+        "selectbox",
+        "radio",
+        "multiselect",
+        "button_group",
+    ):
+        for w in at.get(kind):
+            if getattr(w, "key", None) == key:
+                return w
+    raise AssertionError(f"no widget with key {key!r}")

@@ -1,0 +1,244 @@
+"""/smoothing through AppTest: every control and URL parameter reaches the chart, exactly."""
+
+import numpy as np
+import pytest
+
+import ema_core as ec
+from app_support import open_page, trace, warnings, widget
+from ema_lab.widgets import DECAY_GRID, LENGTHS
+
+DEFAULTS = {
+    "signal": "noisy_sine",
+    "n": 1000,
+    "noise": 0.3,
+    "seed": 0,
+    "decay": 0.99,
+    "initial": 0.0,
+}
+
+
+def expected(state: dict) -> dict[str, np.ndarray]:
+    x = ec.signals.generate(state["signal"], state["n"], noise=state["noise"], seed=state["seed"])
+    d, s0 = state["decay"], state["initial"]
+    return {
+        "signal": x,
+        "EMA (biased)": ec.ema_series(x, d, initial=s0),
+        "EMA (debiased)": ec.ema_series(x, d, initial=s0, debias=True),
+        "EMA (TensorFlow dynamic decay)": ec.ema_series(
+            x, ec.tf_decay(d, np.arange(len(x))), initial=s0
+        ),
+    }
+
+
+def assert_chart_shows(at, state: dict) -> None:
+    for name, values in expected(state).items():
+        steps, y = trace(at, "smoothing_chart", name)
+        assert len(y) <= 2000
+        # drawn points are exact values of the full series, at their own steps
+        np.testing.assert_allclose(y, values[steps - 1], rtol=1e-12, atol=1e-12)
+        assert steps[0] >= 1
+        assert steps[-1] <= len(values)
+
+
+def test_default_view():
+    at = open_page("smoothing")
+    assert_chart_shows(at, DEFAULTS)
+    assert not warnings(at)
+
+
+def test_every_query_parameter_is_honoured():
+    query = {
+        "signal": "step",
+        "n": "2000",
+        "decay": "0.95",
+        "initial": "0.5",
+        "noise": "0.1",
+        "seed": "3",
+    }
+    at = open_page("smoothing", query)
+    state = {"signal": "step", "n": 2000, "noise": 0.1, "seed": 3, "decay": 0.95, "initial": 0.5}
+    assert_chart_shows(at, state)
+
+
+CONTROL_ENDS = [
+    ("decay", DECAY_GRID[0]),
+    ("decay", DECAY_GRID[-1]),
+    ("n", LENGTHS[0]),
+    ("n", 200_000),
+    ("noise", 0.0),
+    ("noise", 2.0),
+    ("seed", 2**31 - 1),
+    ("initial", -1e6),
+    ("initial", 1e6),
+    ("signal", "chirp"),
+    ("signal", "random_walk"),
+]
+
+
+@pytest.mark.parametrize(("key", "value"), CONTROL_ENDS)
+def test_each_control_changes_the_chart(key, value):
+    at = open_page("smoothing")
+    before = trace(at, "smoothing_chart", "EMA (biased)")[1]
+    widget(at, key).set_value(value)
+    at.run()
+    state = {**DEFAULTS, key: value}
+    assert_chart_shows(at, state)
+    after = trace(at, "smoothing_chart", "EMA (biased)")[1]
+    assert before.shape != after.shape or not np.array_equal(before, after)
+
+
+def test_longest_series_is_decimated_but_exact():
+    at = open_page("smoothing", {"n": "10000000", "signal": "noisy_constant"})
+    steps, y = trace(at, "smoothing_chart", "EMA (biased)")
+    assert 1000 < len(y) <= 2000
+    assert steps[-1] > 9_990_000
+    x = ec.signals.generate("noisy_constant", 10**7, noise=0.3, seed=0)
+    np.testing.assert_array_equal(y, ec.ema_series(x, 0.99)[steps - 1])
+
+
+@pytest.mark.parametrize(
+    ("by", "amount", "decay"),
+    [("half-life", 10.0, 0.5**0.1), ("window", 50.0, 0.98), ("span", 19.0, 0.9)],
+)
+def test_decay_through_other_units(by, amount, decay):
+    key = {"half-life": "half_life", "window": "window", "span": "span"}[by]
+    at = open_page("smoothing", {"decay_by": by, key: str(amount)})
+    assert_chart_shows(at, {**DEFAULTS, "decay": decay})
+    assert f"β = {decay:.6g}" in " ".join(c.value for c in at.caption)
+
+
+def test_views_toggle_lines():
+    at = open_page("smoothing", {"views": ["signal", "debiased"]})
+    names = [t for t in ("signal", "EMA (biased)", "EMA (debiased)") if _has(at, t)]
+    assert names == ["signal", "EMA (debiased)"]
+
+
+def _has(at, name):
+    try:
+        trace(at, "smoothing_chart", name)
+    except AssertionError:
+        return False
+    return True
+
+
+def test_window_band_ends_where_asked_and_holds_63_percent():
+    at = open_page("smoothing", {"window_end": "600"})
+    import json
+
+    layout = json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]
+    band = layout["shapes"][0]
+    assert band["x1"] == 600
+    assert band["x0"] == 501  # 100 steps: 501..600
+    text = layout["annotations"][0]["text"]
+    assert f"{ec.weight_in_last(0.99, 100):.1%}" in text
+    assert "63.4%" in text
+
+
+def test_readouts_come_from_ema_core():
+    at = open_page("smoothing", {"decay": "0.9"})
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["window 1/(1−β)"] == f"{ec.effective_window(0.9):,.4g}"
+    assert metrics["half-life"] == f"{ec.half_life(0.9):,.4g}"
+    assert metrics["lag"] == f"{ec.center_of_mass(0.9):,.4g}"
+    assert metrics["noise ratio"] == f"{ec.noise_variance_ratio(0.9):.3g}"
+    assert metrics["cutoff (−3 dB)"] == f"{ec.cutoff_frequency(0.9) / (2 * np.pi):.3g}"
+
+
+BAD_QUERIES = [
+    {"n": "abc"},
+    {"n": "-5"},
+    {"decay": "7"},
+    {"decay": "nan"},
+    {"decay": "0.123456"},
+    {"signal": "sawtooth"},
+    {"noise": "inf"},
+    {"seed": "-1"},
+    {"initial": "1e400"},
+    {"window_end": "0"},
+    {"decay_by": "fortnight"},
+]
+
+
+@pytest.mark.parametrize(
+    "query", BAD_QUERIES, ids=lambda q: "&".join(f"{k}={v}" for k, v in q.items())
+)
+def test_bad_parameters_fall_back_to_defaults_with_a_notice(query):
+    at = open_page("smoothing", query)
+    (key,) = query
+    assert f"{key}" in warnings(at)
+    assert "defaults are shown" in warnings(at)
+    assert_chart_shows(at, DEFAULTS)
+
+
+def test_bad_value_in_another_unit_falls_back_to_that_units_default():
+    at = open_page("smoothing", {"decay_by": "half-life", "half_life": "-3"})
+    assert "half_life" in warnings(at)
+    default_half_life = round(ec.half_life(0.99), 2)  # the input starts at the default decay
+    assert_chart_shows(at, {**DEFAULTS, "decay": ec.decay_from_half_life(default_half_life)})
+
+
+def test_unknown_view_is_dropped_and_announced():
+    at = open_page("smoothing", {"views": ["signal", "bogus"]})
+    assert "views" in warnings(at)
+    assert _has(at, "signal")
+    assert not _has(at, "EMA (biased)")
+
+
+def test_markup_in_a_parameter_is_shown_as_text():
+    at = open_page("smoothing", {"signal": "![x](http://example.com/a.png)<b>hi</b>"})
+    text = warnings(at)
+    assert "](http" not in text  # the link syntax is escaped
+    assert "<b>" not in text
+
+
+CSV_GOOD = b"time,loss\n1,2.5\n2,2.25\n3,2.0\n4,1.9\n5,1.7\n"
+
+
+def upload(at, name, content):
+    at.get("file_uploader")[0].upload(name, content, "text/csv")
+    at.run()
+    return at
+
+
+def test_csv_upload_becomes_the_signal():
+    at = open_page("smoothing", {"signal": "upload_csv"})
+    upload(at, "loss.csv", CSV_GOOD)
+    assert not at.error
+    steps, y = trace(at, "smoothing_chart", "signal")
+    np.testing.assert_array_equal(y, [2.5, 2.25, 2.0, 1.9, 1.7])
+    _, ema = trace(at, "smoothing_chart", "EMA (biased)")
+    np.testing.assert_allclose(ema, ec.ema_series(y, 0.99), rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (bytes(range(256)), "binary"),
+        (b"name\nann\nbob\n", "No column of the file holds numbers"),
+        (b"a;b\n", "no data rows"),
+    ],
+)
+def test_bad_csv_keeps_the_previous_signal(content, message):
+    at = open_page("smoothing", {"signal": "upload_csv"})
+    upload(at, "good.csv", CSV_GOOD)
+    at.get("file_uploader")[0].clear() if hasattr(at.get("file_uploader")[0], "clear") else None
+    upload(at, "bad.csv", content)
+    assert any(message in e.value for e in at.error), [e.value for e in at.error]
+    _, y = trace(at, "smoothing_chart", "signal")
+    np.testing.assert_array_equal(y, [2.5, 2.25, 2.0, 1.9, 1.7])
+
+
+def test_semicolon_decimal_comma_csv():
+    at = open_page("smoothing", {"signal": "upload_csv"})
+    upload(at, "eu.csv", b"tag;Wert\n1;1,5\n2;2,75\n3;3,25\n")
+    _, y = trace(at, "smoothing_chart", "signal")
+    np.testing.assert_array_equal(y, [1.5, 2.75, 3.25])
+
+
+def test_seattle_data_set_plots_against_dates():
+    at = open_page("smoothing", {"signal": "seattle_temperature"})
+    x, y = trace(at, "smoothing_chart", "signal")
+    data = ec.signals.seattle_weather()
+    np.testing.assert_array_equal(y, data.values)
+    assert str(x[0]).startswith("2012-01-01")

@@ -1,0 +1,197 @@
+"""Every page in a real browser: Debian's Chromium driven by Playwright.
+
+Each test checks what a person would: the charts paint, the console stays free of
+errors, nothing is fetched from any host but the app's, a keyboard move of a
+slider updates the chart and the URL, and a deep link reproduces its view.
+Screenshots land in ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import numpy as np
+import pytest
+
+import ema_core as ec
+from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, streamlit_server
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError(f"CI needs Debian's Chromium at {CHROMIUM} for the browser tests")
+    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.browser
+
+# The page path, the label of the slider a keyboard user moves, and the trace it changes.
+PAGES = {
+    "": ("decay β", "home_chart", "EMA"),
+    "smoothing": ("decay β", "smoothing_chart", "EMA (biased)"),
+    "bias_correction": ("decay β", "bias_chart", "zero start (biased)"),
+    "tf_dynamic_decay": ("decay β", "schedule_chart", "TensorFlow: min(β, (1+t)/(10+t))"),
+    "choosing_decay": ("length n", "compare_chart", "β = 0.9"),
+}
+
+# Streamlit's client probes the page path as a base path first (a 404 it recovers from).
+PROBES = ("/_stcore/health", "/_stcore/host-config")
+
+
+@pytest.fixture(scope="module")
+def server():
+    with streamlit_server(log=ARTIFACTS / "browser-server.log") as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+class Watched:
+    """A page whose console errors and outside requests are recorded."""
+
+    def __init__(self, browser, base: str, *, width: int = 1400, height: int = 1500):
+        self.context = browser.new_context(viewport={"width": width, "height": height})
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.outside: list[str] = []
+        host = urlparse(base).netloc
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+
+        def route(r):
+            if urlparse(r.request.url).netloc in (host, "") or r.request.url.startswith(
+                ("data:", "blob:")
+            ):
+                r.continue_()
+            else:
+                self.outside.append(r.request.url)
+                r.abort()
+
+        self.page.route("**/*", route)
+
+    def _console(self, msg) -> None:
+        if msg.type != "error":
+            return
+        url = (msg.location or {}).get("url", "")
+        if "404" in msg.text and url.endswith(PROBES):
+            return
+        self.errors.append(f"{msg.text} @ {url}")
+
+    def open(self, url: str) -> None:
+        self.page.goto(url)
+        self.page.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=60_000)
+        self.settle()
+
+    def settle(self) -> None:
+        self.page.wait_for_function(
+            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+        )
+        self.page.wait_for_timeout(300)
+
+    def trace(self, chart_key: str, name: str) -> np.ndarray:
+        # _fullData holds the arrays plotly.js decoded from the figure's binary ``bdata``.
+        js = """([key, name]) => {
+            const box = document.querySelector(`.st-key-${key}`) || document;
+            for (const gd of box.querySelectorAll('.js-plotly-plot')) {
+                for (const t of gd._fullData || []) if (t.name === name) return Array.from(t.y);
+            }
+            return null;
+        }"""
+        values = self.page.evaluate(js, [chart_key, name])
+        assert values is not None, f"no trace {name!r} in {chart_key}"
+        return np.asarray(values, dtype=float)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def watched(browser, server):
+    w = Watched(browser, server)
+    yield w
+    w.close()
+
+
+@pytest.mark.parametrize("path", list(PAGES), ids=lambda p: p or "home")
+def test_page_paints_quietly_and_follows_the_keyboard(watched, server, path):
+    label, chart, name = PAGES[path]
+    watched.open(f"{server}/{path}")
+    painted = watched.page.locator(".js-plotly-plot .scatterlayer .trace").count()
+    assert painted > 0
+    watched.page.screenshot(path=str(ARTIFACTS / f"page-{path or 'home'}.png"))
+
+    before = watched.trace(chart, name)
+    slider = (
+        watched.page.locator('[data-testid="stSlider"]')
+        .filter(has_text=label)
+        .get_by_role("slider")
+    )
+    slider.first.focus()
+    watched.page.keyboard.press("ArrowRight")
+    key = "n" if label == "length n" else "decay"
+    watched.page.wait_for_function(
+        f"() => new URLSearchParams(location.search).has('{key}')", timeout=30_000
+    )
+    watched.page.wait_for_function(
+        """([chart, name, before]) => {
+            const box = document.querySelector(`.st-key-${chart}`);
+            for (const gd of box.querySelectorAll('.js-plotly-plot'))
+                for (const t of gd._fullData || []) if (t.name === name)
+                    return t.y.length !== before.length || Array.from(t.y).some((v, i) => v !== before[i]);
+            return false;
+        }""",
+        arg=[chart, name, before.tolist()],
+        timeout=30_000,
+    )
+    watched.settle()
+    assert not np.array_equal(watched.trace(chart, name), before)
+    assert not watched.errors, watched.errors
+    assert not watched.outside, watched.outside
+
+
+def test_deep_link_reproduces_the_view(watched, server):
+    watched.open(f"{server}/smoothing?signal=step&n=2000&decay=0.95&initial=0.5&noise=0.1&seed=3")
+    x = ec.signals.generate("step", 2000, noise=0.1, seed=3)
+    np.testing.assert_allclose(
+        watched.trace("smoothing_chart", "EMA (debiased)"),
+        ec.ema_series(x, 0.95, initial=0.5, debias=True),
+        rtol=1e-12,
+    )
+    query = parse_qs(urlparse(watched.page.url).query)
+    assert query["decay"] == ["0.95"]
+    assert query["signal"] == ["step"]
+    assert watched.page.get_by_text("β = 0.95 · window 20").count() >= 1
+    watched.page.screenshot(path=str(ARTIFACTS / "deep-link-smoothing.png"))
+    assert not watched.errors, watched.errors
+
+
+def test_long_series_sends_a_small_chart(watched, server):
+    watched.open(f"{server}/smoothing?n=1000000")
+    for name in ("signal", "EMA (biased)", "EMA (debiased)", "EMA (TensorFlow dynamic decay)"):
+        assert len(watched.trace("smoothing_chart", name)) <= 2000
+    assert not watched.errors, watched.errors
+
+
+@pytest.mark.parametrize("path", [p for p in PAGES if p], ids=str)
+def test_deep_link_on_a_fresh_server_renders_that_page(browser, path):
+    # A fresh server has never run app.py: the deep link alone must give the full page.
+    with streamlit_server(log=ARTIFACTS / f"fresh-{path}.log") as base:
+        w = Watched(browser, base)
+        try:
+            w.open(f"{base}/{path}?decay_by=decay")
+            label, chart, name = PAGES[path]
+            assert len(w.trace(chart, name)) > 0
+            assert (
+                w.page.locator('[data-testid="stSidebarNav"], [data-testid="stPageLink"]').count()
+                >= 5
+            )
+            assert not w.errors, w.errors
+        finally:
+            w.close()
