@@ -204,7 +204,7 @@ def test_csv_upload_becomes_the_signal():
     at = open_page("smoothing", {"signal": "upload_csv"})
     upload(at, "loss.csv", CSV_GOOD)
     assert not at.error
-    steps, y = trace(at, "smoothing_chart", "signal")
+    _, y = trace(at, "smoothing_chart", "signal")
     np.testing.assert_array_equal(y, [2.5, 2.25, 2.0, 1.9, 1.7])
     _, ema = trace(at, "smoothing_chart", "EMA (biased)")
     np.testing.assert_allclose(ema, ec.ema_series(y, 0.99), rtol=1e-12)

@@ -144,7 +144,8 @@ def test_page_paints_quietly_and_follows_the_keyboard(watched, server, path):
             const box = document.querySelector(`.st-key-${chart}`);
             for (const gd of box.querySelectorAll('.js-plotly-plot'))
                 for (const t of gd._fullData || []) if (t.name === name)
-                    return t.y.length !== before.length || Array.from(t.y).some((v, i) => v !== before[i]);
+                    return t.y.length !== before.length
+                        || Array.from(t.y).some((v, i) => v !== before[i]);
             return false;
         }""",
         arg=[chart, name, before.tolist()],
@@ -186,7 +187,7 @@ def test_deep_link_on_a_fresh_server_renders_that_page(browser, path):
         w = Watched(browser, base)
         try:
             w.open(f"{base}/{path}?decay_by=decay")
-            label, chart, name = PAGES[path]
+            _, chart, name = PAGES[path]
             assert len(w.trace(chart, name)) > 0
             assert (
                 w.page.locator('[data-testid="stSidebarNav"], [data-testid="stPageLink"]').count()
