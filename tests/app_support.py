@@ -45,6 +45,11 @@ def charts(at: AppTest) -> dict[str, list[dict]]:
     return out
 
 
+def chart_specs(at: AppTest) -> dict[str, str]:
+    """Every chart's figure JSON, by widget key: equal strings, equal charts."""
+    return {e.proto.id.rsplit("-", 1)[-1]: e.proto.spec for e in at.get("plotly_chart")}
+
+
 def trace(at: AppTest, chart: str, name: str) -> tuple[np.ndarray, np.ndarray]:
     """x and y of the trace called ``name`` in ``chart``."""
     for t in charts(at)[chart]:
