@@ -56,7 +56,7 @@ with controls:
         "effective window ends at step",
         1,
         n,
-        n,
+        max(1, n // 2),
         key="window_end",
         bind="query-params",
         help="Move the shaded band: it covers the last 1/(1−β) steps up to this one.",

@@ -122,7 +122,7 @@ def _has(at, name):
 
 
 def test_window_band_ends_where_asked_and_holds_63_percent():
-    at = open_page("smoothing", {"window_end": "600"})
+    at = open_page("smoothing", {"window_end": "600"})  # default: the middle
     import json
 
     layout = json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]

@@ -196,3 +196,13 @@ def test_deep_link_on_a_fresh_server_renders_that_page(browser, path):
             assert not w.errors, w.errors
         finally:
             w.close()
+
+
+def test_server_log_stays_clean(server, watched):
+    # Runs after the page tests on the same server (file order): no traceback, no
+    # error, and no attempt to reach outside (the external-IP look-up is configured away).
+    watched.open(f"{server}/smoothing?n=100")
+    log = (ARTIFACTS / "browser-server.log").read_text()
+    assert "Traceback" not in log
+    assert "Error" not in log
+    assert "external IP" not in log
