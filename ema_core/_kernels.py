@@ -27,6 +27,12 @@ def ema_step(ema, value, decay, complement):  # pragma: no cover - compiled
     return decay * ema + complement * value
 
 
+@vectorize(["float64(float64, float64)"], cache=True)
+def tf_rule(decay, num_updates):  # pragma: no cover - compiled
+    # One pass and one output for a whole schedule, where NumPy needs five temporaries.
+    return min(decay, (1.0 + num_updates) / (10.0 + num_updates))
+
+
 @njit(cache=True, nogil=True)
 def ema_step_flat(ema, value, decay, complement, out):  # pragma: no cover
     # Same-shape contiguous arrays (shadow weights): a loop LLVM turns into SIMD.
@@ -102,6 +108,7 @@ def warm_up() -> None:
         x = np.zeros(2, dt)
         one = dt(1)
         ema_step(x, x, one, one)
+        tf_rule(x.astype(np.float64), x.astype(np.float64))
         ema_step_flat(x, x, one, one, np.empty_like(x))
         first_outside_unit_interval(x)
         series_1d(x, x, one, one, np.empty_like(x))

@@ -54,8 +54,13 @@ def check_decay(decay: Any, name: str = "decay") -> np.ndarray:
 
 
 def check_at_least(x: Any, name: str, low: float, *, strict: bool = False) -> np.ndarray:
-    """``x`` as a float64 array with every element >= ``low`` (> if ``strict``)."""
-    a = as_real_array(x, name).astype(np.float64, copy=False)
+    """``x`` as an int or float array with every element >= ``low`` (> if ``strict``).
+
+    Integers stay integers: a long ``np.arange`` of steps is checked in place, not copied.
+    """
+    a = as_real_array(x, name)
+    if a.size and (a.min() > low if strict else a.min() >= low):  # NaN fails too
+        return a
     ok = (a > low) if strict else (a >= low)
     if not ok.all():
         bound = f"> {low:g}" if strict else f">= {low:g}"

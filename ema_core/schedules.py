@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ema_core import _kernels
 from ema_core._validation import as_real_array, check_at_least, check_decay, to_output
 
 __all__ = ["tf_decay", "warmup_decay"]
@@ -46,7 +47,7 @@ def tf_decay(decay: ArrayLike, num_updates: ArrayLike) -> Any:
     """
     d = check_decay(decay).astype(np.float64, copy=False)
     n = check_at_least(num_updates, "num_updates", 0)
-    return to_output(np.minimum(d, (1 + n) / (10 + n)), decay, num_updates)
+    return to_output(_kernels.tf_rule(d, n), decay, num_updates)
 
 
 def warmup_decay(

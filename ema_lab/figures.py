@@ -56,11 +56,12 @@ class Line:
     opacity: float = 1.0
 
 
-def _scatter(x: np.ndarray, line: Line, *, decimated: bool = True) -> go.Scatter:
+def _scatter(x: np.ndarray | None, line: Line) -> go.Scatter:
     y = np.asarray(line.values, dtype=np.float64)
-    if decimated:
-        idx = decimate(y)
-        x, y = x[idx], y[idx]
+    idx = decimate(y)
+    # steps 1..T unless x is given; never materialise a full-length step axis
+    x = (idx + 1).astype(np.int32) if x is None else x[idx]
+    y = y[idx]
     return go.Scatter(
         x=x,
         y=y,
@@ -89,11 +90,11 @@ def time_figure(
     """
     fig = go.Figure()
     n = len(lines[0].values) if lines else 0
-    steps = np.arange(1, n + 1, dtype=np.int32) if x is None else x
     for line in lines:
-        fig.add_trace(_scatter(steps, line))
+        fig.add_trace(_scatter(x, line))
+    first_x, last_x = (1, n) if x is None else (x[0], x[-1])
     if n:
-        fig.update_xaxes(range=[steps[0], steps[-1]])
+        fig.update_xaxes(range=[first_x, last_x])
     if window is not None:
         first, last, label = window
         fig.add_vrect(
@@ -104,7 +105,7 @@ def time_figure(
             line_width=0,
             annotation_text=label,
             # inside the band, on the side with room for the text
-            annotation_position="top left" if first - steps[0] < steps[-1] - last else "top right",
+            annotation_position="top left" if first - first_x < last_x - last else "top right",
             annotation_font_color=COLORS["window"],
         )
     return _layout(fig, title=title, x_title=x_title, y_title=y_title, height=height)

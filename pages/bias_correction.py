@@ -1,6 +1,5 @@
 """Bias correction: why a zero start drags the EMA to 0, and how 1 − βᵗ undoes it."""
 
-import numpy as np
 import streamlit as st
 
 import ema_core as ec
@@ -99,7 +98,6 @@ with right:
 
 csv_download(
     {
-        "t": np.arange(1, n + 1),
         "signal": x,
         "ema_zero_start": zero_start,
         "ema_first_value": first_value,

@@ -171,7 +171,7 @@ st.dataframe(
     hide_index=True,
 )
 csv_download(
-    {"t": np.arange(1, len(x) + 1), "signal": x, **{f"ema_decay{d:g}": e for d, e in emas.items()}},
+    {"signal": x, **{f"ema_decay{d:g}": e for d, e in emas.items()}},
     "ema_choosing_decay.csv",
     key="choose_csv",
 )

@@ -63,8 +63,8 @@ with controls:
     )
 covered = min(window, end)
 share = ec.weight_in_last(decay, covered)
-xs = signal.dates if signal.dates is not None else np.arange(1, n + 1, dtype=np.int32)
 first = max(1, round(end - covered + 1))
+band = (first, end) if signal.dates is None else (signal.dates[first - 1], signal.dates[end - 1])
 
 with main:
     views = st.pills(
@@ -84,14 +84,10 @@ with main:
             show_raw="signal" in views,
         ),
         title=f"{signal.label}, β = {decay:g}, ema₀ = {initial:g}",
-        x=xs,
+        x=signal.dates,
         x_title="date" if signal.dates is not None else "step t",
         y_title=signal.unit or "value",
-        window=(
-            xs[first - 1],
-            xs[end - 1],
-            f"window {window:,.4g} steps: {share:.1%} of the weight",
-        ),
+        window=(*band, f"window {window:,.4g} steps: {share:.1%} of the weight"),
         height=480,
     )
     st.plotly_chart(fig, config=figures.CONFIG, key="smoothing_chart")
@@ -144,7 +140,6 @@ with main:
     )
     csv_download(
         {
-            "t": np.arange(1, n + 1),
             "signal": x,
             "ema_biased": biased,
             "ema_debiased": debiased,

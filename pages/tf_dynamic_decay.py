@@ -79,7 +79,6 @@ main.caption(
 )
 csv_download(
     {
-        "t": np.arange(1, n + 1),
         "signal": x,
         "decay_tf": schedule,
         "ema_fixed": fixed,
