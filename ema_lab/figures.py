@@ -111,6 +111,85 @@ def time_figure(
     return _layout(fig, title=title, x_title=x_title, y_title=y_title, height=height)
 
 
+SCRUBBER_DECAYS: tuple[float, ...] = (
+    0.0, 0.5, 0.7, 0.8, 0.85, 0.9, 0.92, 0.94, 0.95, 0.96, 0.97, 0.98, 0.985, 0.99,
+    0.992, 0.994, 0.995, 0.996, 0.997, 0.998, 0.999, 0.9995, 0.9998, 0.9999,
+)  # fmt: skip
+"""The decays of the in-chart scrubber: one precomputed frame each."""
+
+SCRUBBER_POINTS = 800
+"""Points per frame: frames hold only y, on one shared grid of steps."""
+
+
+def scrubber_figure(
+    values: np.ndarray,
+    *,
+    initial: float | None = 0.0,
+    debias: bool = False,
+    start: float = 0.99,
+    decays: Sequence[float] = SCRUBBER_DECAYS,
+    title: str = "Drag the decay: every frame is precomputed, the browser redraws alone",
+) -> go.Figure:
+    """The signal and its EMA, with a decay slider inside the chart (Plotly frames).
+
+    Each frame holds the EMA for one decay, computed by `ema_core` on the full
+    series and sampled on a shared grid of at most `SCRUBBER_POINTS` steps, as
+    float32; moving the slider swaps frames in the browser with no server round
+    trip. The figure is self-contained: it also works as a static HTML file.
+    """
+    x = np.asarray(values, dtype=np.float64)
+    n = len(x)
+    grid = np.unique(np.linspace(0, n - 1, min(n, SCRUBBER_POINTS)).round().astype(np.int64))
+    steps = (grid + 1).astype(np.int32)
+    frames = []
+    for d in decays:
+        ema = ec.ema_series(x, d, initial=initial, debias=debias and d < 1)
+        frames.append(
+            go.Frame(name=f"{d:g}", data=[go.Scatter(y=ema[grid].astype(np.float32))], traces=[1])
+        )
+    first = list(decays).index(start) if start in decays else 0
+    fig = go.Figure(
+        data=[
+            _scatter(None, Line(x, LABELS["raw"], COLORS["raw"], width=1.0, opacity=0.6)),
+            go.Scatter(
+                x=steps,
+                y=frames[first].data[0].y,
+                name="EMA (scrubber)",
+                mode="lines",
+                line={"color": COLORS["debiased" if debias else "biased"], "width": 2.5},
+                hovertemplate="%{y:.6g}",
+            ),
+        ],
+        frames=frames,
+    )
+    fig.update_layout(
+        sliders=[
+            {
+                "active": first,
+                "currentvalue": {"prefix": "β = ", "font": {"size": 14}},
+                "pad": {"t": 40},
+                "steps": [
+                    {
+                        "label": frame.name,
+                        "method": "animate",
+                        "args": [
+                            [frame.name],
+                            {
+                                "mode": "immediate",
+                                "frame": {"duration": 0, "redraw": False},
+                                "transition": {"duration": 0},
+                            },
+                        ],
+                    }
+                    for frame in frames
+                ],
+            }
+        ]
+    )
+    fig.update_xaxes(range=[1, n])
+    return _layout(fig, title=title, x_title="step t", y_title="value", height=470)
+
+
 def smoothing_lines(
     values: np.ndarray,
     *,
@@ -337,6 +416,7 @@ __all__ = [
     "frequency_figure",
     "impulse_figure",
     "schedule_figure",
+    "scrubber_figure",
     "smoothing_lines",
     "step_figure",
     "time_figure",

@@ -14,9 +14,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 
 import ema_core as ec
+from ema_lab import figures
 
 PAGES: tuple[tuple[str, str, str], ...] = (
     ("app.py", "Home", "🏠"),
@@ -175,35 +177,46 @@ class Signal:
     label: str
     dates: np.ndarray | None = None
     unit: str = ""
+    key: tuple = ()  # what identifies the values, for caches keyed on scalars
 
 
-def signal_input(*, default: str = "noisy_sine", default_n: int = 1000, key: str = "csv") -> Signal:
-    """Signal, length, noise and seed controls; returns the signal they describe."""
-    name = st.selectbox(
+def signal_input(
+    *, default: str = "noisy_sine", default_n: int = 1000, key: str = "csv", in_row: bool = False
+) -> Signal:
+    """Signal, length, noise and seed controls; returns the signal they describe.
+
+    ``in_row`` lays the four controls side by side, for a full-width row.
+    """
+    if in_row:
+        boxes = st.columns([3, 3, 2, 2])
+    else:
+        top, middle = st.container(), st.container()
+        boxes = [top, middle, *middle.columns(2)]
+    name = boxes[0].selectbox(
         "signal",
         SIGNAL_OPTIONS,
         index=SIGNAL_OPTIONS.index(default),
         key="signal",
         bind="query-params",
     )
-    st.caption(SIGNAL_HELP[name])
+    boxes[0].caption(SIGNAL_HELP[name])
     fixed = name in (DATASET, UPLOAD)
-    n = st.select_slider(
+    n = boxes[1].select_slider(
         "length n", options=LENGTHS, value=default_n, key="n", bind="query-params", disabled=fixed
     )
-    c1, c2 = st.columns(2)
-    noise = c1.slider(
+    noise = boxes[2].slider(
         "noise σ", 0.0, 2.0, 0.3, 0.05, key="noise", bind="query-params", disabled=fixed
     )
-    seed = c2.number_input(
+    seed = boxes[3].number_input(
         "seed", 0, 2**31 - 1, 0, 1, key="seed", bind="query-params", disabled=fixed
     )
     if name == DATASET:
         data = ec.signals.seattle_weather()
-        return Signal(data.values, data.name, data.dates, data.unit)
+        return Signal(data.values, data.name, data.dates, data.unit, key=(DATASET,))
     if name == UPLOAD:
         return _uploaded_signal(key)
-    return Signal(generated(name, int(n), float(noise), int(seed)), name.replace("_", " "))
+    params = (name, int(n), float(noise), int(seed))
+    return Signal(generated(*params), name.replace("_", " "), key=params)
 
 
 def _uploaded_signal(key: str) -> Signal:
@@ -218,14 +231,22 @@ def _uploaded_signal(key: str) -> Signal:
             st.error(f"Could not use {escape_markdown(upload.name)}: {escape_markdown(str(exc))}")
         else:
             note = f", {series.dropped:,} non-numeric entries dropped" if series.dropped else ""
-            stored = Signal(series.values, f"{upload.name}: {series.column}{note}")
+            label = f"{upload.name}: {series.column}{note}"
+            stored = Signal(series.values, label, key=(UPLOAD, upload.file_id))
             st.session_state[f"{key}_signal"] = stored
         st.session_state[f"{key}_read"] = upload.file_id
     if stored is None:
         st.info("No file yet: showing the noisy sine until a CSV file is read.")
-        return Signal(generated("noisy_sine", 1000, 0.3, 0), "noisy sine (no file yet)")
+        params = ("noisy_sine", 1000, 0.3, 0)
+        return Signal(generated(*params), "noisy sine (no file yet)", key=params)
     st.caption(f"Using {escape_markdown(stored.label)} ({len(stored.values):,} values).")
     return stored
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def scrubber(_values: np.ndarray, signal_key: tuple) -> go.Figure:
+    """The in-chart decay scrubber of a signal, built once per signal (24 EMAs)."""
+    return figures.scrubber_figure(_values, initial=None)
 
 
 # -- URL parameters ----------------------------------------------------------------------

@@ -7,12 +7,14 @@ import ema_core as ec
 from ema_lab import figures
 from ema_lab.widgets import (
     SIGNAL_PARAMS,
+    Signal,
     announce_bad_params,
     choice_param,
     csv_download,
     decay_input,
     decay_params,
     number_param,
+    scrubber,
     setup_page,
     signal_input,
 )
@@ -25,126 +27,150 @@ announce_bad_params(
         *SIGNAL_PARAMS,
         *decay_params(),
         number_param("initial", -1e6, 1e6),
-        choice_param("views", list(VIEWS), many=True),
+        choice_param("views", VIEWS, many=True),
         number_param("window_end", 1, 10**7, whole=True),
+        choice_param("scrubber", ["true", "false"]),
     ]
 )
 st.title("〰️ Smoothing a signal")
+signal = signal_input(in_row=True)
 
-controls, main = st.columns([4, 11], gap="large")
-with controls:
-    signal = signal_input()
-    decay = decay_input(0.99)
-    initial = st.number_input(
-        "initial value ema₀",
-        -1e6,
-        1e6,
-        0.0,
-        0.1,
-        key="initial",
-        bind="query-params",
-        help="The average before the first update. 0 is the usual, biased, start.",
-    )
-x = signal.values
-n = len(x)
-biased = ec.ema_series(x, decay, initial=initial)
-debiased = ec.ema_series(x, decay, initial=initial, debias=True) if decay < 1 else biased
-dynamic = ec.ema_series(x, ec.tf_decay(decay, np.arange(n)), initial=initial)
-window = ec.effective_window(decay)
-with controls:
-    end = st.slider(
-        "effective window ends at step",
-        1,
-        n,
-        max(1, n // 2),
-        key="window_end",
-        bind="query-params",
-        help="Move the shaded band: it covers the last 1/(1−β) steps up to this one.",
-    )
-covered = min(window, end)
-share = ec.weight_in_last(decay, covered)
-first = max(1, round(end - covered + 1))
-band = (first, end) if signal.dates is None else (signal.dates[first - 1], signal.dates[end - 1])
 
-with main:
-    views = st.pills(
-        "show",
-        list(VIEWS),
-        default=list(VIEWS),
-        selection_mode="multi",
-        key="views",
-        bind="query-params",
-    )
-    fig = figures.time_figure(
-        figures.smoothing_lines(
-            x,
-            biased=biased if "biased" in views else None,
-            debiased=debiased if "debiased" in views else None,
-            tensorflow=dynamic if "TensorFlow" in views else None,
-            show_raw="signal" in views,
-        ),
-        title=f"{signal.label}, β = {decay:g}, ema₀ = {initial:g}",
-        x=signal.dates,
-        x_title="date" if signal.dates is not None else "step t",
-        y_title=signal.unit or "value",
-        window=(*band, f"window {window:,.4g} steps: {share:.1%} of the weight"),
-        height=480,
-    )
-    st.plotly_chart(fig, config=figures.CONFIG, key="smoothing_chart")
-
-    cutoff = ec.cutoff_frequency(decay)
-    std_left = np.sqrt(ec.noise_variance_ratio(decay))
-    m = st.columns(5)
-    m[0].metric("window 1/(1−β)", f"{window:,.4g}", help="steps; about 63% of the weight")
-    m[1].metric(
-        "half-life", f"{ec.half_life(decay):,.4g}", help="steps until a value's weight halves"
-    )
-    m[2].metric(
-        "lag",
-        f"{ec.center_of_mass(decay):,.4g}",
-        help="center of mass: steps the EMA trails a ramp",
-    )
-    m[3].metric(
-        "noise ratio",
-        f"{ec.noise_variance_ratio(decay):.3g}",
-        help=f"white noise, variance out / in: its standard deviation shrinks to {std_left:.3g}×",
-    )
-    m[4].metric(
-        "cutoff (−3 dB)",
-        "none" if np.isnan(cutoff) else f"{cutoff / (2 * np.pi):.3g}",
-        help="cycles per step where the gain falls to 1/√2; none below β = 0.172, "
-        "where the gain never falls that far",
-    )
-
-    a, b, c = st.columns(3)
-    with a:
-        st.latex(r"s_t = \beta\, s_{t-1} + (1-\beta)\, x_t")
-        st.caption(
-            "The EMA s moves a fraction 1−β of the way to each value. The window 1/(1−β) "
-            "holds about 1 − 1/e ≈ 63% of the weight."
+# Moving the decay (or anything below) reruns only this fragment: the signal, its
+# controls and the scrubber stay as they are, and the server sends only the chart.
+@st.fragment
+def smoothing_view(signal: Signal) -> None:
+    x = signal.values
+    n = len(x)
+    controls, main = st.columns([4, 11], gap="large")
+    with controls:
+        decay = decay_input(0.99)
+        initial = st.number_input(
+            "initial value ema₀",
+            -1e6,
+            1e6,
+            0.0,
+            0.1,
+            key="initial",
+            bind="query-params",
+            help="The average before the first update. 0 is the usual, biased, start.",
         )
-    with b:
-        st.latex(r"\hat s_t = \frac{s_t - \beta^t s_0}{1-\beta^t}")
-        st.caption(
-            "Debiased: the weight still on the start s₀ is removed, the rest rescaled to one."
+        window = ec.effective_window(decay)
+        end = st.slider(
+            "effective window ends at step",
+            1,
+            n,
+            max(1, n // 2),
+            key="window_end",
+            bind="query-params",
+            help="Move the shaded band: it covers the last 1/(1−β) steps up to this one.",
         )
-    with c:
-        st.latex(r"\beta_t = \min\!\left(\beta, \tfrac{1+t}{10+t}\right)")
-        st.caption(
-            "TensorFlow's num_updates rule: a short memory early on, β from t* = (10β−1)/(1−β)."
+    biased = ec.ema_series(x, decay, initial=initial)
+    debiased = ec.ema_series(x, decay, initial=initial, debias=True) if decay < 1 else biased
+    dynamic = ec.ema_series(x, ec.tf_decay(decay, np.arange(n)), initial=initial)
+    covered = min(window, end)
+    share = ec.weight_in_last(decay, covered)
+    first = max(1, round(end - covered + 1))
+    band = (
+        (first, end) if signal.dates is None else (signal.dates[first - 1], signal.dates[end - 1])
+    )
+
+    with main:
+        views = st.pills(
+            "show",
+            VIEWS,
+            default=VIEWS,
+            selection_mode="multi",
+            key="views",
+            bind="query-params",
+        )
+        fig = figures.time_figure(
+            figures.smoothing_lines(
+                x,
+                biased=biased if "biased" in views else None,
+                debiased=debiased if "debiased" in views else None,
+                tensorflow=dynamic if "TensorFlow" in views else None,
+                show_raw="signal" in views,
+            ),
+            title=f"{signal.label}, β = {decay:g}, ema₀ = {initial:g}",
+            x=signal.dates,
+            x_title="date" if signal.dates is not None else "step t",
+            y_title=signal.unit or "value",
+            window=(*band, f"window {window:,.4g} steps: {share:.1%} of the weight"),
+            height=480,
+        )
+        st.plotly_chart(fig, config=figures.CONFIG, key="smoothing_chart")
+
+        cutoff = ec.cutoff_frequency(decay)
+        std_left = np.sqrt(ec.noise_variance_ratio(decay))
+        m = st.columns(5)
+        m[0].metric("window 1/(1−β)", f"{window:,.4g}", help="steps; about 63% of the weight")
+        m[1].metric(
+            "half-life", f"{ec.half_life(decay):,.4g}", help="steps until a value's weight halves"
+        )
+        m[2].metric(
+            "lag",
+            f"{ec.center_of_mass(decay):,.4g}",
+            help="center of mass: steps the EMA trails a ramp",
+        )
+        m[3].metric(
+            "noise ratio",
+            f"{ec.noise_variance_ratio(decay):.3g}",
+            help=f"white noise, variance out / in; its standard deviation shrinks {std_left:.3g}×",
+        )
+        m[4].metric(
+            "cutoff (−3 dB)",
+            "none" if np.isnan(cutoff) else f"{cutoff / (2 * np.pi):.3g}",
+            help="cycles per step where the gain falls to 1/√2; none below β = 0.172, "
+            "where the gain never falls that far",
         )
 
+        a, b, c = st.columns(3)
+        with a:
+            st.latex(r"s_t = \beta\, s_{t-1} + (1-\beta)\, x_t")
+            st.caption(
+                "The EMA s moves a fraction 1−β of the way to each value. The window 1/(1−β) "
+                "holds about 1 − 1/e ≈ 63% of the weight."
+            )
+        with b:
+            st.latex(r"\hat s_t = \frac{s_t - \beta^t s_0}{1-\beta^t}")
+            st.caption(
+                "Debiased: the weight still on the start s₀ is removed, the rest rescaled to one."
+            )
+        with c:
+            st.latex(r"\beta_t = \min\!\left(\beta, \tfrac{1+t}{10+t}\right)")
+            st.caption(
+                "TensorFlow's num_updates rule: a short memory early on, β from t* = (10β−1)/(1−β)."
+            )
+
+        st.caption(
+            f"Computed on all {n:,} values; the chart draws at most {figures.MAX_POINTS:,} points "
+            "per line (each bucket's minimum and maximum)."
+        )
+        csv_download(
+            {
+                "signal": x,
+                "ema_biased": biased,
+                "ema_debiased": debiased,
+                "ema_tensorflow": dynamic,
+            },
+            f"ema_smoothing_decay{decay:g}.csv",
+            key="smoothing_csv",
+        )
+
+
+smoothing_view(signal)
+
+if st.toggle(
+    "Instant scrubber: a decay slider inside the chart, answered by the browser alone",
+    key="scrubber",
+    bind="query-params",
+):
+    st.plotly_chart(
+        scrubber(signal.values, signal.key), config=figures.CONFIG, key="scrubber_chart"
+    )
     st.caption(
-        f"Computed on all {n:,} values; the chart draws at most {figures.MAX_POINTS:,} points "
-        "per line (each bucket's minimum and maximum)."
-    )
-    csv_download(
-        {
-            "signal": x,
-            "ema_biased": biased,
-            "ema_debiased": debiased,
-            "ema_tensorflow": dynamic,
-        },
-        f"ema_smoothing_decay{decay:g}.csv",
-        key="smoothing_csv",
+        f"{len(figures.SCRUBBER_DECAYS)} decays precomputed by ema_core on all "
+        f"{len(signal.values):,} values (each EMA started at the first value), "
+        f"{figures.SCRUBBER_POINTS} points per frame."
     )

@@ -25,13 +25,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(*, log: Path | None = None) -> Iterator[str]:
-    """Start ``streamlit run app.py`` fresh and yield its base URL; stop it after."""
+def streamlit_server(script: str = "app.py", *, log: Path | None = None) -> Iterator[str]:
+    """Start ``streamlit run <script>`` fresh and yield its base URL; stop it after."""
     port = free_port()
     log = log or ARTIFACTS / f"server-{port}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
+        sys.executable, "-m", "streamlit", "run", script,
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
     ]  # fmt: skip
     with open(log, "wb") as out:
