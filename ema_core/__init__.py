@@ -6,7 +6,7 @@ Pure functions on scalars and NumPy arrays; ``signals`` holds test signals, a
 real data set and a CSV reader.
 """
 
-from ema_core import signals
+from ema_core import signals, strategies, training
 from ema_core.bias import bias_correction, debias
 from ema_core.readings import (
     center_of_mass,
@@ -53,7 +53,9 @@ __all__ = [
     "signals",
     "span",
     "step_response",
+    "strategies",
     "tf_decay",
+    "training",
     "warmup_decay",
     "weight_in_last",
 ]

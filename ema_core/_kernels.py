@@ -115,3 +115,38 @@ def warm_up() -> None:
         series_1d_debiased(x, x + dt(0.5), one, one, np.empty_like(x))
         series_2d(x[:, None], x, one, x[:1], np.empty((2, 1), dt))
         debias_2d(np.ones((2, 1), dt), x + dt(0.5), one, x[:1])
+
+
+@njit(cache=True, nogil=True)
+def sgd_affine(a, c, lr, w0, out):  # pragma: no cover - compiled
+    # SGD on a quadratic: the mini-batch gradient at w is a_t @ w - c_t.
+    w0_, w1_ = w0[0], w0[1]
+    out[0, 0], out[0, 1] = w0_, w1_
+    for t in range(a.shape[0]):
+        g0 = a[t, 0, 0] * w0_ + a[t, 0, 1] * w1_ - c[t, 0]
+        g1 = a[t, 1, 0] * w0_ + a[t, 1, 1] * w1_ - c[t, 1]
+        w0_ -= lr * g0
+        w1_ -= lr * g1
+        out[t + 1, 0], out[t + 1, 1] = w0_, w1_
+
+
+@njit(cache=True, nogil=True)
+def sgd_affine_keras(a, c, lr, w0, momentum, every, out, ema):  # pragma: no cover
+    # Keras 3: after each step ema = m*ema + (1-m)*w, m = 0 on the first step; and
+    # every ``every`` steps the weights are overwritten by the average.
+    w0_, w1_ = w0[0], w0[1]
+    e0, e1 = w0_, w1_
+    out[0, 0], out[0, 1] = w0_, w1_
+    ema[0, 0], ema[0, 1] = e0, e1
+    for t in range(a.shape[0]):
+        g0 = a[t, 0, 0] * w0_ + a[t, 0, 1] * w1_ - c[t, 0]
+        g1 = a[t, 1, 0] * w0_ + a[t, 1, 1] * w1_ - c[t, 1]
+        w0_ -= lr * g0
+        w1_ -= lr * g1
+        m = momentum if t > 0 else 0.0
+        e0 = m * e0 + (1.0 - m) * w0_
+        e1 = m * e1 + (1.0 - m) * w1_
+        if every > 0 and (t + 1) % every == 0:
+            w0_, w1_ = e0, e1
+        out[t + 1, 0], out[t + 1, 1] = w0_, w1_
+        ema[t + 1, 0], ema[t + 1, 1] = e0, e1

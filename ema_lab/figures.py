@@ -8,7 +8,7 @@ the numbers they draw come from `ema_core`. Long series are decimated for displa
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import plotly.graph_objects as go
@@ -54,17 +54,28 @@ class Line:
     width: float = 2.0
     dash: str | None = None
     opacity: float = 1.0
+    at: np.ndarray | None = None  # x of each value, once decimated (see `decimated`)
 
 
-def _scatter(x: np.ndarray | None, line: Line) -> go.Scatter:
+def decimated(line: Line, x: np.ndarray | None = None) -> Line:
+    """The line as drawn: at most `MAX_POINTS` values with their x (steps 1..T, or ``x``).
+
+    Small enough to cache and to send; a line already decimated is returned as is.
+    """
+    if line.at is not None:
+        return line
     y = np.asarray(line.values, dtype=np.float64)
     idx = decimate(y)
     # steps 1..T unless x is given; never materialise a full-length step axis
-    x = (idx + 1).astype(np.int32) if x is None else x[idx]
-    y = y[idx]
+    at = (idx + 1).astype(np.int32) if x is None else x[idx]
+    return replace(line, values=y[idx], at=at)
+
+
+def _scatter(x: np.ndarray | None, line: Line) -> go.Scatter:
+    line = decimated(line, x)
     return go.Scatter(
-        x=x,
-        y=y,
+        x=line.at,
+        y=line.values,
         name=line.name,
         mode="lines",
         line={"color": line.color, "width": line.width, "dash": line.dash},
@@ -82,14 +93,16 @@ def time_figure(
     x_title: str = "step t",
     window: tuple[float, float, str] | None = None,
     height: int = 420,
+    length: int | None = None,
 ) -> go.Figure:
     """Lines against time; each longer than `MAX_POINTS` is decimated for display.
 
     ``window`` = (first, last, label) shades the band of steps the effective window
-    covers, with its label.
+    covers, with its label. ``length`` is the series' length when the lines come
+    already `decimated`.
     """
     fig = go.Figure()
-    n = len(lines[0].values) if lines else 0
+    n = length if length is not None else (len(lines[0].values) if lines else 0)
     for line in lines:
         fig.add_trace(_scatter(x, line))
     first_x, last_x = (1, n) if x is None else (x[0], x[-1])
@@ -187,7 +200,10 @@ def scrubber_figure(
         ]
     )
     fig.update_xaxes(range=[1, n])
-    return _layout(fig, title=title, x_title="step t", y_title="value", height=470)
+    _layout(fig, title=title, x_title="step t", y_title="value", height=470)
+    # the slider sits below the axis: the legend goes above the plot
+    fig.update_layout(legend={"yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1})
+    return fig
 
 
 def smoothing_lines(
@@ -412,6 +428,7 @@ __all__ = [
     "MAX_POINTS",
     "Line",
     "bias_factor_figure",
+    "decimated",
     "decoded",
     "frequency_figure",
     "impulse_figure",

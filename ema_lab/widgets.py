@@ -339,14 +339,23 @@ def escape_markdown(text: str) -> str:
 # -- downloads ---------------------------------------------------------------------------
 
 
-def csv_download(columns: dict[str, np.ndarray], file_name: str, *, key: str) -> None:
-    """A button that writes the full series as CSV, with a step column ``t``, built on click."""
+def csv_download(
+    columns: dict[str, np.ndarray] | Callable[[], dict[str, np.ndarray]],
+    file_name: str,
+    *,
+    key: str,
+) -> None:
+    """A button that writes the full series as CSV, with a step column ``t``, built on click.
+
+    ``columns`` may be a function, so that long series are computed only when asked for.
+    """
 
     def build() -> bytes:
         import pandas as pd
 
-        n = len(next(iter(columns.values())))
-        table = pd.DataFrame({"t": np.arange(1, n + 1), **columns})
+        table_columns = columns() if callable(columns) else columns
+        n = len(next(iter(table_columns.values())))
+        table = pd.DataFrame({"t": np.arange(1, n + 1), **table_columns})
         return table.to_csv(index=False, float_format="%.10g").encode()
 
     st.download_button(

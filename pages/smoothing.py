@@ -21,6 +21,29 @@ from ema_lab.widgets import (
 
 VIEWS = ("signal", "biased", "debiased", "TensorFlow")  # the lines, as the URL names them
 
+
+def smoothing_series(x: np.ndarray, decay: float, initial: float) -> dict[str, np.ndarray]:
+    """The three averages of the page, on the full series."""
+    return {
+        "biased": ec.ema_series(x, decay, initial=initial),
+        "debiased": ec.ema_series(x, decay, initial=initial, debias=True) if decay < 1 else None,
+        "tensorflow": ec.ema_series(x, ec.tf_decay(decay, np.arange(len(x))), initial=initial),
+    }
+
+
+# Keyed on scalars (the signal's identity, not its values): a class opening one link
+# or a student toggling lines reuses the drawn lines; only a new decay or start computes.
+@st.cache_resource(max_entries=64, show_spinner=False)
+def drawn_lines(_signal: Signal, signal_key: tuple, decay: float, initial: float) -> dict:
+    series = smoothing_series(_signal.values, decay, initial)
+    series["debiased"] = series["debiased"] if series["debiased"] is not None else series["biased"]
+    lines = figures.smoothing_lines(_signal.values, **series)
+    return {
+        key: figures.decimated(line, _signal.dates)
+        for key, line in zip(("raw", *series), lines, strict=True)
+    }
+
+
 setup_page("Smoothing a signal", "〰️")
 announce_bad_params(
     [
@@ -65,9 +88,7 @@ def smoothing_view(signal: Signal) -> None:
             bind="query-params",
             help="Move the shaded band: it covers the last 1/(1−β) steps up to this one.",
         )
-    biased = ec.ema_series(x, decay, initial=initial)
-    debiased = ec.ema_series(x, decay, initial=initial, debias=True) if decay < 1 else biased
-    dynamic = ec.ema_series(x, ec.tf_decay(decay, np.arange(n)), initial=initial)
+    lines = drawn_lines(signal, signal.key, decay, initial)
     covered = min(window, end)
     share = ec.weight_in_last(decay, covered)
     first = max(1, round(end - covered + 1))
@@ -84,20 +105,21 @@ def smoothing_view(signal: Signal) -> None:
             key="views",
             bind="query-params",
         )
+        shown = {
+            "raw": "signal",
+            "biased": "biased",
+            "debiased": "debiased",
+            "tensorflow": "TensorFlow",
+        }
         fig = figures.time_figure(
-            figures.smoothing_lines(
-                x,
-                biased=biased if "biased" in views else None,
-                debiased=debiased if "debiased" in views else None,
-                tensorflow=dynamic if "TensorFlow" in views else None,
-                show_raw="signal" in views,
-            ),
+            [line for key, line in lines.items() if shown[key] in views],
             title=f"{signal.label}, β = {decay:g}, ema₀ = {initial:g}",
             x=signal.dates,
             x_title="date" if signal.dates is not None else "step t",
             y_title=signal.unit or "value",
             window=(*band, f"window {window:,.4g} steps: {share:.1%} of the weight"),
             height=480,
+            length=n,
         )
         st.plotly_chart(fig, config=figures.CONFIG, key="smoothing_chart")
 
@@ -148,11 +170,13 @@ def smoothing_view(signal: Signal) -> None:
             "per line (each bucket's minimum and maximum)."
         )
         csv_download(
-            {
+            lambda: {
                 "signal": x,
-                "ema_biased": biased,
-                "ema_debiased": debiased,
-                "ema_tensorflow": dynamic,
+                **{
+                    f"ema_{k}": v
+                    for k, v in smoothing_series(x, decay, initial).items()
+                    if v is not None
+                },
             },
             f"ema_smoothing_decay{decay:g}.csv",
             key="smoothing_csv",

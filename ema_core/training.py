@@ -1,0 +1,278 @@
+r"""A small training run to watch an EMA of model weights: SGD on a noisy two-weight problem.
+
+The problem is least squares with two correlated features, so that the loss
+
+.. math:: L(w) = \tfrac12 \operatorname{mean}_i (x_i \cdot w - y_i)^2
+
+is an elongated bowl that can be drawn as a contour map. Mini-batch SGD with a
+constant learning rate does not settle at the bottom: it keeps bouncing around it,
+and an EMA of the weights averages the bounce away. Everything is deterministic
+given the seed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ema_core import _kernels
+from ema_core import strategies as strat
+from ema_core._validation import check_at_least, check_decay
+from ema_core.series import ema_series
+
+__all__ = [
+    "STRATEGIES",
+    "EmaSettings",
+    "LeastSquares",
+    "WeightsRun",
+    "beats_from",
+    "least_squares",
+    "sgd",
+    "simulate",
+]
+
+STRATEGIES: tuple[str, ...] = ("constant", "tensorflow", "warmup", "keras", "debiased")
+"""The decay strategies `simulate` compares, by name."""
+
+
+@dataclass(frozen=True)
+class LeastSquares:
+    """Training and held-out data of a two-weight least-squares problem."""
+
+    features: np.ndarray
+    targets: np.ndarray
+    test_features: np.ndarray
+    test_targets: np.ndarray
+
+    def loss(self, weights: ArrayLike, *, test: bool = True) -> np.ndarray:
+        r""":math:`L(w)` for weights of shape (..., 2), on the held-out or the training data.
+
+        Computed as the quadratic form :math:`\tfrac12 (w^\top A w - 2 b^\top w + c)` with
+        :math:`A = X^\top X / N`, :math:`b = X^\top y / N`, :math:`c = y^\top y / N`.
+        """
+        x, y = (self.test_features, self.test_targets) if test else (self.features, self.targets)
+        a, b, c = x.T @ x / len(y), x.T @ y / len(y), y @ y / len(y)
+        w = np.asarray(weights, dtype=np.float64)
+        return 0.5 * (np.einsum("...i,ij,...j->...", w, a, w) - 2 * w @ b + c)
+
+    def minimum(self, *, test: bool = True) -> np.ndarray:
+        """The weights with the least loss: the least-squares solution."""
+        x, y = (self.test_features, self.test_targets) if test else (self.features, self.targets)
+        return np.linalg.lstsq(x, y, rcond=None)[0]
+
+
+def least_squares(
+    seed: int = 0,
+    *,
+    samples: int = 256,
+    test_samples: int = 4096,
+    noise: float = 1.0,
+    condition: float = 20.0,
+) -> LeastSquares:
+    r"""Draw a problem: features with covariance of condition number ``condition``.
+
+    The features' principal axes are turned by 30°, with variances 1 and
+    1/``condition``: the bowl is that much longer in one direction. Targets are
+    :math:`y = x \cdot w^* + \varepsilon` with :math:`w^* = (1, -0.5)` and
+    :math:`\varepsilon \sim N(0, \text{noise}^2)`.
+
+    Examples
+    --------
+    >>> p = least_squares(0)
+    >>> p.features.shape, p.test_features.shape
+    ((256, 2), (4096, 2))
+    >>> bool(np.allclose(p.minimum(), [1.0, -0.5], atol=0.2))
+    True
+    """
+    check_at_least(noise, "noise", 0)
+    check_at_least(condition, "condition", 1)
+    rng = np.random.default_rng([seed, 0])
+    angle = np.pi / 6
+    rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    scale = rotation @ np.diag([1.0, 1.0 / np.sqrt(condition)])
+    w_true = np.array([1.0, -0.5])
+
+    def draw(n: int) -> tuple[np.ndarray, np.ndarray]:
+        x = rng.standard_normal((n, 2)) @ scale.T
+        return x, x @ w_true + noise * rng.standard_normal(n)
+
+    (x, y), (xt, yt) = draw(samples), draw(test_samples)
+    return LeastSquares(x, y, xt, yt)
+
+
+def _batches(problem: LeastSquares, steps: int, batch_size: int, seed: int):
+    # Mini-batches drawn with replacement; the gradient of batch t at w is a[t] @ w - c[t].
+    n = len(problem.targets)
+    if isinstance(batch_size, bool) or not 1 <= batch_size <= n:
+        raise ValueError(f"batch_size must be a whole number from 1 to {n}, got {batch_size!r}")
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
+        raise ValueError(f"steps must be a whole number >= 1, got {steps!r}")
+    rng = np.random.default_rng([seed, 1])
+    idx = rng.integers(0, n, size=(int(steps), int(batch_size)))
+    x, y = problem.features[idx], problem.targets[idx]
+    a = np.einsum("tbi,tbj->tij", x, x) / batch_size
+    c = np.einsum("tbi,tb->ti", x, y) / batch_size
+    return a, c
+
+
+def sgd(
+    problem: LeastSquares,
+    *,
+    learning_rate: float,
+    steps: int,
+    batch_size: int,
+    seed: int = 0,
+    start: Sequence[float] = (-1.5, 2.0),
+) -> np.ndarray:
+    r"""Mini-batch SGD from ``start``: the weights before and after every step, (steps + 1, 2).
+
+    .. math:: w_{t} = w_{t-1} - \eta\, \nabla L_{B_t}(w_{t-1})
+
+    Examples
+    --------
+    >>> w = sgd(least_squares(0), learning_rate=0.1, steps=3, batch_size=8)
+    >>> w.shape, w[0].tolist()
+    ((4, 2), [-1.5, 2.0])
+    """
+    lr = float(check_at_least(learning_rate, "learning_rate", 0, strict=True))
+    a, c = _batches(problem, steps, batch_size, seed)
+    out = np.empty((a.shape[0] + 1, 2))
+    _kernels.sgd_affine(a, c, lr, np.asarray(start, dtype=np.float64), out)
+    return out
+
+
+@dataclass(frozen=True)
+class EmaSettings:
+    """The knobs of the strategies (see `ema_core.strategies`)."""
+
+    decay: float = 0.99
+    inv_gamma: float = 1.0
+    power: float = 2 / 3
+    min_decay: float = 0.0
+    start_after: int = 0
+    every: int = 1
+    keras_overwrite: int = 0  # Keras' ema_overwrite_frequency; 0 = never
+
+
+@dataclass(frozen=True)
+class WeightsRun:
+    """One training run and the EMA track of each strategy, all of shape (steps + 1, 2)."""
+
+    problem: LeastSquares
+    weights: np.ndarray
+    tracks: dict[str, np.ndarray]
+    decays: dict[str, np.ndarray]
+    keras_weights: np.ndarray | None = None  # the raw path when Keras overwrites it
+    test_losses: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def test_loss(self, name: str = "raw") -> np.ndarray:
+        """Held-out loss after every step, of the raw weights or of a strategy's track."""
+        return self.test_losses[name]
+
+
+def _schedule(name: str, steps: int, s: EmaSettings) -> np.ndarray:
+    if name in ("constant", "debiased"):
+        base = strat.constant_schedule(steps, s.decay)
+    elif name == "tensorflow":
+        base = strat.tf_schedule(steps, s.decay)
+    elif name == "warmup":
+        base = strat.warmup_schedule(
+            steps, s.decay, inv_gamma=s.inv_gamma, power=s.power, min_decay=s.min_decay
+        )
+    elif name == "keras":
+        base = strat.keras_schedule(steps, s.decay)
+    else:
+        raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}; got {name!r}")
+    return strat.every_k_steps(strat.start_after(base, s.start_after), s.every)
+
+
+def simulate(
+    *,
+    learning_rate: float = 0.3,
+    steps: int = 2000,
+    batch_size: int = 1,
+    seed: int = 0,
+    settings: EmaSettings = EmaSettings(),
+    strategies: Sequence[str] = STRATEGIES,
+    problem: LeastSquares | None = None,
+) -> WeightsRun:
+    """Train with SGD and follow the weights with every strategy's EMA.
+
+    Every track starts at the initial weights and is computed by `ema_series` from
+    its schedule, except: ``debiased`` starts at zero and divides by the exact
+    correction (steps before its first update show the initial weights), and
+    ``keras`` with ``keras_overwrite`` > 0 runs its own training, whose weights the
+    average overwrites every so many steps (its raw path is ``keras_weights``).
+
+    Examples
+    --------
+    >>> run = simulate(steps=500, seed=1)
+    >>> sorted(run.tracks), run.weights.shape
+    (['constant', 'debiased', 'keras', 'tensorflow', 'warmup'], (501, 2))
+    >>> bool(run.test_loss("constant")[-1] < run.test_loss("raw")[-1])
+    True
+    """
+    check_decay(settings.decay)
+    problem = problem or least_squares(seed)
+    weights = sgd(
+        problem, learning_rate=learning_rate, steps=steps, batch_size=batch_size, seed=seed
+    )
+    w0, later = weights[0], weights[1:]
+    tracks, decays = {}, {}
+    keras_weights = None
+    for name in strategies:
+        schedule = _schedule(name, steps, settings)
+        decays[name] = schedule
+        track = np.empty_like(weights)
+        track[0] = w0
+        if name == "debiased":
+            first = int(np.argmax(schedule != 1)) if (schedule != 1).any() else steps
+            track[1 : first + 1] = w0
+            if first < steps:
+                track[first + 1 :] = ema_series(
+                    later[first:], schedule[first:], initial=0.0, debias=True
+                )
+        elif name == "keras" and settings.keras_overwrite > 0:
+            a, c = _batches(problem, steps, batch_size, seed)
+            keras_weights = np.empty_like(weights)
+            lr = float(learning_rate)
+            _kernels.sgd_affine_keras(
+                a,
+                c,
+                lr,
+                w0.copy(),
+                float(settings.decay),
+                int(settings.keras_overwrite),
+                keras_weights,
+                track,
+            )
+        else:
+            track[1:] = ema_series(later, schedule, initial=w0)
+        tracks[name] = track
+    losses = {"raw": problem.loss(weights)}
+    losses.update({name: problem.loss(track) for name, track in tracks.items()})
+    if keras_weights is not None:
+        losses["keras raw"] = problem.loss(keras_weights)
+    return WeightsRun(problem, weights, tracks, decays, keras_weights, losses)
+
+
+def beats_from(candidate: ArrayLike, reference: ArrayLike, *, share: float = 0.95) -> int | None:
+    """The first step from which ``candidate`` is below ``reference`` at ``share`` of later steps.
+
+    Losses of noisy weights cross back and forth; this asks from when on the
+    candidate (an EMA's loss) is below the reference (the raw weights' loss) almost
+    always. Returns the step index, or None if it never is.
+
+    Examples
+    --------
+    >>> beats_from([3, 2, 1, 1, 1], [2, 2, 2, 2, 2], share=1.0)
+    2
+    """
+    below = np.asarray(candidate) < np.asarray(reference)
+    later = np.cumsum(below[::-1])[::-1]  # how many steps from t on are below
+    remaining = np.arange(len(below), 0, -1)
+    ok = later >= share * remaining
+    return int(np.argmax(ok)) if ok.any() else None

@@ -1,0 +1,88 @@
+"""The shared figure builders: decimation, the scrubber's frames, sizes, colours."""
+
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import ema_core as ec
+from ema_lab import figures
+from ema_lab.decimate import MAX_POINTS, decimate
+from ema_lab.style import COLORS
+
+
+@pytest.mark.parametrize("n", [2_000, 100_000, 2_000_000])
+def test_decimation_keeps_every_buckets_min_and_max(n):
+    # App lengths are multiples of the bucket count: buckets are exact slices.
+    y = np.random.default_rng(n).standard_normal(n).cumsum()
+    idx = decimate(y, 1000)
+    assert len(idx) <= 1000
+    assert np.all(np.diff(idx) > 0)  # in time order, no repeats
+    kept = set(idx.tolist())
+    for bucket in np.split(np.arange(n), 500):
+        assert bucket[np.argmin(y[bucket])] in kept
+        assert bucket[np.argmax(y[bucket])] in kept
+
+
+@settings(max_examples=50, deadline=None)
+@given(hnp.arrays(np.float64, st.integers(1, 30_000), elements=st.floats(-1e9, 1e9)))
+def test_decimation_of_any_length_keeps_the_extremes(y):
+    idx = decimate(y, 400)
+    assert len(idx) <= max(400, 0) or len(idx) == len(y)
+    assert y[idx].min() == y.min()
+    assert y[idx].max() == y.max()
+    if len(y) <= 400:
+        np.testing.assert_array_equal(idx, np.arange(len(y)))
+
+
+def test_long_series_chart_stays_small():
+    x = ec.signals.generate("noisy_sine", 10**7, noise=0.3)
+    lines = figures.smoothing_lines(
+        x, biased=ec.ema_series(x, 0.99), debiased=ec.ema_series(x, 0.99, debias=True), tensorflow=x
+    )
+    spec = figures.time_figure(lines, title="t", window=(5, 10, "w")).to_json()
+    assert len(spec) < 300_000
+    for trace in figures.decoded(json.loads(spec)):
+        assert len(trace["y"]) <= MAX_POINTS
+
+
+def test_scrubber_frames_equal_ema_core_for_their_decays():
+    x = ec.signals.generate("random_walk", 50_000, noise=0.2, seed=4)
+    spec = json.loads(figures.scrubber_figure(x, initial=None).to_json())
+    steps = figures.decoded({"data": spec["data"]})[1]["x"]
+    assert len(steps) <= figures.SCRUBBER_POINTS
+    assert steps[0] == 1
+    assert steps[-1] == 50_000
+    names = [f["name"] for f in spec["frames"]]
+    assert names == [f"{d:g}" for d in figures.SCRUBBER_DECAYS]
+    slider_steps = spec["layout"]["sliders"][0]["steps"]
+    assert [s["args"][0][0] for s in slider_steps] == names
+    for frame, decay in zip(spec["frames"], figures.SCRUBBER_DECAYS, strict=True):
+        (y,) = (t["y"] for t in figures.decoded(frame))
+        expected = ec.ema_series(x, decay, initial=None)[steps - 1].astype(np.float32)
+        np.testing.assert_array_equal(y, expected)
+    # the frame on show at first is 0.99
+    shown = figures.decoded({"data": spec["data"]})[1]["y"]
+    np.testing.assert_array_equal(
+        shown, ec.ema_series(x, 0.99, initial=None)[steps - 1].astype(np.float32)
+    )
+
+
+def test_one_colour_per_quantity_everywhere():
+    x = np.linspace(0, 1, 50)
+    lines = figures.smoothing_lines(x, biased=x, debiased=x, tensorflow=x)
+    fig = figures.time_figure(lines, title="t")
+    colours = {t.name: t.line.color for t in fig.data}
+    assert colours == {
+        "signal": COLORS["raw"],
+        "EMA (biased)": COLORS["biased"],
+        "EMA (debiased)": COLORS["debiased"],
+        "EMA (TensorFlow dynamic decay)": COLORS["tensorflow"],
+    }
+    schedule = figures.schedule_figure(0.99, 1000)
+    assert schedule.data[0].line.color == COLORS["tensorflow"]
+    decay_colours = [t.line.color for t in figures.impulse_figure([0.5, 0.9]).data]
+    assert decay_colours == [t.line.color for t in figures.step_figure([0.5, 0.9]).data]
