@@ -59,6 +59,8 @@ DESCRIPTIONS = {
     "pages/bias_correction.py": "Why a zero start drags the average to 0, and how dividing by "
     "1 − βᵗ fixes it (Adam).",
     "pages/tf_dynamic_decay.py": "TensorFlow's min(β, (1+t)/(10+t)), replayed step by step.",
+    "pages/weights_lab.py": "An EMA of model weights, trained live: every decay strategy "
+    "side by side.",
     "pages/choosing_decay.py": "Compare decays: weights, step and frequency responses, "
     "noise against lag.",
 }

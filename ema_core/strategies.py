@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ema_core._validation import check_decay
+from ema_core._validation import check_at_least, check_decay
 from ema_core.schedules import tf_decay, warmup_decay
 
 __all__ = [
     "constant_schedule",
     "every_k_steps",
     "keras_schedule",
+    "scaled_decay",
     "start_after",
     "tf_schedule",
     "warmup_schedule",
@@ -140,3 +141,21 @@ def every_k_steps(schedule: np.ndarray, k: int) -> np.ndarray:
     base = np.asarray(schedule, dtype=np.float64)
     t = np.arange(1, base.shape[0] + 1)
     return np.where(t % k == 0, base ** int(k), 1.0)
+
+
+def scaled_decay(decay: float, factor: float) -> float:
+    r"""The decay for a batch ``factor`` times larger, at the same horizon in samples.
+
+    .. math:: \beta' = \beta^{k}
+
+    With batches :math:`k` times larger there are :math:`k` times fewer steps per
+    epoch; raising the decay to the :math:`k`-th power keeps the half-life measured in
+    samples (Busbridge et al. 2023, "How to Scale Your EMA").
+
+    Examples
+    --------
+    >>> round(scaled_decay(0.999, 8), 6)
+    0.992028
+    """
+    k = float(check_at_least(factor, "factor", 0, strict=True))
+    return float(_scalar(decay) ** k)

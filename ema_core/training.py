@@ -259,20 +259,31 @@ def simulate(
     return WeightsRun(problem, weights, tracks, decays, keras_weights, losses)
 
 
-def beats_from(candidate: ArrayLike, reference: ArrayLike, *, share: float = 0.95) -> int | None:
-    """The first step from which ``candidate`` is below ``reference`` at ``share`` of later steps.
+def beats_from(candidate: ArrayLike, reference: ArrayLike, *, window: int = 100) -> int | None:
+    """The first step from which ``candidate`` stays below the trailing mean of ``reference``.
 
-    Losses of noisy weights cross back and forth; this asks from when on the
-    candidate (an EMA's loss) is below the reference (the raw weights' loss) almost
-    always. Returns the step index, or None if it never is.
+    The raw weights' loss jumps from step to step, so the candidate (an EMA's loss)
+    is compared with the reference's mean over the last ``window`` steps (fewer at
+    the start): the answer is the first step from which the EMA is better than
+    the raw weights typically are, at every later step. None if it never is.
 
     Examples
     --------
-    >>> beats_from([3, 2, 1, 1, 1], [2, 2, 2, 2, 2], share=1.0)
+    >>> beats_from([3, 2, 1, 1, 1], [2, 2, 2, 2, 2], window=1)
     2
+    >>> beats_from([3, 3], [2, 2]) is None
+    True
     """
-    below = np.asarray(candidate) < np.asarray(reference)
-    later = np.cumsum(below[::-1])[::-1]  # how many steps from t on are below
-    remaining = np.arange(len(below), 0, -1)
-    ok = later >= share * remaining
-    return int(np.argmax(ok)) if ok.any() else None
+    c = np.asarray(candidate, dtype=np.float64)
+    r = np.asarray(reference, dtype=np.float64)
+    if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
+        raise ValueError(f"window must be a whole number >= 1, got {window!r}")
+    sums = np.concatenate([[0.0], np.cumsum(r)])
+    t = np.arange(len(r))
+    first = np.maximum(0, t + 1 - window)
+    trailing = (sums[t + 1] - sums[first]) / (t + 1 - first)
+    worse = np.flatnonzero(c >= trailing)
+    if len(worse) == 0:
+        return 0
+    last = int(worse[-1])
+    return last + 1 if last + 1 < len(c) else None

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 import ema_core as ec
 from ema_lab.decimate import MAX_POINTS, decimate
-from ema_lab.style import COLORS, LABELS, decay_color
+from ema_lab.style import COLORS, LABELS, STRATEGY_COLORS, STRATEGY_LABELS, decay_color
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"  # no web font to fetch
 
@@ -57,15 +57,15 @@ class Line:
     at: np.ndarray | None = None  # x of each value, once decimated (see `decimated`)
 
 
-def decimated(line: Line, x: np.ndarray | None = None) -> Line:
-    """The line as drawn: at most `MAX_POINTS` values with their x (steps 1..T, or ``x``).
+def decimated(line: Line, x: np.ndarray | None = None, max_points: int = MAX_POINTS) -> Line:
+    """The line as drawn: at most ``max_points`` values with their x (steps 1..T, or ``x``).
 
     Small enough to cache and to send; a line already decimated is returned as is.
     """
     if line.at is not None:
         return line
     y = np.asarray(line.values, dtype=np.float64)
-    idx = decimate(y)
+    idx = decimate(y, max_points)
     # steps 1..T unless x is given; never materialise a full-length step axis
     at = (idx + 1).astype(np.int32) if x is None else x[idx]
     return replace(line, values=y[idx], at=at)
@@ -411,6 +411,126 @@ def tradeoff_figure(decays: Sequence[float]) -> go.Figure:
     )
 
 
+PATH_POINTS = 500
+"""Points per weight path and per schedule line in the weights lab's charts."""
+
+
+def _path(points: np.ndarray, limit: int = PATH_POINTS) -> np.ndarray:
+    # A path in the plane keeps its order: thin it evenly, keep both ends.
+    if len(points) <= limit:
+        return points
+    idx = np.unique(np.linspace(0, len(points) - 1, limit).round().astype(np.int64))
+    return points[idx]
+
+
+def weights_contour_figure(run: ec.training.WeightsRun, names: Sequence[str]) -> go.Figure:
+    """The held-out loss as a contour map, with the raw weight path and each EMA's path."""
+    paths = [run.weights, *(run.tracks[n] for n in names)]
+    allpts = np.concatenate(paths)
+    lo, hi = allpts.min(axis=0), allpts.max(axis=0)
+    pad = 0.08 * (hi - lo).max()
+    gx = np.linspace(lo[0] - pad, hi[0] + pad, 80)
+    gy = np.linspace(lo[1] - pad, hi[1] + pad, 80)
+    grid = np.stack(np.meshgrid(gx, gy), axis=-1)
+    loss = run.problem.loss(grid)
+    best = run.problem.minimum()
+    fig = go.Figure(
+        go.Contour(
+            x=gx,
+            y=gy,
+            z=np.log10(loss - loss.min() + 1e-3).astype(np.float32),
+            colorscale="Greys",
+            reversescale=True,
+            showscale=False,
+            opacity=0.45,
+            ncontours=18,
+            contours={"coloring": "heatmap"},
+            hoverinfo="skip",
+            name="held-out loss",
+        )
+    )
+    for name, path in zip(["raw", *names], paths, strict=True):
+        p = _path(path)
+        fig.add_trace(
+            go.Scatter(
+                x=p[:, 0],
+                y=p[:, 1],
+                mode="lines",
+                name=STRATEGY_LABELS[name],
+                line={"color": STRATEGY_COLORS[name], "width": 1 if name == "raw" else 2.5},
+                opacity=0.7 if name == "raw" else 1.0,
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=[best[0]],
+            y=[best[1]],
+            mode="markers",
+            marker={
+                "symbol": "star",
+                "size": 14,
+                "color": "#000000",
+                "line": {"color": "#FFFFFF", "width": 1},
+            },
+            name="held-out minimum",
+        )
+    )
+    fig.update_yaxes(scaleanchor="x", scaleratio=1)
+    fig.update_layout(hovermode="closest")
+    return _layout(
+        fig, title="Weight paths on the held-out loss", x_title="w₁", y_title="w₂", height=520
+    )
+
+
+def weights_loss_figure(run: ec.training.WeightsRun, names: Sequence[str]) -> go.Figure:
+    """Held-out loss after every step, of the raw weights and of each EMA (log scale)."""
+    lines = [
+        decimated(
+            Line(
+                run.test_loss(n), STRATEGY_LABELS[n], STRATEGY_COLORS[n], 1.0 if n == "raw" else 2.0
+            ),
+            max_points=2 * PATH_POINTS,
+        )
+        for n in ["raw", *names]
+    ]
+    fig = time_figure(
+        lines,
+        title="Held-out loss against the step",
+        y_title="held-out loss",
+        height=380,
+        length=len(run.weights),
+    )
+    fig.update_yaxes(type="log")
+    return fig
+
+
+def decay_in_effect_figure(
+    run: ec.training.WeightsRun, names: Sequence[str], every: int = 1
+) -> go.Figure:
+    """The decay each strategy uses at each update, and the window it implies, in steps."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("decay in effect", "window (steps)"))
+    for name in names:
+        d = run.decays[name]
+        t = np.flatnonzero(d != 1) + 1  # update steps only (every k steps holds in between)
+        t = _path(t)
+        decay = d[t - 1]
+        window = every / (1 - decay)
+        style = {"color": STRATEGY_COLORS[name]}
+        fig.add_trace(
+            go.Scatter(x=t, y=decay, name=STRATEGY_LABELS[name], line=style), row=1, col=1
+        )
+        fig.add_trace(
+            go.Scatter(x=t, y=window, name=STRATEGY_LABELS[name], line=style, showlegend=False),
+            row=1,
+            col=2,
+        )
+    fig.update_xaxes(type="log", title_text="step t")
+    fig.update_yaxes(type="log", row=1, col=2)
+    return _layout(fig, title="Decay schedules", x_title="step t", y_title="", height=360)
+
+
 def decoded(fig_json: Mapping) -> list[dict]:
     """The traces of a figure's JSON with ``bdata`` arrays decoded (for tests and checks)."""
     import base64
@@ -428,6 +548,7 @@ __all__ = [
     "MAX_POINTS",
     "Line",
     "bias_factor_figure",
+    "decay_in_effect_figure",
     "decimated",
     "decoded",
     "frequency_figure",
@@ -438,4 +559,6 @@ __all__ = [
     "step_figure",
     "time_figure",
     "tradeoff_figure",
+    "weights_contour_figure",
+    "weights_loss_figure",
 ]

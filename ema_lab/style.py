@@ -26,6 +26,25 @@ LABELS: dict[str, str] = {
 }
 
 
+# The decay strategies of the weights lab; TensorFlow and debiased keep their colours.
+STRATEGY_COLORS: dict[str, str] = {
+    "raw": COLORS["raw"],
+    "constant": "#0072B2",
+    "tensorflow": COLORS["tensorflow"],
+    "warmup": COLORS["reference"],
+    "keras": COLORS["window"],
+    "debiased": COLORS["debiased"],
+}
+STRATEGY_LABELS: dict[str, str] = {
+    "raw": "raw weights",
+    "constant": "constant decay",
+    "tensorflow": "TensorFlow num_updates",
+    "warmup": "warm-up (timm, ema-pytorch)",
+    "keras": "Keras 3 (first step copies)",
+    "debiased": "zero start, debiased",
+}
+
+
 def decay_color(i: int) -> str:
     """The colour of the ``i``-th decay of a comparison."""
     return DECAY_COLORS[i % len(DECAY_COLORS)]

@@ -26,6 +26,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("pages/bias_correction.py", "Bias correction", "⚖️"),
     ("pages/tf_dynamic_decay.py", "TensorFlow decay", "⏱️"),
     ("pages/choosing_decay.py", "Choosing a decay", "🎚️"),
+    ("pages/weights_lab.py", "Weights lab", "🧪"),
 )
 
 

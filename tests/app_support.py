@@ -17,6 +17,7 @@ PAGES = {
     "bias_correction": "pages/bias_correction.py",
     "tf_dynamic_decay": "pages/tf_dynamic_decay.py",
     "choosing_decay": "pages/choosing_decay.py",
+    "weights_lab": "pages/weights_lab.py",
 }
 
 

@@ -128,6 +128,20 @@ def test_ema_of_a_noisy_converged_run_has_lower_held_out_loss(seed):
     assert raw - ema > 0.003
 
 
-def test_beats_from():
-    assert beats_from([3, 2, 1, 1, 1], [2, 2, 2, 2, 2], share=1.0) == 2
+def test_beats_from_compares_with_the_trailing_mean():
+    assert beats_from([3, 2, 1, 1, 1], [2, 2, 2, 2, 2], window=1) == 2
     assert beats_from([3, 3], [2, 2]) is None
+    # one lucky raw step (0) does not count against the EMA: its trailing mean is 3
+    assert beats_from([5, 3, 2, 2, 2], [4, 4, 4, 0, 4], window=4) == 1
+    assert beats_from([5, 3, 2, 2, 2], [4, 4, 4, 0, 4], window=1) == 4
+
+
+def test_warmups_catch_up_sooner_than_a_constant_decay():
+    # From a start far from the minimum, a constant decay lags for about a window;
+    # the warm-ups and debiasing follow the weights from the first steps.
+    for seed in range(4):
+        run = simulate(steps=2000, seed=seed)
+        raw = run.test_loss("raw")
+        constant = beats_from(run.test_loss("constant"), raw)
+        for fast in ("warmup", "debiased"):
+            assert beats_from(run.test_loss(fast), raw) < constant
