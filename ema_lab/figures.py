@@ -461,6 +461,17 @@ def weights_contour_figure(run: ec.training.WeightsRun, names: Sequence[str]) ->
                 opacity=0.7 if name == "raw" else 1.0,
             )
         )
+    if run.keras_weights is not None and "keras" in names:
+        p = _path(run.keras_weights)
+        fig.add_trace(
+            go.Scatter(
+                x=p[:, 0],
+                y=p[:, 1],
+                mode="lines",
+                name="Keras raw weights (overwritten by the EMA)",
+                line={"color": STRATEGY_COLORS["keras"], "width": 1, "dash": "dot"},
+            )
+        )
     fig.add_trace(
         go.Scatter(
             x=[best[0]],

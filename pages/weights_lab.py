@@ -34,9 +34,9 @@ announce_bad_params(
         number_param("inv_gamma", 0.01, 1e6),
         choice_param("power", list(POWERS)),
         number_param("min_decay", 0.0, 0.9999),
-        number_param("start_after", 0, 100_000, whole=True),
+        number_param("start_after", 0, max(STEPS), whole=True),
         choice_param("every", [str(k) for k in EVERY]),
-        number_param("overwrite", 0, 100_000, whole=True),
+        number_param("overwrite", 0, max(STEPS), whole=True),
     ]
 )
 st.title("🧪 Weights lab")
@@ -103,7 +103,7 @@ with controls:
         start = st.number_input(
             "start the EMA after step",
             0,
-            100_000,
+            int(steps),
             0,
             10,
             key="start_after",
@@ -121,7 +121,7 @@ with controls:
         overwrite = st.number_input(
             "Keras: overwrite the weights with the EMA every k steps (0: never)",
             0,
-            100_000,
+            int(steps),
             0,
             10,
             key="overwrite",

@@ -33,6 +33,7 @@ PAGES = {
     "bias_correction": ("decay β", "bias_chart", "zero start (biased)"),
     "tf_dynamic_decay": ("decay β", "schedule_chart", "TensorFlow: min(β, (1+t)/(10+t))"),
     "choosing_decay": ("length n", "compare_chart", "β = 0.9"),
+    "weights_lab": ("decay β", "loss_chart", "constant decay"),
 }
 
 # Streamlit's client probes the page path as a base path first (a 404 it recovers from).

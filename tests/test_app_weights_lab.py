@@ -1,0 +1,100 @@
+"""/weights_lab through AppTest: the charts draw the library's run, every parameter counts."""
+
+import json
+
+import numpy as np
+import pytest
+
+from app_support import charts, open_page, warnings
+from ema_core.training import EmaSettings, beats_from, simulate
+from ema_lab.style import STRATEGY_LABELS
+
+
+def traces(at, chart):
+    return {t["name"]: t for t in charts(at)[chart]}
+
+
+def test_default_run_is_the_library_run():
+    at = open_page("weights_lab")
+    run = simulate(learning_rate=0.3, steps=2000, batch_size=1, seed=0)
+    contour = traces(at, "contour_chart")
+    for name in ["raw", *run.tracks]:
+        path = run.weights if name == "raw" else run.tracks[name]
+        t = contour[STRATEGY_LABELS[name]]
+        # the path is thinned evenly, both ends kept
+        np.testing.assert_allclose([t["x"][0], t["y"][0]], path[0])
+        np.testing.assert_allclose([t["x"][-1], t["y"][-1]], path[-1])
+    loss = traces(at, "loss_chart")
+    steps = loss[STRATEGY_LABELS["constant"]]["x"]
+    np.testing.assert_allclose(
+        loss[STRATEGY_LABELS["constant"]]["y"], run.test_loss("constant")[steps - 1]
+    )
+    table = at.dataframe[0].value
+    row = table[table["weights"] == STRATEGY_LABELS["warmup"]].iloc[0]
+    assert (
+        row["beats raw from step"]
+        == f"{beats_from(run.test_loss('warmup'), run.test_loss('raw')):,}"
+    )
+
+
+def test_url_parameters_reach_the_run():
+    query = {
+        "lr": "0.1", "batch": "4", "steps": "500", "seed": "3", "decay": "0.95",
+        "strategies": ["constant", "keras"], "every": "5", "start_after": "20", "overwrite": "50",
+    }  # fmt: skip
+    at = open_page("weights_lab", query)
+    assert not warnings(at)
+    settings = EmaSettings(decay=0.95, every=5, start_after=20, keras_overwrite=50)
+    run = simulate(
+        learning_rate=0.1,
+        steps=500,
+        batch_size=4,
+        seed=3,
+        settings=settings,
+        strategies=["constant", "keras"],
+    )
+    contour = traces(at, "contour_chart")
+    assert set(contour) == {STRATEGY_LABELS[n] for n in ("raw", "constant", "keras")} | {
+        "held-out loss",
+        "held-out minimum",
+        "Keras raw weights (overwritten by the EMA)",
+    }
+    overwritten = contour["Keras raw weights (overwritten by the EMA)"]
+    np.testing.assert_allclose([overwritten["x"][-1], overwritten["y"][-1]], run.keras_weights[-1])
+    keras = contour[STRATEGY_LABELS["keras"]]
+    np.testing.assert_allclose([keras["x"][-1], keras["y"][-1]], run.tracks["keras"][-1])
+    assert any("overwrites its weights" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"lr": "9"},
+        {"batch": "0"},
+        {"steps": "abc"},
+        {"decay": "1.5"},
+        {"strategies": ["nope"]},
+        {"power": "7"},
+        {"every": "3"},
+    ],
+    ids=lambda q: next(iter(q)),
+)
+def test_bad_parameters_are_announced(query):
+    at = open_page("weights_lab", query)
+    assert next(iter(query)) in warnings(at)
+    assert charts(at)["contour_chart"]
+
+
+def test_warmup_power_and_gamma_change_the_schedule():
+    a = traces(open_page("weights_lab", {"power": "3/4", "inv_gamma": "10"}), "decay_chart")
+    b = traces(open_page("weights_lab"), "decay_chart")
+    label = STRATEGY_LABELS["warmup"]
+    assert not np.array_equal(a[label]["y"], b[label]["y"])
+
+
+def test_batch_scaling_calculator():
+    at = open_page("weights_lab", {"decay": "0.999", "batch": "8", "batch_factor": "4"})
+    text = " ".join(m.value for m in at.markdown)
+    assert f"{0.999**4:.6g}" in text
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert spec["data"]
