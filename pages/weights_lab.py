@@ -79,12 +79,10 @@ with controls:
     decay = st.select_slider(
         "decay β", DECAY_GRID, value=0.99, format_func=fmt_decay, key="decay", bind="query-params"
     )
-    names = st.pills(
+    names = st.multiselect(
         "strategies",
         STRATEGIES,
         default=STRATEGIES,
-        format_func=lambda s: s,
-        selection_mode="multi",
         key="strategies",
         bind="query-params",
         help="; ".join(f"{k}: {STRATEGY_LABELS[k]}" for k in STRATEGIES),
@@ -143,14 +141,11 @@ if min_decay > decay:
 run = lab_run(float(lr), int(steps), int(batch), int(seed), settings, tuple(names))
 
 with main:
-    left, right = st.columns([1, 1])
+    left, right = st.columns([3, 2])
     left.plotly_chart(
         figures.weights_contour_figure(run, names), config=figures.CONFIG, key="contour_chart"
     )
     with right:
-        st.plotly_chart(
-            figures.weights_loss_figure(run, names), config=figures.CONFIG, key="loss_chart"
-        )
         raw_loss = run.test_loss("raw")
         tail = max(1, len(raw_loss) // 10)
         early = max(1, len(raw_loss) // 20)
@@ -182,6 +177,9 @@ with main:
                 f"training run differs; its own raw weights end at held-out loss "
                 f"{run.test_loss('keras raw')[-1]:.5f}."
             )
+    st.plotly_chart(
+        figures.weights_loss_figure(run, names), config=figures.CONFIG, key="loss_chart"
+    )
     if names:
         st.plotly_chart(
             figures.decay_in_effect_figure(run, names, every=int(every)),
@@ -199,9 +197,8 @@ with a:
         "$\\beta/(1-\\beta)$ steps: early in training the average sits back where the weights were."
     )
 with b:
-    st.latex(
-        r"\beta_t = \min\!\left(\beta, \tfrac{1+t}{10+t}\right), \quad 1 - (1 + t/\gamma^{-1})^{-p}"
-    )
+    st.latex(r"\beta_t = \min\!\left(\beta, \tfrac{1+t}{10+t}\right)")
+    st.latex(r"\beta_t = 1 - (1 + t/\gamma^{-1})^{-p}")
     st.markdown(
         "That is why warm-ups exist: TensorFlow's rule and timm's schedule start with a short "
         "window, $(10+t)/9$ or $(1+t/\\gamma^{-1})^p$ steps, that grows with training, so the "
