@@ -10,15 +10,20 @@ from ema_lab.widgets import (
     announce_bad_params,
     decay_input,
     decay_params,
+    end_of_embed,
     generated,
+    page_title,
+    prose,
     setup_page,
+    share_panel,
+    show,
 )
 
 setup_page("Home", "📈")
 announce_bad_params(decay_params())
 
-st.title("📈 EMA Lab")
-st.markdown(
+page_title("📈 EMA Lab")
+prose(
     "The **exponential moving average** keeps a running summary of a noisy stream with one "
     "number and one knob: each new value moves the average a fraction $1-\\beta$ of the way "
     "towards it."
@@ -50,8 +55,9 @@ with right:
         title="A noisy signal and its EMA (started at the first value)",
         height=360,
     )
-    st.plotly_chart(fig, config=figures.CONFIG, key="home_chart")
+    show(fig, "home_chart")
 
+end_of_embed()
 st.subheader("Explore")
 DESCRIPTIONS = {
     "pages/smoothing.py": "Any signal, any decay: raw, biased, debiased and TensorFlow's EMA, "
@@ -74,3 +80,4 @@ st.caption(
     f"Every number on these pages comes from `ema_core` {ec.__version__}, tested against "
     "TensorFlow's and Keras' documented examples and pandas."
 )
+share_panel("")

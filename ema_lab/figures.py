@@ -19,12 +19,21 @@ from ema_lab.style import COLORS, LABELS, STRATEGY_COLORS, STRATEGY_LABELS, deca
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"  # no web font to fetch
 
-#: Plotly config for ``st.plotly_chart``: PNG export with a readable size, no logo.
-CONFIG = {
-    "displaylogo": False,
-    "toImageButtonOptions": {"format": "png", "scale": 2},
-    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
-}
+
+def config(filename: str = "ema-lab", image_format: str = "png") -> dict:
+    """Plotly's configuration for a chart: the camera button saves ``filename.png`` or ``.svg``."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {
+            "format": image_format,
+            "filename": filename,
+            "scale": 2 if image_format == "png" else 1,  # a sharp PNG for slides
+        },
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    }
+
+
+CONFIG = config()
 
 
 def _layout(
@@ -559,6 +568,7 @@ __all__ = [
     "MAX_POINTS",
     "Line",
     "bias_factor_figure",
+    "config",
     "decay_in_effect_figure",
     "decimated",
     "decoded",

@@ -8,10 +8,12 @@ is shown instead.
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import numpy as np
 import plotly.graph_objects as go
@@ -32,12 +34,108 @@ PAGES: tuple[tuple[str, str, str], ...] = (
 
 def setup_page(title: str, icon: str) -> None:
     """Page config and the sidebar's navigation; call first on every page."""
-    st.set_page_config(page_title=f"{title} · EMA Lab", page_icon=icon, layout="wide")
+    st.set_page_config(
+        page_title=f"{title} · EMA Lab",
+        page_icon=icon,
+        layout="wide",
+        initial_sidebar_state="collapsed" if embedded() else "auto",
+    )
+    if embedded():
+        return  # an iframe in a blog post has no room for navigation
     with st.sidebar:
         st.markdown("### 📈 EMA Lab")
         for path, label, page_icon in PAGES:
             st.page_link(path, label=label, icon=page_icon)
         st.caption("ema = β·ema + (1 − β)·x")
+        st.radio(
+            "chart images download as",
+            IMAGE_FORMATS,
+            horizontal=True,
+            key="image_format",
+            bind="query-params",
+            help="The camera button of every chart's tool bar saves it in this format.",
+        )
+
+
+IMAGE_FORMATS = ("png", "svg")
+
+
+def embedded() -> bool:
+    """Whether the page runs in an iframe (``?embed=true``): a compact layout then."""
+    return bool(st.context.is_embedded)
+
+
+def page_title(title: str) -> None:
+    """The page's title; embedded, a one-line caption that leaves room for the chart."""
+    if embedded():
+        st.caption(f"**EMA Lab** · {title}")
+    else:
+        st.title(title)
+
+
+def end_of_embed() -> None:
+    """Embedded pages stop here: the chart and its controls, no long sections."""
+    if embedded():
+        st.stop()
+
+
+def prose(text: str) -> None:
+    """Explanatory Markdown, left out of the compact embedded layout."""
+    if not embedded():
+        st.markdown(text)
+
+
+def chart_config(name: str) -> dict:
+    """Plotly's configuration for one chart: image export named after it."""
+    fmt = st.session_state.get("image_format", "png")
+    return figures.config(f"ema-lab_{name}", fmt if fmt in IMAGE_FORMATS else "png")
+
+
+def show(fig: go.Figure, key: str, where=st) -> None:
+    """Draw a chart (in ``where``, a container) with its key and its image export name."""
+    where.plotly_chart(fig, config=chart_config(key), key=key)
+
+
+def share_panel(page: str) -> None:
+    """A pop-over with this view's link and an iframe snippet to embed it."""
+    if embedded():
+        return
+    base = (st.context.url or f"http://localhost:8501/{page}").split("?")[0]
+    params = [(k, v) for k in st.query_params for v in st.query_params.get_all(k)]
+    query = urlencode(params)
+    link = f"{base}?{query}" if query else base
+    embed_link = f"{link}{'&' if query else '?'}embed=true"
+    with st.popover("🔗 Share or embed this view"):
+        st.markdown("**A link to exactly this view**: every control is in it.")
+        st.code(link, language=None, wrap_lines=True)
+        st.markdown("**Embed it** in a blog post or a slide:")
+        snippet = (
+            f'<iframe src="{html.escape(embed_link)}" width="700" height="500" '
+            'style="border:0" loading="lazy" title="EMA Lab"></iframe>'
+        )
+        st.code(snippet, language="html", wrap_lines=True)
+        st.caption("The embedded page shows the chart and its key controls, compactly.")
+
+
+def html_download(signal: Signal, file_name: str, *, key: str) -> None:
+    """A button that saves the scrubber chart as one self-contained HTML file."""
+
+    def build() -> bytes:
+        fig = scrubber(signal.values, signal.key)
+        return fig.to_html(
+            include_plotlyjs=True, full_html=True, config=figures.config(file_name, "png")
+        ).encode()
+
+    st.download_button(
+        "⬇️ Interactive HTML (works offline, no server)",
+        data=build,
+        file_name=f"{file_name}.html",
+        mime="text/html",
+        key=key,
+        on_click="ignore",
+        help="One file with plotly.js inside and the decay scrubber: open it from disk or "
+        "host it anywhere.",
+    )
 
 
 # -- decays ------------------------------------------------------------------------------
@@ -186,9 +284,14 @@ def signal_input(
 ) -> Signal:
     """Signal, length, noise and seed controls; returns the signal they describe.
 
-    ``in_row`` lays the four controls side by side, for a full-width row.
+    ``in_row`` lays the four controls side by side, for a full-width row. Embedded,
+    the length, noise and seed fold into an expander (still read from the URL).
     """
-    if in_row:
+    if embedded():
+        top = st.container()
+        more = st.expander("length, noise, seed")
+        boxes = [top, more, *more.columns(2)]
+    elif in_row:
         boxes = st.columns([3, 3, 2, 2])
     else:
         top, middle = st.container(), st.container()
@@ -200,7 +303,8 @@ def signal_input(
         key="signal",
         bind="query-params",
     )
-    boxes[0].caption(SIGNAL_HELP[name])
+    if not embedded():
+        boxes[0].caption(SIGNAL_HELP[name])
     fixed = name in (DATASET, UPLOAD)
     n = boxes[1].select_slider(
         "length n", options=LENGTHS, value=default_n, key="n", bind="query-params", disabled=fixed
@@ -312,7 +416,7 @@ SIGNAL_PARAMS = [
 def announce_bad_params(params: Sequence[Param]) -> None:
     """Say which URL values are unusable: their widgets fall back to the default."""
     problems = []
-    for p in params:
+    for p in [*params, choice_param("image_format", IMAGE_FORMATS)]:
         if p.key not in st.query_params:
             continue
         values = st.query_params.get_all(p.key)

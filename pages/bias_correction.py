@@ -11,14 +11,19 @@ from ema_lab.widgets import (
     csv_download,
     decay_input,
     decay_params,
+    end_of_embed,
+    page_title,
+    prose,
     setup_page,
+    share_panel,
+    show,
     signal_input,
 )
 
 setup_page("Bias correction", "⚖️")
 announce_bad_params([*SIGNAL_PARAMS, *decay_params()])
-st.title("⚖️ Bias correction")
-st.markdown(
+page_title("⚖️ Bias correction")
+prose(
     "Started at $\\mathrm{ema}_0 = 0$, the average spends its first steps pulled towards 0: "
     "after $t$ updates only $1-\\beta^t$ of its weight sits on the data, the remaining "
     "$\\beta^t$ still on the zero start. Dividing by $1-\\beta^t$ rescales the weights on the "
@@ -42,15 +47,14 @@ with main:
         figures.Line(first_value, "start at the first value", COLORS["reference"], dash="dot"),
         figures.Line(debiased, "zero start, debiased", COLORS["debiased"]),
     ]
-    st.plotly_chart(
+    show(
         figures.time_figure(
             lines,
             title=f"Three starts, β = {decay:g}",
             x=signal.dates,
             y_title=signal.unit or "value",
         ),
-        config=figures.CONFIG,
-        key="bias_chart",
+        "bias_chart",
     )
     a, b, c = st.columns(3)
     a.latex(r"s_t = (1-\beta)\sum_{k \le t}\beta^{t-k}x_k")
@@ -63,11 +67,10 @@ with main:
         "the weighted mean so far (the test suite checks it to 1e-12)."
     )
 
+end_of_embed()
 left, right = st.columns([3, 2], gap="medium")
 with left:
-    st.plotly_chart(
-        figures.bias_factor_figure(decay, max(n, 10)), config=figures.CONFIG, key="factor_chart"
-    )
+    show(figures.bias_factor_figure(decay, max(n, 10)), "factor_chart")
 with right:
     if decay < 1:
         fade_1 = ec.forget_steps(decay, 0.01)
@@ -106,3 +109,4 @@ csv_download(
     f"ema_bias_correction_decay{decay:g}.csv",
     key="bias_csv",
 )
+share_panel("bias_correction")

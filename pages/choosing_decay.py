@@ -13,9 +13,15 @@ from ema_lab.widgets import (
     announce_bad_params,
     choice_param,
     csv_download,
+    end_of_embed,
     fmt_decay,
+    html_download,
     number_param,
+    page_title,
+    prose,
     setup_page,
+    share_panel,
+    show,
     signal_input,
 )
 
@@ -37,8 +43,8 @@ announce_bad_params(
         number_param("calc_value", 0.0, 1e7),
     ]
 )
-st.title("🎚️ Choosing a decay")
-st.markdown(
+page_title("🎚️ Choosing a decay")
+prose(
     "A longer memory smooths more and lags more. Put two to four decays side by side and see the "
     "trade-off from every angle."
 )
@@ -63,22 +69,22 @@ x = signal.values
 emas = {d: ec.ema_series(x, d, initial=None) for d in decays}
 lines = [figures.Line(x, "signal", COLORS["raw"], width=1.0, opacity=0.6)]
 lines += [figures.Line(e, f"β = {d:g}", decay_color(i)) for i, (d, e) in enumerate(emas.items())]
-main.plotly_chart(
+show(
     figures.time_figure(
         lines,
         title="The same signal, several decays (each started at the first value)",
         x=signal.dates,
         height=480,
     ),
-    config=figures.CONFIG,
-    key="compare_chart",
+    "compare_chart",
+    main,
 )
 
 a, b = st.columns(2)
-a.plotly_chart(figures.impulse_figure(decays), config=figures.CONFIG, key="impulse_chart")
-b.plotly_chart(figures.step_figure(decays), config=figures.CONFIG, key="step_chart")
-a.plotly_chart(figures.frequency_figure(decays), config=figures.CONFIG, key="frequency_chart")
-b.plotly_chart(figures.tradeoff_figure(decays), config=figures.CONFIG, key="tradeoff_chart")
+show(figures.impulse_figure(decays), "impulse_chart", a)
+show(figures.step_figure(decays), "step_chart", b)
+show(figures.frequency_figure(decays), "frequency_chart", a)
+show(figures.tradeoff_figure(decays), "tradeoff_chart", b)
 
 
 def readings(d: float) -> dict[str, str]:
@@ -94,6 +100,7 @@ def readings(d: float) -> dict[str, str]:
     }
 
 
+end_of_embed()
 st.dataframe([readings(d) for d in decays], hide_index=True)
 st.latex(
     r"N = \tfrac{1}{1-\beta},\quad h = \tfrac{\ln 0.5}{\ln\beta},\quad "
@@ -175,3 +182,5 @@ csv_download(
     "ema_choosing_decay.csv",
     key="choose_csv",
 )
+html_download(signal, "ema-lab_choosing_decay_scrubber", key="choose_html")
+share_panel("choosing_decay")

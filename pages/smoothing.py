@@ -13,9 +13,14 @@ from ema_lab.widgets import (
     csv_download,
     decay_input,
     decay_params,
+    embedded,
+    html_download,
     number_param,
+    page_title,
     scrubber,
     setup_page,
+    share_panel,
+    show,
     signal_input,
 )
 
@@ -55,7 +60,7 @@ announce_bad_params(
         choice_param("scrubber", ["true", "false"]),
     ]
 )
-st.title("〰️ Smoothing a signal")
+page_title("〰️ Smoothing a signal")
 signal = signal_input(in_row=True)
 
 
@@ -118,10 +123,13 @@ def smoothing_view(signal: Signal) -> None:
             x_title="date" if signal.dates is not None else "step t",
             y_title=signal.unit or "value",
             window=(*band, f"window {window:,.4g} steps: {share:.1%} of the weight"),
-            height=480,
+            height=340 if embedded() else 480,
             length=n,
         )
-        st.plotly_chart(fig, config=figures.CONFIG, key="smoothing_chart")
+        show(fig, "smoothing_chart")
+
+        if embedded():
+            return  # the chart and its controls; the read-outs are on the full page
 
         cutoff = ec.cutoff_frequency(decay)
         std_left = np.sqrt(ec.noise_variance_ratio(decay))
@@ -181,18 +189,18 @@ def smoothing_view(signal: Signal) -> None:
             f"ema_smoothing_decay{decay:g}.csv",
             key="smoothing_csv",
         )
+        html_download(signal, "ema-lab_smoothing_scrubber", key="smoothing_html")
+        share_panel("smoothing")
 
 
 smoothing_view(signal)
 
-if st.toggle(
+if not embedded() and st.toggle(
     "Instant scrubber: a decay slider inside the chart, answered by the browser alone",
     key="scrubber",
     bind="query-params",
 ):
-    st.plotly_chart(
-        scrubber(signal.values, signal.key), config=figures.CONFIG, key="scrubber_chart"
-    )
+    show(scrubber(signal.values, signal.key), "scrubber_chart")
     st.caption(
         f"{len(figures.SCRUBBER_DECAYS)} decays precomputed by ema_core on all "
         f"{len(signal.values):,} values (each EMA started at the first value), "

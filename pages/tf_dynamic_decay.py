@@ -11,15 +11,20 @@ from ema_lab.widgets import (
     csv_download,
     decay_input,
     decay_params,
+    end_of_embed,
     number_param,
+    page_title,
+    prose,
     setup_page,
+    share_panel,
+    show,
     signal_input,
 )
 
 setup_page("TensorFlow's dynamic decay", "⏱️")
 announce_bad_params([*SIGNAL_PARAMS, *decay_params(), number_param("initial", -1e6, 1e6)])
-st.title("⏱️ TensorFlow's dynamic decay")
-st.markdown(
+page_title("⏱️ TensorFlow's dynamic decay")
+prose(
     "`tf.train.ExponentialMovingAverage(decay, num_updates=step)` does not use `decay` from "
     "the start: it uses the smaller of `decay` and $(1+t)/(10+t)$, so that early in training the "
     "average follows the weights quickly (its window is $(10+t)/9$ steps), and only later "
@@ -31,9 +36,7 @@ crossover = (10 * decay - 1) / (1 - decay) if decay < 1 else float("inf")
 left, right = st.columns([3, 2], gap="medium")
 with left:
     horizon = int(min(max(10 * crossover, 1000), 10**8)) if np.isfinite(crossover) else 10**8
-    st.plotly_chart(
-        figures.schedule_figure(decay, horizon), config=figures.CONFIG, key="schedule_chart"
-    )
+    show(figures.schedule_figure(decay, horizon), "schedule_chart")
 with right:
     st.latex(r"\beta_t = \min\!\left(\beta,\ \frac{1+t}{10+t}\right)")
     st.latex(r"t^* = \frac{10\beta-1}{1-\beta}")
@@ -49,6 +52,7 @@ with right:
             f"For β = {decay:g} the rule never binds: (1+t)/(10+t) ≥ 0.1 > β from the start."
         )
 
+end_of_embed()
 st.subheader("On a signal")
 controls, main = st.columns([4, 11], gap="large")
 with controls:
@@ -62,15 +66,15 @@ fixed = ec.ema_series(x, decay, initial=initial)
 schedule = ec.tf_decay(decay, np.arange(n))
 dynamic = ec.ema_series(x, schedule, initial=initial)
 debiased = ec.ema_series(x, decay, initial=initial, debias=True) if decay < 1 else fixed
-main.plotly_chart(
+show(
     figures.time_figure(
         figures.smoothing_lines(x, biased=fixed, debiased=debiased, tensorflow=dynamic),
         title=f"Fixed decay, TensorFlow's dynamic decay and debiasing, β = {decay:g}",
         x=signal.dates,
         y_title=signal.unit or "value",
     ),
-    config=figures.CONFIG,
-    key="tf_signal_chart",
+    "tf_signal_chart",
+    main,
 )
 main.caption(
     "Both the dynamic decay and debiasing undo the zero start's drag; the dynamic decay also "
@@ -159,3 +163,4 @@ st.markdown(
     "**float32**: TensorFlow computes the decay in float32, so its own numbers differ from "
     "these float64 ones by about 1e-7 relative (4.5549998 rather than 4.555)."
 )
+share_panel("tf_dynamic_decay")

@@ -11,9 +11,14 @@ from ema_lab.widgets import (
     DECAY_GRID,
     announce_bad_params,
     choice_param,
+    end_of_embed,
     fmt_decay,
     number_param,
+    page_title,
+    prose,
     setup_page,
+    share_panel,
+    show,
 )
 
 RATES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5)
@@ -39,8 +44,8 @@ announce_bad_params(
         number_param("overwrite", 0, max(STEPS), whole=True),
     ]
 )
-st.title("🧪 Weights lab")
-st.markdown(
+page_title("🧪 Weights lab")
+prose(
     "Diffusion models, BYOL and mean-teacher training, and many strong recipes evaluate an "
     "**EMA of the weights** instead of the weights themselves. Here a small model trains live: "
     "mini-batch SGD on a noisy least-squares problem with two weights, so the loss is a bowl you "
@@ -142,9 +147,7 @@ run = lab_run(float(lr), int(steps), int(batch), int(seed), settings, tuple(name
 
 with main:
     left, right = st.columns([3, 2])
-    left.plotly_chart(
-        figures.weights_contour_figure(run, names), config=figures.CONFIG, key="contour_chart"
-    )
+    show(figures.weights_contour_figure(run, names), "contour_chart", left)
     with right:
         raw_loss = run.test_loss("raw")
         tail = max(1, len(raw_loss) // 10)
@@ -177,16 +180,11 @@ with main:
                 f"training run differs; its own raw weights end at held-out loss "
                 f"{run.test_loss('keras raw')[-1]:.5f}."
             )
-    st.plotly_chart(
-        figures.weights_loss_figure(run, names), config=figures.CONFIG, key="loss_chart"
-    )
+    show(figures.weights_loss_figure(run, names), "loss_chart")
     if names:
-        st.plotly_chart(
-            figures.decay_in_effect_figure(run, names, every=int(every)),
-            config=figures.CONFIG,
-            key="decay_chart",
-        )
+        show(figures.decay_in_effect_figure(run, names, every=int(every)), "decay_chart")
 
+end_of_embed()
 st.subheader("Why, in formulas")
 a, b, c = st.columns(3)
 with a:
@@ -221,3 +219,4 @@ with c:
         f"samples: {ec.half_life(decay) * batch:,.4g} samples before, "
         f"{ec.half_life(scaled) * batch * factor:,.4g} after."
     )
+share_panel("weights_lab")
