@@ -196,8 +196,10 @@ def scrubber_figure(
                         "method": "animate",
                         "args": [
                             [frame.name],
+                            # "immediate" leaves a rejected promise uncaught when a click
+                            # interrupts a frame; with zero durations "afterall" is as fast
                             {
-                                "mode": "immediate",
+                                "mode": "afterall",
                                 "frame": {"duration": 0, "redraw": False},
                                 "transition": {"duration": 0},
                             },

@@ -195,8 +195,13 @@ def decay_input(default: float = 0.99, *, key: str = "decay") -> float:
 
     Returns the decay in effect, and shows it in every unit.
     """
-    by = st.radio(
-        "set the decay by", DECAY_BY, horizontal=True, key=f"{key}_by", bind="query-params"
+    # Embedded, the decay slider alone: an iframe has no room for the other units.
+    by = (
+        "decay"
+        if embedded()
+        else st.radio(
+            "set the decay by", DECAY_BY, horizontal=True, key=f"{key}_by", bind="query-params"
+        )
     )
     if by == "decay":
         decay = st.select_slider(
@@ -221,7 +226,8 @@ def decay_input(default: float = 0.99, *, key: str = "decay") -> float:
             bind="query-params",
         )
         decay = float(unit.to_decay(amount))
-    st.caption(decay_readout(decay))
+    if not embedded():
+        st.caption(decay_readout(decay))
     return float(decay)
 
 
@@ -288,8 +294,8 @@ def signal_input(
     the length, noise and seed fold into an expander (still read from the URL).
     """
     if embedded():
-        top = st.container()
-        more = st.expander("length, noise, seed")
+        top, side = st.columns(2, vertical_alignment="bottom")
+        more = side.expander("length, noise, seed")
         boxes = [top, more, *more.columns(2)]
     elif in_row:
         boxes = st.columns([3, 3, 2, 2])

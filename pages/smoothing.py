@@ -73,6 +73,8 @@ def smoothing_view(signal: Signal) -> None:
     controls, main = st.columns([4, 11], gap="large")
     with controls:
         decay = decay_input(0.99)
+        more = st.expander("start, window") if embedded() else st.container()
+    with more:
         initial = st.number_input(
             "initial value ema₀",
             -1e6,
@@ -118,15 +120,26 @@ def smoothing_view(signal: Signal) -> None:
         }
         fig = figures.time_figure(
             [line for key, line in lines.items() if shown[key] in views],
-            title=f"{signal.label}, β = {decay:g}, ema₀ = {initial:g}",
+            title=f"{signal.label}, β = {decay:g}, ema₀ = {initial:g}: the last "
+            f"{window:,.4g} steps hold {share:.1%} of the weight",
             x=signal.dates,
             x_title="date" if signal.dates is not None else "step t",
             y_title=signal.unit or "value",
-            window=(*band, f"window {window:,.4g} steps: {share:.1%} of the weight"),
-            height=340 if embedded() else 480,
+            window=(*band, "1/(1−β)"),
+            height=265 if embedded() else 480,
             length=n,
         )
+        if embedded():  # narrow: a short title, and a one-line key instead of the legend
+            fig.update_layout(
+                title_text=f"β = {decay:g}: the last {window:,.4g} steps hold {share:.1%}",
+                showlegend=False,
+            )
         show(fig, "smoothing_chart")
+        if embedded():
+            st.caption(
+                ":gray[━ signal]  :orange[━ biased]  :blue[━ debiased]  :green[╍ TensorFlow]  "
+                "(full page: remove embed=true)"
+            )
 
         if embedded():
             return  # the chart and its controls; the read-outs are on the full page

@@ -129,9 +129,10 @@ def test_window_band_ends_where_asked_and_holds_63_percent():
     band = layout["shapes"][0]
     assert band["x1"] == 600
     assert band["x0"] == 501  # 100 steps: 501..600
-    text = layout["annotations"][0]["text"]
-    assert f"{ec.weight_in_last(0.99, 100):.1%}" in text
-    assert "63.4%" in text
+    assert layout["annotations"][0]["text"] == "1/(1−β)"
+    title = layout["title"]["text"]
+    assert f"the last 100 steps hold {ec.weight_in_last(0.99, 100):.1%} of the weight" in title
+    assert "63.4%" in title
 
 
 def test_readouts_come_from_ema_core():
