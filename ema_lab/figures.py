@@ -7,6 +7,7 @@ the numbers they draw come from `ema_core`. Long series are decimated for displa
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -40,7 +41,8 @@ def _layout(
     fig: go.Figure, *, title: str, x_title: str, y_title: str, height: int = 420
 ) -> go.Figure:
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        # Plotly renders a few HTML tags in titles; a title may carry a file's name
+        title={"text": html.escape(title), "x": 0, "xanchor": "left", "font": {"size": 16}},
         height=height,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         font={"family": FONT},

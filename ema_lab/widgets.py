@@ -318,9 +318,7 @@ def signal_input(
     noise = boxes[2].slider(
         "noise σ", 0.0, 2.0, 0.3, 0.05, key="noise", bind="query-params", disabled=fixed
     )
-    seed = boxes[3].number_input(
-        "seed", 0, 2**31 - 1, 0, 1, key="seed", bind="query-params", disabled=fixed
-    )
+    seed = whole_number_input("seed", 0, 2**31 - 1, 0, key="seed", disabled=fixed, where=boxes[3])
     if name == DATASET:
         data = ec.signals.seattle_weather()
         return Signal(data.values, data.name, data.dates, data.unit, key=(DATASET,))
@@ -328,6 +326,29 @@ def signal_input(
         return _uploaded_signal(key)
     params = (name, int(n), float(noise), int(seed))
     return Signal(generated(*params), name.replace("_", " "), key=params)
+
+
+def whole_number_input(
+    label: str, low: int, high: int, value: int, *, key: str, step: int = 1, where=st, **kwargs
+) -> int:
+    """A whole number, bound to the URL.
+
+    A float input shown without decimals: Streamlit 1.67's integer input crashes
+    the page on ``?key=inf`` (``int(inf)`` while seeding from the URL), while a
+    float input refuses non-finite values and falls back to the default.
+    """
+    number = where.number_input(
+        label,
+        float(low),
+        float(high),
+        float(value),
+        float(step),
+        format="%.0f",
+        key=key,
+        bind="query-params",
+        **kwargs,
+    )
+    return int(number)
 
 
 def _uploaded_signal(key: str) -> Signal:
@@ -371,6 +392,7 @@ class Param:
     allowed: str
     valid: Callable[[str], bool]
     many: bool = False
+    once: bool = False  # a slider: Streamlit refuses a key given twice, as a range
 
 
 def _number(text: str) -> float | None:
@@ -381,28 +403,30 @@ def _number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def number_param(key: str, low: float, high: float, *, whole: bool = False) -> Param:
+def number_param(
+    key: str, low: float, high: float, *, whole: bool = False, once: bool = False
+) -> Param:
     def valid(text: str) -> bool:
         v = _number(text)
         return v is not None and low <= v <= high and (not whole or v == int(v))
 
     kind = "a whole number" if whole else "a number"
-    return Param(key, f"{kind} from {low:,g} to {high:,g}", valid)
+    return Param(key, f"{kind} from {low:,g} to {high:,g}", valid, once=once)
 
 
 def choice_param(
-    key: str, options: Sequence[str], *, many: bool = False, allowed: str = ""
+    key: str, options: Sequence[str], *, many: bool = False, allowed: str = "", once: bool = False
 ) -> Param:
     choices = set(options)
     shown = allowed or "one of " + ", ".join(options[:8]) + (", …" if len(options) > 8 else "")
-    return Param(key, shown, lambda text: text in choices, many)
+    return Param(key, shown, lambda text: text in choices, many, once)
 
 
 def decay_params(key: str = "decay") -> list[Param]:
     """The parameters of `decay_input`."""
     return [
         choice_param(f"{key}_by", DECAY_BY),
-        choice_param(key, [fmt_decay(d) for d in DECAY_GRID], allowed=DECAY_ALLOWED),
+        choice_param(key, [fmt_decay(d) for d in DECAY_GRID], allowed=DECAY_ALLOWED, once=True),
         *(number_param(u.key, u.low, u.high) for u in DECAY_UNITS.values()),
     ]
 
@@ -413,8 +437,9 @@ SIGNAL_PARAMS = [
         "n",
         [str(n) for n in LENGTHS],
         allowed="a length on the slider: 100, 200, 500, 1000, … 10000000",
+        once=True,
     ),
-    number_param("noise", 0.0, 2.0),
+    number_param("noise", 0.0, 2.0, once=True),
     number_param("seed", 0, 2**31 - 1, whole=True),
 ]
 
@@ -426,8 +451,8 @@ def announce_bad_params(params: Sequence[Param]) -> None:
         if p.key not in st.query_params:
             continue
         values = st.query_params.get_all(p.key)
-        checked = values if p.many else values[-1:]
-        if not checked or not all(p.valid(v) for v in checked):
+        checked = values if p.many or p.once else values[-1:]
+        if not checked or (p.once and len(checked) > 1) or not all(map(p.valid, checked)):
             shown = escape_markdown(", ".join(checked)[:40]) or "(empty)"
             problems.append(f"**{p.key}** = {shown} (expected {p.allowed})")
     if problems:

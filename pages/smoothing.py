@@ -56,7 +56,7 @@ announce_bad_params(
         *decay_params(),
         number_param("initial", -1e6, 1e6),
         choice_param("views", VIEWS, many=True),
-        number_param("window_end", 1, 10**7, whole=True),
+        number_param("window_end", 1, 10**7, whole=True, once=True),
         choice_param("scrubber", ["true", "false"]),
     ]
 )
@@ -86,14 +86,18 @@ def smoothing_view(signal: Signal) -> None:
             help="The average before the first update. 0 is the usual, biased, start.",
         )
         window = ec.effective_window(decay)
-        end = st.slider(
-            "effective window ends at step",
-            1,
-            n,
-            max(1, n // 2),
-            key="window_end",
-            bind="query-params",
-            help="Move the shaded band: it covers the last 1/(1−β) steps up to this one.",
+        end = (  # a slider needs two ends: a one-value upload has only step 1
+            st.slider(
+                "effective window ends at step",
+                1,
+                n,
+                max(1, n // 2),
+                key="window_end",
+                bind="query-params",
+                help="Move the shaded band: it covers the last 1/(1−β) steps up to this one.",
+            )
+            if n > 1
+            else 1
         )
     lines = drawn_lines(signal, signal.key, decay, initial)
     covered = min(window, end)

@@ -19,6 +19,7 @@ from ema_lab.widgets import (
     setup_page,
     share_panel,
     show,
+    whole_number_input,
 )
 
 RATES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5)
@@ -30,17 +31,17 @@ EVERY = (1, 2, 5, 10, 20, 50)
 setup_page("Weights lab", "🧪")
 announce_bad_params(
     [
-        choice_param("lr", [f"{r:g}" for r in RATES]),
-        choice_param("batch", [str(b) for b in BATCHES]),
-        choice_param("steps", [str(s) for s in STEPS]),
+        choice_param("lr", [f"{r:g}" for r in RATES], once=True),
+        choice_param("batch", [str(b) for b in BATCHES], once=True),
+        choice_param("steps", [str(s) for s in STEPS], once=True),
         number_param("seed", 0, 2**31 - 1, whole=True),
-        choice_param("decay", [fmt_decay(d) for d in DECAY_GRID], allowed=DECAY_ALLOWED),
+        choice_param("decay", [fmt_decay(d) for d in DECAY_GRID], allowed=DECAY_ALLOWED, once=True),
         choice_param("strategies", STRATEGIES, many=True),
         number_param("inv_gamma", 0.01, 1e6),
-        choice_param("power", list(POWERS)),
+        choice_param("power", list(POWERS), once=True),
         number_param("min_decay", 0.0, 0.9999),
         number_param("start_after", 0, max(STEPS), whole=True),
-        choice_param("every", [str(k) for k in EVERY]),
+        choice_param("every", [str(k) for k in EVERY], once=True),
         number_param("overwrite", 0, max(STEPS), whole=True),
     ]
 )
@@ -79,7 +80,7 @@ with controls:
     )
     batch = st.select_slider("batch size", BATCHES, value=1, key="batch", bind="query-params")
     steps = st.select_slider("steps", STEPS, value=2000, key="steps", bind="query-params")
-    seed = st.number_input("seed", 0, 2**31 - 1, 0, 1, key="seed", bind="query-params")
+    seed = whole_number_input("seed", 0, 2**31 - 1, 0, key="seed")
     st.markdown("**EMA**")
     decay = st.select_slider(
         "decay β", DECAY_GRID, value=0.99, format_func=fmt_decay, key="decay", bind="query-params"
@@ -103,14 +104,13 @@ with controls:
             "min_decay", 0.0, 0.9999, 0.0, 0.01, key="min_decay", bind="query-params"
         )
     with st.expander("as real trainers do"):
-        start = st.number_input(
+        start = whole_number_input(
             "start the EMA after step",
             0,
             int(steps),
             0,
-            10,
+            step=10,
             key="start_after",
-            bind="query-params",
             help="Copy the weights until then (ema-pytorch's update_after_step).",
         )
         every = st.select_slider(
@@ -121,14 +121,13 @@ with controls:
             bind="query-params",
             help="Between updates the average holds; each update uses β^k to keep the horizon.",
         )
-        overwrite = st.number_input(
+        overwrite = whole_number_input(
             "Keras: overwrite the weights with the EMA every k steps (0: never)",
             0,
             int(steps),
             0,
-            10,
+            step=10,
             key="overwrite",
-            bind="query-params",
         )
 
 names = [n for n in STRATEGIES if n in names]

@@ -1,0 +1,201 @@
+"""Hostile links, files and settings: nothing breaks, nothing is lost."""
+
+import csv
+import io
+import json
+import tomllib
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import ema_core as ec
+from app_support import PAGES, ROOT, charts, open_page, trace, warnings
+
+KEYS = [
+    "signal", "n", "noise", "seed", "decay", "decay_by", "half_life", "window", "span", "initial",
+    "views", "window_end", "scrubber", "decays", "calc_by", "calc_value", "lr", "batch", "steps",
+    "strategies", "power", "every", "overwrite", "table_decay", "image_format", "embed_options",
+]  # fmt: skip
+
+nasty_values = st.one_of(
+    st.sampled_from(
+        ["nan", "NaN", "inf", "-inf", "", " ", "1e400", "-1e400", "0x10", "1_000", "None"]
+    ),
+    st.integers(-(10**30), 10**30).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.text(min_size=0, max_size=300),
+    st.text(alphabet="<>&\"'`*_[]()!#$\\|=+-@", max_size=40),
+    st.just("x" * 5000),
+)
+query_strings = st.dictionaries(
+    st.one_of(st.sampled_from(KEYS), st.text(min_size=1, max_size=20)),
+    st.one_of(nasty_values, st.lists(nasty_values, min_size=2, max_size=3)),  # repeated keys
+    max_size=6,
+)
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(query=query_strings)
+def test_any_query_string_renders_the_page(page, query):
+    at = open_page(page, query)  # fails on any exception
+    assert charts(at), "the page lost its charts"
+    text = warnings(at)
+    assert "Traceback" not in text
+    assert "<script" not in text.lower()
+
+
+def test_out_of_range_values_fall_back_with_a_notice():
+    at = open_page("smoothing", {"n": "-5", "decay": "inf", "noise": "1e400", "seed": "nan"})
+    text = warnings(at)
+    for key in ("n", "decay", "noise", "seed"):
+        assert f"**{key}**" in text
+    x = ec.signals.generate("noisy_sine", 1000, noise=0.3, seed=0)
+    steps, y = trace(at, "smoothing_chart", "EMA (biased)")
+    np.testing.assert_allclose(y, ec.ema_series(x, 0.99)[steps - 1])
+
+
+def test_repeated_keys():
+    x = ec.signals.generate("noisy_sine", 1000, noise=0.3, seed=0)
+    # a slider refuses a key given twice (it would be a range): default, with a notice
+    at = open_page("smoothing", {"decay": ["0.5", "0.95"]})
+    assert "**decay**" in warnings(at)
+    steps, y = trace(at, "smoothing_chart", "EMA (biased)")
+    np.testing.assert_allclose(y, ec.ema_series(x, 0.99)[steps - 1])
+    # other inputs take the last value, silently
+    at = open_page("smoothing", {"initial": ["5", "0.5"]})
+    assert not warnings(at)
+    steps, y = trace(at, "smoothing_chart", "EMA (biased)")
+    np.testing.assert_allclose(y, ec.ema_series(x, 0.99, initial=0.5)[steps - 1])
+
+
+def test_unknown_keys_are_ignored():
+    at = open_page("smoothing", {"utm_source": "newsletter", "zzz": "1"})
+    assert not warnings(at)
+
+
+# -- CSV uploads ---------------------------------------------------------------------
+
+GOOD_CSV = b"step,loss\n1,2.0\n2,1.5\n3,1.25\n"
+
+
+def upload(at, name: str, content: bytes):
+    at.get("file_uploader")[0].upload(name, content, "text/csv")
+    at.run()
+    return at
+
+
+UPLOADS = {
+    "empty": (b"", "empty"),
+    "binary garbage": (bytes(range(256)) * 64, "binary"),
+    "only a header": (b"a,b\n", "no data rows"),
+    "text only": (b"name\nann\nbob\n", "No column of the file holds numbers"),
+    "mostly text": (b"v\n1\nx\ny\nz\n", "mostly not numbers"),
+    "not utf-8": (b"v\n\xff\xfe\xfa1\n", "UTF-8"),
+}
+
+
+@pytest.mark.parametrize(("content", "message"), UPLOADS.values(), ids=UPLOADS.keys())
+def test_bad_upload_gets_a_message_and_keeps_the_previous_signal(content, message):
+    at = upload(open_page("smoothing", {"signal": "upload_csv"}), "good.csv", GOOD_CSV)
+    upload(at, "bad.csv", content)
+    shown = [e.value.replace("\\", "") for e in at.error]  # Markdown escapes undone
+    assert any(message in text for text in shown), shown
+    _, y = trace(at, "smoothing_chart", "signal")
+    np.testing.assert_array_equal(y, [2.0, 1.5, 1.25])
+
+
+READABLE = {
+    "one row": (b"v\n4.5\n", [4.5]),
+    "semicolons and decimal commas": (b"t;v\n1;1,5\n2;2,75\n", [1.5, 2.75]),
+    "quoted numbers": (b'"t","v"\n"1","0.5"\n"2","0.25"\n', [0.5, 0.25]),
+    "text and NaN inside": (b"v\n1\nNaN\n2\nabc\n3\n4\n", [1.0, 2.0, 3.0, 4.0]),
+    "formula header": (b"=cmd|' /C calc'!A0\n1.5\n2.5\n", [1.5, 2.5]),
+}
+
+
+@pytest.mark.parametrize(("content", "values"), READABLE.values(), ids=READABLE.keys())
+def test_odd_but_readable_uploads(content, values):
+    at = upload(open_page("smoothing", {"signal": "upload_csv"}), "odd.csv", content)
+    assert not at.error
+    _, y = trace(at, "smoothing_chart", "signal")
+    np.testing.assert_array_equal(y, values)
+    # the file's own header is shown as plain text: escaped, never markup
+    for caption in at.caption:
+        assert "<" not in caption.value
+
+
+def test_ten_million_rows_are_read_and_one_more_is_refused():
+    rows = ec.signals.MAX_ROWS
+    data = b"v\n" + b"1\n" * rows
+    assert len(ec.signals.read_csv(data).values) == rows
+    with pytest.raises(ValueError, match="more than 10,000,000 rows"):
+        ec.signals.read_csv(data + b"1\n")
+
+
+def test_csv_written_back_has_no_formula_cells():
+    from ema_lab import widgets
+
+    captured = {}
+
+    def fake_button(label, data, **kwargs):
+        captured["data"] = data
+
+    widgets.st.download_button, original = fake_button, widgets.st.download_button
+    try:
+        x = np.array([-1.0, 2.0, -3.5])
+        widgets.csv_download({"signal": x, "ema": ec.ema_series(x, 0.5)}, "x.csv", key="k")
+    finally:
+        widgets.st.download_button = original
+    text = captured["data"]().decode()
+    table = list(csv.reader(io.StringIO(text)))
+    assert table[0] == ["t", "signal", "ema"]
+    for row in table[1:]:
+        for cell in row:
+            float(cell)  # every data cell is a number, so no cell is a formula
+            assert not cell.startswith(("=", "+", "@"))
+
+
+# -- configuration -----------------------------------------------------------------------
+
+
+def config() -> dict:
+    return tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+
+
+def test_upload_limit_matches_the_readers_row_limit():
+    limit_bytes = config()["server"]["maxUploadSize"] * 2**20
+    # a row of a typical series ("123.456789\\n") is about 10 to 20 bytes
+    assert 10 * ec.signals.MAX_ROWS <= limit_bytes <= 25 * ec.signals.MAX_ROWS
+
+
+def test_xsrf_protection_stays_on_and_nothing_is_sent_out():
+    cfg = config()
+    assert cfg["server"]["enableXsrfProtection"] is True
+    assert cfg["browser"]["gatherUsageStats"] is False
+    assert cfg["client"]["showErrorDetails"] == "none"
+
+
+def test_no_raw_html_anywhere():
+    sources = [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("ema_lab/*.py")]
+    for path in sources:
+        text = path.read_text()
+        assert "unsafe_allow_html" not in text, path
+        assert "st.html(" not in text, path
+        assert "components.html" not in text, path
+
+
+def test_chart_json_escapes_user_text():
+    at = upload(
+        open_page("smoothing", {"signal": "upload_csv"}),
+        "<img src=x onerror=alert(1)>.csv",
+        GOOD_CSV,
+    )
+    spec = json.loads(
+        next(e for e in at.get("plotly_chart") if e.proto.id.endswith("smoothing_chart")).proto.spec
+    )
+    title = spec["layout"]["title"]["text"]
+    assert "<img" not in title  # plotly titles accept a few tags: user text is escaped
+    assert "&lt;img src=x onerror=alert(1)&gt;.csv" in title
