@@ -24,6 +24,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class Server(str):
+    """The base URL of a running server, with the server's process id."""
+
+    pid: int
+
+
 @contextlib.contextmanager
 def streamlit_server(script: str = "app.py", *, log: Path | None = None) -> Iterator[str]:
     """Start ``streamlit run <script>`` fresh and yield its base URL; stop it after."""
@@ -38,7 +44,8 @@ def streamlit_server(script: str = "app.py", *, log: Path | None = None) -> Iter
         proc = subprocess.Popen(
             cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=os.environ.copy()
         )
-    base = f"http://127.0.0.1:{port}"
+    base = Server(f"http://127.0.0.1:{port}")
+    base.pid = proc.pid
     try:
         deadline = time.monotonic() + 60
         while True:

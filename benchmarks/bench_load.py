@@ -1,0 +1,182 @@
+"""A class of 30 on one server: concurrent sessions over Streamlit's own websocket protocol.
+
+    python benchmarks/bench_load.py [--sessions 30] [--changes 20] [--n 100000]
+
+Starts one EMA Lab server on localhost. Each simulated student opens /smoothing with a
+seed of their own (so that every chart can be checked against their own signal: no
+cross-talk), then moves the decay ``--changes`` times, waiting for each answer as a
+person would. The clients speak the protocol the browser speaks (protobuf BackMsg and
+ForwardMsg from the ``streamlit`` package over ``/_stcore/stream``); each change is a
+full rerun, which costs the server more than the fragment rerun a browser asks for.
+
+Reports the time from sending a change to receiving the new chart (p50, p95), the
+server's resident memory idle, with every session open, and after they all left, and
+checks every chart and the server log.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+import ema_core as ec  # noqa: E402
+from browser_support import ARTIFACTS, streamlit_server  # noqa: E402
+from ema_lab.widgets import DECAY_GRID, fmt_decay  # noqa: E402
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of the server process and its children, in MB."""
+    total = 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+        if int(fields["Pid"]) == pid or int(fields.get("PPid", 0)) == pid:
+            total += int(fields.get("VmRSS", "0 kB").split()[0])
+    return total / 1024
+
+
+def rerun(query: str, widgets: dict[str, str] | None = None, fragment: str = "") -> bytes:
+    msg = BackMsg()
+    msg.rerun_script.query_string = query
+    msg.rerun_script.page_name = "smoothing"
+    msg.rerun_script.fragment_id = fragment  # the browser reruns only the decay's fragment
+    for widget_id, value in (widgets or {}).items():
+        state = msg.rerun_script.widget_states.widgets.add()
+        state.id = widget_id
+        state.string_array_value.data.append(value)
+    return msg.SerializeToString()
+
+
+async def until_finished(ws) -> tuple[dict, dict, float | None, list[str]]:
+    """Read one script run: widget ids, the chart's spec, when it arrived, errors."""
+    widgets, chart, chart_at, errors = {}, {}, None, []
+    widgets["fragment"] = ""
+    while True:
+        fm = ForwardMsg()
+        fm.ParseFromString(await ws.recv())
+        kind = fm.WhichOneof("type")
+        if kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
+            element = fm.delta.new_element
+            which = element.WhichOneof("type")
+            if which == "slider":
+                widgets[element.slider.label] = element.slider.id
+            elif which == "plotly_chart" and element.plotly_chart.id.endswith("smoothing_chart"):
+                chart, chart_at = json.loads(element.plotly_chart.spec), time.perf_counter()
+                widgets["fragment"] = fm.delta.fragment_id
+            elif which == "exception":
+                errors.append(element.exception.message)
+        elif kind == "script_finished":
+            return widgets, chart, chart_at, errors
+
+
+def check_chart(chart: dict, x: np.ndarray, decay: float) -> None:
+    trace = next(t for t in chart["data"] if t["name"] == "EMA (biased)")
+    steps = np.frombuffer(base64.b64decode(trace["x"]["bdata"]), dtype=trace["x"]["dtype"])
+    y = np.frombuffer(base64.b64decode(trace["y"]["bdata"]), dtype=trace["y"]["dtype"])
+    np.testing.assert_allclose(y, ec.ema_series(x, decay)[steps - 1], rtol=1e-12)
+
+
+async def student(
+    url: str, i: int, n: int, changes: int, finished: asyncio.Event, stay: asyncio.Event
+):
+    query = f"n={n}&seed={i}"
+    x = ec.signals.generate("noisy_sine", n, noise=0.3, seed=i)
+    latencies = []
+    try:
+        async with websockets.connect(url, subprotocols=["streamlit"], max_size=None) as ws:
+            await ws.send(rerun(query))
+            widgets, chart, _, errors = await until_finished(ws)
+            assert not errors, errors
+            check_chart(chart, x, 0.99)
+            start = DECAY_GRID.index(0.99)
+            for k in range(changes):
+                decay = DECAY_GRID[(start + 1 + (i + k) % 20) % len(DECAY_GRID)]
+                sent = time.perf_counter()
+                changed = {widgets["decay β"]: fmt_decay(decay)}
+                await ws.send(rerun(query, changed, widgets["fragment"]))
+                fragment = widgets["fragment"]
+                _, chart, arrived, errors = await until_finished(ws)
+                widgets["fragment"] = fragment
+                assert not errors, errors
+                check_chart(chart, x, decay)  # this student's signal, this student's decay
+                latencies.append(arrived - sent)
+            finished.set()
+            await stay.wait()  # all stay connected until memory is measured
+    finally:
+        finished.set()  # a failure must not leave the others waiting
+    return latencies
+
+
+async def main_async(args) -> None:
+    log = ARTIFACTS / "load-server.log"
+    with streamlit_server(log=log) as base:
+        url = base.replace("http", "ws") + "/_stcore/stream"
+        warm = asyncio.Event()
+        stay = asyncio.Event()
+        stay.set()
+        await student(url, 10_000, args.n, 2, warm, stay)  # imports, compiles, caches
+        await asyncio.sleep(3)
+        idle = rss_mb(base.pid)
+        events = [asyncio.Event() for _ in range(args.sessions)]
+        stay = asyncio.Event()
+        t0 = time.perf_counter()
+        tasks = [
+            asyncio.create_task(student(url, i, args.n, args.changes, events[i], stay))
+            for i in range(args.sessions)
+        ]
+        # every student has made all their changes and is still connected
+        await asyncio.gather(*(e.wait() for e in events))
+        for task in tasks:
+            if task.done() and task.exception():
+                raise task.exception()
+        loaded = rss_mb(base.pid)
+        stay.set()
+        results = await asyncio.gather(*tasks)
+        elapsed = time.perf_counter() - t0
+        # Streamlit keeps a disconnected session for server.disconnectedSessionTTL
+        # (120 s) in case it reconnects; then it is gone
+        await asyncio.sleep(args.linger)
+        after = rss_mb(base.pid)
+    latencies = sorted(t for r in results for t in r)
+    text = log.read_text()
+    clean = "Traceback" not in text and "Error" not in text
+    q = statistics.quantiles(latencies, n=20)
+    p50, p95 = statistics.median(latencies), q[-1]
+    per_session = (loaded - idle) / args.sessions
+    print(f"{args.sessions} sessions × {args.changes} changes, n = {args.n:,}: {elapsed:.1f} s")
+    print(f"  change → new chart: p50 {p50:.3f} s, p95 {p95:.3f} s, max {latencies[-1]:.3f} s")
+    print(f"  charts checked against ema_core (own seed, own decay): {len(latencies)}")
+    print(f"  server memory: idle {idle:.0f} MB; {args.sessions} open {loaded:.0f} MB")
+    print(f"    ({per_session:.1f} MB per session); after they left {after:.0f} MB")
+    print(f"    ({(after - idle) / idle:+.1%} of idle)")
+    print(f"  server log: {'clean' if clean else 'ERRORS, see ' + str(log)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument("--changes", type=int, default=20)
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--linger", type=float, default=130, help="seconds before 'after'")
+    asyncio.run(main_async(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
