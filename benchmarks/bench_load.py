@@ -174,7 +174,7 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--changes", type=int, default=20)
     parser.add_argument("--n", type=int, default=100_000)
-    parser.add_argument("--linger", type=float, default=130, help="seconds before 'after'")
+    parser.add_argument("--linger", type=float, default=150, help="seconds before 'after'")
     asyncio.run(main_async(parser.parse_args()))
 
 
