@@ -63,7 +63,8 @@ WAIT = """([key, name]) => new Promise((resolve) => {
 
 def open_page(browser, url: str, chart: str, received: list[int], context=None):
     """Open ``url`` in a new page (of ``context``, else of a new context: cold cache)."""
-    page = (context or browser).new_page(viewport={"width": 1400, "height": 1100})
+    viewport = {"width": 1400, "height": 1100}
+    page = context.new_page() if context else browser.new_page(viewport=viewport)
     page.on("websocket", lambda ws: ws.on("framereceived", lambda p: received.append(len(p))))
     start = time.perf_counter()
     page.goto(url)
@@ -195,7 +196,8 @@ def main() -> None:
         page.close()
         url = f"{lab}/smoothing?n={args.sizes[-1]}"
         cold, warm = [], []
-        context = browser.new_context()  # keeps its HTTP cache between pages
+        # keeps its HTTP cache between pages
+        context = browser.new_context(viewport={"width": 1400, "height": 1100})
         for _ in range(3):
             page, elapsed = open_page(browser, url, "smoothing_chart", received)
             cold.append(elapsed)
