@@ -10,23 +10,13 @@ run: the ratio is what to compare between machines, not the seconds.
 from __future__ import annotations
 
 import argparse
-import time
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 from scipy.signal import lfilter
+from timing import best_of
 
 from ema_core import _kernels, ema_series, ema_update, tf_decay
-
-
-def best_of(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def python_loop(x: np.ndarray, decay: float) -> list[float]:

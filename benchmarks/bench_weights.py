@@ -11,20 +11,11 @@ notebook would. Best of ``--repeat``.
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
+from timing import best_of
 
 from ema_core.training import least_squares, sgd, simulate
-
-
-def best_of(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def numpy_loop(problem, steps: int, lr: float = 0.3, batch: int = 1, seed: int = 0) -> np.ndarray:
