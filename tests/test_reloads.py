@@ -20,11 +20,13 @@ def test_burst_of_reloads_and_a_client_that_leaves_mid_rerun():
     with streamlit_server(log=log) as base, sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         page = browser.new_page()
-        page.goto(f"{base}/smoothing?n=1000000")
+        url = f"{base}/smoothing?n=1000000"
+        page.goto(url)
         page.wait_for_selector(CHART, timeout=60_000)
         # a burst of 20 reloads, each cut off by the next
         for _ in range(20):
-            page.reload(wait_until="commit")
+            page.goto(url, wait_until="commit")
+            page.wait_for_timeout(50)
         page.wait_for_selector(CHART, timeout=60_000)
         # a client that leaves while its rerun of a long series runs
         other = browser.new_page()
