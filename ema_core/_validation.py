@@ -15,6 +15,8 @@ __all__ = [
     "as_real_array",
     "check_at_least",
     "check_decay",
+    "check_scalar_decay",
+    "check_whole",
     "data_dtype",
     "to_output",
 ]
@@ -51,6 +53,21 @@ def check_decay(decay: Any, name: str = "decay") -> np.ndarray:
     if bad >= 0:
         raise ValueError(f"{name} must be in [0, 1] (a fraction kept per step), got {flat[bad]!r}")
     return d
+
+
+def check_scalar_decay(decay: Any, name: str = "decay") -> float:
+    """One decay in [0, 1] as a float, or a ``ValueError``."""
+    d = check_decay(decay, name)
+    if d.ndim:
+        raise ValueError(f"{name} must be a scalar, got shape {d.shape}")
+    return float(d)
+
+
+def check_whole(x: Any, name: str, low: int = 1) -> int:
+    """``x`` as an int >= ``low`` (a count: no bool, no float), or a ``ValueError``."""
+    if isinstance(x, bool) or not isinstance(x, (int, np.integer)) or x < low:
+        raise ValueError(f"{name} must be a whole number >= {low}, got {x!r}")
+    return int(x)
 
 
 def check_at_least(x: Any, name: str, low: float, *, strict: bool = False) -> np.ndarray:

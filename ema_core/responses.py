@@ -11,22 +11,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ema_core._validation import as_real_array, check_decay, to_output
+from ema_core._validation import (
+    as_real_array,
+    check_decay,
+    check_scalar_decay,
+    check_whole,
+    to_output,
+)
 
 __all__ = ["cutoff_frequency", "frequency_response", "impulse_response", "step_response"]
-
-
-def _length(n: int) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a whole number >= 1, got {n!r}")
-    return int(n)
-
-
-def _scalar_decay(decay: float) -> float:
-    d = check_decay(decay)
-    if d.ndim:
-        raise ValueError(f"decay must be a scalar here, got shape {d.shape}")
-    return float(d)
 
 
 def impulse_response(decay: float, n: int) -> np.ndarray:
@@ -40,8 +33,8 @@ def impulse_response(decay: float, n: int) -> np.ndarray:
     >>> impulse_response(0.5, 3)
     array([0.5  , 0.25 , 0.125])
     """
-    d = _scalar_decay(decay)
-    return (1 - d) * d ** np.arange(_length(n), dtype=np.float64)
+    d = check_scalar_decay(decay)
+    return (1 - d) * d ** np.arange(check_whole(n, "n"), dtype=np.float64)
 
 
 def step_response(decay: float, n: int) -> np.ndarray:
@@ -54,8 +47,8 @@ def step_response(decay: float, n: int) -> np.ndarray:
     >>> step_response(0.5, 3)
     array([0.5  , 0.75 , 0.875])
     """
-    d = _scalar_decay(decay)
-    return 1 - d ** np.arange(1, _length(n) + 1, dtype=np.float64)
+    d = check_scalar_decay(decay)
+    return 1 - d ** np.arange(1, check_whole(n, "n") + 1, dtype=np.float64)
 
 
 def frequency_response(decay: ArrayLike, omega: ArrayLike) -> Any:

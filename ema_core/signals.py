@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ema_core._validation import check_at_least
+from ema_core._validation import check_at_least, check_whole
 
 __all__ = [
     "MAX_ROWS",
@@ -44,12 +44,10 @@ _DATA = Path(__file__).parent / "data"
 
 
 def _check(n: int, noise: float) -> tuple[int, float]:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a whole number >= 1, got {n!r}")
     level = float(check_at_least(noise, "noise", 0))
     if not np.isfinite(level):
         raise ValueError(f"noise must be finite, got {noise!r}")
-    return int(n), level
+    return check_whole(n, "n"), level
 
 
 def _with_noise(clean: np.ndarray, noise: float, seed: int) -> np.ndarray:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ema_core._validation import check_at_least, check_decay
+from ema_core._validation import check_at_least, check_scalar_decay, check_whole
 from ema_core.schedules import tf_decay, warmup_decay
 
 __all__ = [
@@ -24,19 +24,6 @@ __all__ = [
 ]
 
 
-def _steps(steps: int) -> int:
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"steps must be a whole number >= 1, got {steps!r}")
-    return int(steps)
-
-
-def _scalar(decay: float, name: str = "decay") -> float:
-    d = check_decay(decay, name)
-    if d.ndim:
-        raise ValueError(f"{name} must be a scalar, got shape {d.shape}")
-    return float(d)
-
-
 def constant_schedule(steps: int, decay: float) -> np.ndarray:
     r"""The same decay at every step: :math:`\beta_t = \beta`.
 
@@ -45,7 +32,7 @@ def constant_schedule(steps: int, decay: float) -> np.ndarray:
     >>> constant_schedule(3, 0.9)
     array([0.9, 0.9, 0.9])
     """
-    return np.full(_steps(steps), _scalar(decay))
+    return np.full(check_whole(steps, "steps"), check_scalar_decay(decay))
 
 
 def tf_schedule(steps: int, decay: float) -> np.ndarray:
@@ -61,7 +48,7 @@ def tf_schedule(steps: int, decay: float) -> np.ndarray:
     >>> tf_schedule(3, 0.99)
     array([0.1       , 0.18181818, 0.25      ])
     """
-    return tf_decay(_scalar(decay), np.arange(_steps(steps)))
+    return tf_decay(check_scalar_decay(decay), np.arange(check_whole(steps, "steps")))
 
 
 def warmup_schedule(
@@ -83,7 +70,7 @@ def warmup_schedule(
     >>> warmup_schedule(4, 0.999, power=1.0)
     array([0.        , 0.5       , 0.66666667, 0.75      ])
     """
-    t = np.arange(_steps(steps))
+    t = np.arange(check_whole(steps, "steps"))
     return warmup_decay(t, decay=decay, inv_gamma=inv_gamma, power=power, min_decay=min_decay)
 
 
@@ -115,10 +102,8 @@ def start_after(schedule: np.ndarray, n: int) -> np.ndarray:
     >>> start_after(np.full(4, 0.9), 2)
     array([0. , 0. , 0.9, 0.9])
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
-        raise ValueError(f"n must be a whole number >= 0, got {n!r}")
     out = np.array(schedule, dtype=np.float64)
-    out[: int(n)] = 0.0
+    out[: check_whole(n, "n", 0)] = 0.0
     return out
 
 
@@ -136,11 +121,10 @@ def every_k_steps(schedule: np.ndarray, k: int) -> np.ndarray:
     >>> every_k_steps(np.full(4, 0.9), 2)
     array([1.  , 0.81, 1.  , 0.81])
     """
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be a whole number >= 1, got {k!r}")
+    k = check_whole(k, "k")
     base = np.asarray(schedule, dtype=np.float64)
     t = np.arange(1, base.shape[0] + 1)
-    return np.where(t % k == 0, base ** int(k), 1.0)
+    return np.where(t % k == 0, base**k, 1.0)
 
 
 def scaled_decay(decay: float, factor: float) -> float:
@@ -158,4 +142,4 @@ def scaled_decay(decay: float, factor: float) -> float:
     0.992028
     """
     k = float(check_at_least(factor, "factor", 0, strict=True))
-    return float(_scalar(decay) ** k)
+    return float(check_scalar_decay(decay) ** k)

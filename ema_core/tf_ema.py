@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ema_core._validation import as_real_array, check_at_least, check_decay, data_dtype
+from ema_core._validation import as_real_array, check_at_least, check_scalar_decay, data_dtype
 from ema_core.schedules import tf_decay
 
 __all__ = ["ExponentialMovingAverage"]
@@ -82,10 +82,7 @@ class ExponentialMovingAverage:
         num_updates: int | None = None,
         zero_debias: bool = False,
     ) -> None:
-        d = check_decay(decay)
-        if d.ndim:
-            raise ValueError(f"decay must be a scalar, got shape {d.shape}")
-        self.decay = float(d)
+        self.decay = check_scalar_decay(decay)
         self.num_updates = num_updates
         self.zero_debias = bool(zero_debias)
         self._shadows: dict[str, np.ndarray] = {}

@@ -20,7 +20,7 @@ from numpy.typing import ArrayLike
 
 from ema_core import _kernels
 from ema_core import strategies as strat
-from ema_core._validation import check_at_least, check_decay
+from ema_core._validation import check_at_least, check_decay, check_whole
 from ema_core.series import ema_series
 
 __all__ = [
@@ -108,10 +108,9 @@ def _batches(problem: LeastSquares, steps: int, batch_size: int, seed: int):
     n = len(problem.targets)
     if isinstance(batch_size, bool) or not 1 <= batch_size <= n:
         raise ValueError(f"batch_size must be a whole number from 1 to {n}, got {batch_size!r}")
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"steps must be a whole number >= 1, got {steps!r}")
+    steps = check_whole(steps, "steps")
     rng = np.random.default_rng([seed, 1])
-    idx = rng.integers(0, n, size=(int(steps), int(batch_size)))
+    idx = rng.integers(0, n, size=(steps, int(batch_size)))
     x, y = problem.features[idx], problem.targets[idx]
     a = np.einsum("tbi,tbj->tij", x, x) / batch_size
     c = np.einsum("tbi,tb->ti", x, y) / batch_size
@@ -276,8 +275,7 @@ def beats_from(candidate: ArrayLike, reference: ArrayLike, *, window: int = 100)
     """
     c = np.asarray(candidate, dtype=np.float64)
     r = np.asarray(reference, dtype=np.float64)
-    if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
-        raise ValueError(f"window must be a whole number >= 1, got {window!r}")
+    window = check_whole(window, "window")
     sums = np.concatenate([[0.0], np.cumsum(r)])
     t = np.arange(len(r))
     first = np.maximum(0, t + 1 - window)

@@ -34,9 +34,6 @@ def config(filename: str = "ema-lab", image_format: str = "png") -> dict:
     }
 
 
-CONFIG = config()
-
-
 def _layout(
     fig: go.Figure, *, title: str, x_title: str, y_title: str, height: int = 420
 ) -> go.Figure:
@@ -568,7 +565,6 @@ def decoded(fig_json: Mapping) -> list[dict]:
 
 
 __all__ = [
-    "CONFIG",
     "MAX_POINTS",
     "Line",
     "bias_factor_figure",
