@@ -6,12 +6,13 @@ Starts one EMA Lab server on localhost. Each simulated student opens /smoothing 
 seed of their own (so that every chart can be checked against their own signal: no
 cross-talk), then moves the decay ``--changes`` times, waiting for each answer as a
 person would. The clients speak the protocol the browser speaks (protobuf BackMsg and
-ForwardMsg from the ``streamlit`` package over ``/_stcore/stream``); each change is a
-full rerun, which costs the server more than the fragment rerun a browser asks for.
+ForwardMsg from the ``streamlit`` package over ``/_stcore/stream``); each change reruns
+the decay's fragment, as the browser asks.
 
 Reports the time from sending a change to receiving the new chart (p50, p95), the
-server's resident memory idle, with every session open, and after they all left, and
-checks every chart and the server log.
+server's resident memory idle, with every session open, after they all left (past
+Streamlit's 120 s session TTL) and after one more visitor, and checks every chart and
+the server log.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import ema_core as ec  # noqa: E402
 from browser_support import ARTIFACTS, streamlit_server  # noqa: E402
+from ema_lab.memory import TIDY_EVERY  # noqa: E402
 from ema_lab.widgets import DECAY_GRID, fmt_decay  # noqa: E402
 
 
@@ -124,49 +126,67 @@ async def student(
     return latencies
 
 
+async def one_class(url: str, pid: int, first_seed: int, args) -> dict:
+    """30 students arrive, change the decay, leave; then one more visitor comes."""
+    events = [asyncio.Event() for _ in range(args.sessions)]
+    stay = asyncio.Event()
+    t0 = time.perf_counter()
+    tasks = [
+        asyncio.create_task(student(url, first_seed + i, args.n, args.changes, events[i], stay))
+        for i in range(args.sessions)
+    ]
+    # every student has made all their changes and is still connected
+    await asyncio.gather(*(e.wait() for e in events))
+    for task in tasks:
+        if task.done() and task.exception():
+            raise task.exception()
+    loaded = rss_mb(pid)
+    stay.set()
+    results = await asyncio.gather(*tasks)
+    elapsed = time.perf_counter() - t0
+    # Streamlit keeps a disconnected session for server.disconnectedSessionTTL
+    # (120 s) in case it reconnects. Expired sessions are dropped at the next
+    # write to its session store (the next disconnect), and the download
+    # buttons' callables at the next script run: both come with the next visitor.
+    await asyncio.sleep(args.linger)
+    expired = rss_mb(pid)
+    await student(url, first_seed + 999, args.n, 1, asyncio.Event(), stay)
+    await asyncio.sleep(TIDY_EVERY + 5)  # ema_lab.memory's tidying thread has run
+    latencies = sorted(t for r in results for t in r)
+    return {
+        "latencies": latencies,
+        "elapsed": elapsed,
+        "loaded": loaded,
+        "expired": expired,
+        "after": rss_mb(pid),
+    }
+
+
 async def main_async(args) -> None:
     log = ARTIFACTS / "load-server.log"
     with streamlit_server(log=log) as base:
         url = base.replace("http", "ws") + "/_stcore/stream"
-        warm = asyncio.Event()
         stay = asyncio.Event()
         stay.set()
-        await student(url, 10_000, args.n, 2, warm, stay)  # imports, compiles, caches
+        await student(url, 10_000, args.n, 2, asyncio.Event(), stay)  # imports, compiles
         await asyncio.sleep(3)
         idle = rss_mb(base.pid)
-        events = [asyncio.Event() for _ in range(args.sessions)]
-        stay = asyncio.Event()
-        t0 = time.perf_counter()
-        tasks = [
-            asyncio.create_task(student(url, i, args.n, args.changes, events[i], stay))
-            for i in range(args.sessions)
-        ]
-        # every student has made all their changes and is still connected
-        await asyncio.gather(*(e.wait() for e in events))
-        for task in tasks:
-            if task.done() and task.exception():
-                raise task.exception()
-        loaded = rss_mb(base.pid)
-        stay.set()
-        results = await asyncio.gather(*tasks)
-        elapsed = time.perf_counter() - t0
-        # Streamlit keeps a disconnected session for server.disconnectedSessionTTL
-        # (120 s) in case it reconnects; then it is gone
-        await asyncio.sleep(args.linger)
-        after = rss_mb(base.pid)
-    latencies = sorted(t for r in results for t in r)
+        classes = [await one_class(url, base.pid, 1000 * k, args) for k in range(args.classes)]
     text = log.read_text()
     clean = "Traceback" not in text and "Error" not in text
-    q = statistics.quantiles(latencies, n=20)
-    p50, p95 = statistics.median(latencies), q[-1]
-    per_session = (loaded - idle) / args.sessions
-    print(f"{args.sessions} sessions × {args.changes} changes, n = {args.n:,}: {elapsed:.1f} s")
-    print(f"  change → new chart: p50 {p50:.3f} s, p95 {p95:.3f} s, max {latencies[-1]:.3f} s")
-    print(f"  charts checked against ema_core (own seed, own decay): {len(latencies)}")
-    print(f"  server memory: idle {idle:.0f} MB; {args.sessions} open {loaded:.0f} MB")
-    print(f"    ({per_session:.1f} MB per session); after they left {after:.0f} MB")
-    print(f"    ({(after - idle) / idle:+.1%} of idle)")
-    print(f"  server log: {'clean' if clean else 'ERRORS, see ' + str(log)}")
+    print(f"server memory idle: {idle:.0f} MB")
+    for k, c in enumerate(classes, 1):
+        latencies = c["latencies"]
+        p50, p95 = statistics.median(latencies), statistics.quantiles(latencies, n=20)[-1]
+        per_session = (c["loaded"] - idle) / args.sessions
+        print(f"class {k}: {args.sessions} sessions × {args.changes} changes, n = {args.n:,}")
+        print(f"  change → new chart: p50 {p50:.3f} s, p95 {p95:.3f} s, max {latencies[-1]:.3f} s")
+        print(f"  charts checked against ema_core (own seed, own decay): {len(latencies)}")
+        print(f"  {args.sessions} open: {c['loaded']:.0f} MB ({per_session:.1f} MB per session)")
+        print(f"  {args.linger:.0f} s after they left: {c['expired']:.0f} MB "
+              f"({(c['expired'] - idle) / idle:+.1%} of idle)")  # fmt: skip
+        print(f"  after one more visitor: {c['after']:.0f} MB ({(c['after'] - idle) / idle:+.1%})")
+    print(f"server log: {'clean' if clean else 'ERRORS, see ' + str(log)}")
 
 
 def main() -> None:
@@ -175,6 +195,7 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=20)
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--linger", type=float, default=150, help="seconds before 'after'")
+    parser.add_argument("--classes", type=int, default=1, help="classes one after the other")
     asyncio.run(main_async(parser.parse_args()))
 
 

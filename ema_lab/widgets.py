@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import ema_core as ec
-from ema_lab import figures
+from ema_lab import figures, memory
 
 PAGES: tuple[tuple[str, str, str], ...] = (
     ("app.py", "Home", "🏠"),
@@ -34,6 +34,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
 
 def setup_page(title: str, icon: str) -> None:
     """Page config and the sidebar's navigation; call first on every page."""
+    memory.keep_lean()
     st.set_page_config(
         page_title=f"{title} · EMA Lab",
         page_icon=icon,

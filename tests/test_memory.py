@@ -1,0 +1,86 @@
+"""ema_lab.memory: large blocks go back to the system, garbage is collected while idle."""
+
+from __future__ import annotations
+
+import gc
+import subprocess
+import sys
+import textwrap
+import weakref
+
+import pytest
+
+from ema_lab import memory
+
+glibc = pytest.mark.skipif(
+    not sys.platform.startswith("linux") or not hasattr(memory._libc(), "mallinfo2"),
+    reason="glibc's malloc only",
+)
+
+# In a fresh interpreter: free one large mapped block (which makes glibc raise its
+# threshold), then allocate a 300 KB array and report whether it got a mapping of its own.
+MAPPED_AFTER_A_LARGE_FREE = textwrap.dedent(
+    """
+    import ctypes, sys
+    import numpy as np
+    from ema_lab import memory
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_size_t) for name in (
+            "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost"
+        ).split()]
+
+    libc = ctypes.CDLL(None)
+    libc.mallinfo2.restype = MallInfo2
+    if sys.argv[1] == "fixed":
+        assert memory.return_large_blocks()
+    big = np.ones(4 * 2**20, dtype=np.uint8)
+    del big
+    before = libc.mallinfo2().hblks
+    block = np.ones(300_000, dtype=np.uint8)
+    print(libc.mallinfo2().hblks - before)
+    """
+)
+
+
+def mapped_blocks(mode: str) -> int:
+    out = subprocess.run(
+        [sys.executable, "-c", MAPPED_AFTER_A_LARGE_FREE, mode],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(out.stdout)
+
+
+@glibc
+def test_large_blocks_keep_their_own_mapping_after_a_larger_one_was_freed():
+    # glibc's default: the freed 4 MiB block raised the threshold, so 300 KB comes
+    # from the heap (and its pages stay with the process once freed)
+    assert mapped_blocks("default") == 0
+    assert mapped_blocks("fixed") == 1
+
+
+def test_tidy_collects_cycles_that_automatic_collection_left():
+    class Node:
+        pass
+
+    gc.disable()  # an idle server allocates nothing, so nothing triggers a collection
+    try:
+        a, b = Node(), Node()
+        a.other, b.other = b, a
+        alive = weakref.ref(a)
+        del a, b
+        assert alive() is not None
+        memory.tidy()
+        assert alive() is None
+    finally:
+        gc.enable()
+
+
+def test_keep_lean_starts_one_daemon_thread_and_freezes_start_up_objects():
+    thread = memory.keep_lean()
+    assert memory.keep_lean() is thread  # pages call it on every run
+    assert thread.is_alive()
+    assert thread.daemon
+    assert gc.get_freeze_count() > 0
