@@ -61,6 +61,11 @@ def trace(at: AppTest, chart: str, name: str) -> tuple[np.ndarray, np.ndarray]:
     )
 
 
+def drawn(values) -> np.ndarray:
+    """What a time chart draws of these values: each one rounded to float32."""
+    return np.asarray(values, dtype=np.float64).astype(np.float32)
+
+
 def warnings(at: AppTest) -> str:
     return " ".join(w.value for w in at.warning)
 

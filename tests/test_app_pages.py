@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import ema_core as ec
-from app_support import PAGES, charts, open_page, trace, warnings, widget
+from app_support import PAGES, charts, drawn, open_page, trace, warnings, widget
 from ema_lab.widgets import DECAY_GRID
 
 
@@ -35,7 +35,7 @@ def test_home_chart_follows_the_decay(decay):
     at.run()
     x, y = trace(at, "home_chart", "EMA")
     signal = ec.signals.generate("noisy_sine", 500, noise=0.4, seed=0)
-    np.testing.assert_allclose(y, ec.ema_series(signal, decay, initial=None)[x - 1], rtol=1e-12)
+    np.testing.assert_array_equal(y, drawn(ec.ema_series(signal, decay, initial=None)[x - 1]))
 
 
 def test_bias_page_three_starts_and_the_factor():
@@ -47,7 +47,7 @@ def test_bias_page_three_starts_and_the_factor():
         "zero start, debiased": ec.ema_series(x, 0.95, debias=True),
     }.items():
         steps, y = trace(at, "bias_chart", name)
-        np.testing.assert_allclose(y, expected[steps - 1], rtol=1e-12)
+        np.testing.assert_array_equal(y, drawn(expected[steps - 1]))
     t, on_data = trace(at, "factor_chart", "1 − βᵗ: weight on the data")
     np.testing.assert_allclose(on_data, ec.bias_correction(0.95, t))
     text = " ".join(m.value for m in at.markdown)
@@ -86,7 +86,7 @@ def test_choosing_page_compares_the_chosen_decays():
     x = ec.signals.generate("noisy_sine", 1000, noise=0.3, seed=0)
     for d in (0.5, 0.9, 0.999):
         steps, y = trace(at, "compare_chart", f"β = {d:g}")
-        np.testing.assert_allclose(y, ec.ema_series(x, d, initial=None)[steps - 1], rtol=1e-12)
+        np.testing.assert_array_equal(y, drawn(ec.ema_series(x, d, initial=None)[steps - 1]))
         k, w = trace(at, "impulse_chart", f"β = {d:g}")
         np.testing.assert_allclose(w, ec.impulse_response(d, len(k)))
         f, gain = trace(at, "frequency_chart", f"β = {d:g}")
