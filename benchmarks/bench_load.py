@@ -127,7 +127,7 @@ async def student(
 
 
 async def one_class(url: str, pid: int, first_seed: int, args) -> dict:
-    """30 students arrive, change the decay, leave; then one more visitor comes."""
+    """A class arrives, changes the decay, leaves; then one more visitor comes."""
     events = [asyncio.Event() for _ in range(args.sessions)]
     stay = asyncio.Event()
     t0 = time.perf_counter()
