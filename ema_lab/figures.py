@@ -259,14 +259,15 @@ def bias_factor_figure(decay: float, n: int) -> go.Figure:
             fig.add_vline(
                 x=k * window,
                 line={"color": COLORS["window"], "dash": "dot", "width": 1},
-                annotation_text="N = 1/(1−β)" if k == 1 else f"{k}N",
+                # short labels: at small windows the lines stand a few pixels apart
+                annotation_text="N" if k == 1 else f"{k}N",
                 annotation_font_color=COLORS["window"],
             )
     fig.update_yaxes(range=[0, 1.02])
     return _layout(
         fig,
         title="Where the weight sits after t updates",
-        x_title="step t",
+        x_title=f"step t (window N = 1/(1−β) = {window:.4g})",
         y_title="share of weight",
     )
 
