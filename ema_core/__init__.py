@@ -8,6 +8,15 @@ real data set and a CSV reader.
 
 from ema_core import signals, strategies, training
 from ema_core.bias import bias_correction, debias
+from ema_core.posthoc import posthoc_coefficients, posthoc_ema, profile_inner_product
+from ema_core.power import (
+    SIGMA_REL_MAX,
+    decay_from_sigma_rel,
+    gamma_to_sigma_rel,
+    power_decay,
+    power_profile,
+    sigma_rel_to_gamma,
+)
 from ema_core.readings import (
     center_of_mass,
     decay_from_center_of_mass,
@@ -33,6 +42,7 @@ from ema_core.tf_ema import ExponentialMovingAverage
 from ema_core.update import ema_update
 
 __all__ = [
+    "SIGMA_REL_MAX",
     "ExponentialMovingAverage",
     "bias_correction",
     "center_of_mass",
@@ -40,6 +50,7 @@ __all__ = [
     "debias",
     "decay_from_center_of_mass",
     "decay_from_half_life",
+    "decay_from_sigma_rel",
     "decay_from_span",
     "decay_from_window",
     "effective_window",
@@ -47,9 +58,16 @@ __all__ = [
     "ema_update",
     "forget_steps",
     "frequency_response",
+    "gamma_to_sigma_rel",
     "half_life",
     "impulse_response",
     "noise_variance_ratio",
+    "posthoc_coefficients",
+    "posthoc_ema",
+    "power_decay",
+    "power_profile",
+    "profile_inner_product",
+    "sigma_rel_to_gamma",
     "signals",
     "span",
     "step_response",
