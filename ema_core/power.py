@@ -123,7 +123,8 @@ def sigma_rel_to_gamma(sigma_rel: ArrayLike) -> Any:
         with np.errstate(divide="ignore", invalid="ignore"):
             step = np.where(dp > 0, p / dp, 0.0)
         new = np.maximum(g - step, GAMMA_AT_PEAK)
-        if np.array_equal(new, g):
+        # The iterates only fall; once none does, round-off is all that is left.
+        if not (new < g).any():
             break
         g = new
     return to_output(g, sigma_rel)

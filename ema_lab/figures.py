@@ -435,17 +435,15 @@ def _path(points: np.ndarray, limit: int = PATH_POINTS) -> np.ndarray:
     return points[idx]
 
 
-def weights_contour_figure(run: ec.training.WeightsRun, names: Sequence[str]) -> go.Figure:
-    """The held-out loss as a contour map, with the raw weight path and each EMA's path."""
-    paths = [run.weights, *(run.tracks[n] for n in names)]
+def _loss_contour(problem: ec.training.LeastSquares, paths: Sequence[np.ndarray]) -> go.Figure:
+    # The held-out loss as a grey map over the box that holds every path, and its minimum.
     allpts = np.concatenate(paths)
     lo, hi = allpts.min(axis=0), allpts.max(axis=0)
     pad = 0.08 * (hi - lo).max()
     gx = np.linspace(lo[0] - pad, hi[0] + pad, 80)
     gy = np.linspace(lo[1] - pad, hi[1] + pad, 80)
     grid = np.stack(np.meshgrid(gx, gy), axis=-1)
-    loss = run.problem.loss(grid)
-    best = run.problem.minimum()
+    loss = problem.loss(grid)
     fig = go.Figure(
         go.Contour(
             x=gx,
@@ -461,29 +459,11 @@ def weights_contour_figure(run: ec.training.WeightsRun, names: Sequence[str]) ->
             name="held-out loss",
         )
     )
-    for name, path in zip(["raw", *names], paths, strict=True):
-        p = _path(path)
-        fig.add_trace(
-            go.Scatter(
-                x=p[:, 0],
-                y=p[:, 1],
-                mode="lines",
-                name=STRATEGY_LABELS[name],
-                line={"color": STRATEGY_COLORS[name], "width": 1 if name == "raw" else 2.5},
-                opacity=0.7 if name == "raw" else 1.0,
-            )
-        )
-    if run.keras_weights is not None and "keras" in names:
-        p = _path(run.keras_weights)
-        fig.add_trace(
-            go.Scatter(
-                x=p[:, 0],
-                y=p[:, 1],
-                mode="lines",
-                name="Keras raw weights (overwritten by the EMA)",
-                line={"color": STRATEGY_COLORS["keras"], "width": 1, "dash": "dot"},
-            )
-        )
+    return fig
+
+
+def _finish_contour(fig: go.Figure, problem: ec.training.LeastSquares, title: str) -> go.Figure:
+    best = problem.minimum()
     fig.add_trace(
         go.Scatter(
             x=[best[0]],
@@ -500,8 +480,168 @@ def weights_contour_figure(run: ec.training.WeightsRun, names: Sequence[str]) ->
     )
     fig.update_yaxes(scaleanchor="x", scaleratio=1)
     fig.update_layout(hovermode="closest")
+    return _layout(fig, title=title, x_title="w₁", y_title="w₂", height=520)
+
+
+def _path_trace(path: np.ndarray, name: str, color: str, **line) -> go.Scatter:
+    p = _path(path)
+    return go.Scatter(x=p[:, 0], y=p[:, 1], mode="lines", name=name, line={"color": color, **line})
+
+
+def weights_contour_figure(run: ec.training.WeightsRun, names: Sequence[str]) -> go.Figure:
+    """The held-out loss as a contour map, with the raw weight path and each EMA's path."""
+    paths = [run.weights, *(run.tracks[n] for n in names)]
+    fig = _loss_contour(run.problem, paths)
+    for name, path in zip(["raw", *names], paths, strict=True):
+        trace = _path_trace(
+            path, STRATEGY_LABELS[name], STRATEGY_COLORS[name], width=1 if name == "raw" else 2.5
+        )
+        trace.opacity = 0.7 if name == "raw" else 1.0
+        fig.add_trace(trace)
+    if run.keras_weights is not None and "keras" in names:
+        fig.add_trace(
+            _path_trace(
+                run.keras_weights,
+                "Keras raw weights (overwritten by the EMA)",
+                STRATEGY_COLORS["keras"],
+                width=1,
+                dash="dot",
+            )
+        )
+    return _finish_contour(fig, run.problem, "Weight paths on the held-out loss")
+
+
+def posthoc_paths_figure(run: ec.training.WeightsRun, v) -> go.Figure:
+    """The power EMA of one width: tracked during training, and rebuilt from snapshots."""
+    fig = _loss_contour(run.problem, [run.weights, v.tracked_path])
+    raw = _path_trace(run.weights, STRATEGY_LABELS["raw"], STRATEGY_COLORS["raw"], width=1)
+    raw.opacity = 0.7
+    fig.add_trace(raw)
+    fig.add_trace(
+        _path_trace(v.tracked_path, STRATEGY_LABELS["power"], STRATEGY_COLORS["power"], width=2.5)
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=v.rebuilt_path[:, 0],
+            y=v.rebuilt_path[:, 1],
+            mode="markers",
+            name=STRATEGY_LABELS["posthoc"],
+            marker={"color": STRATEGY_COLORS["posthoc"], "size": 6, "symbol": "circle-open"},
+            customdata=v.rebuilt_steps,
+            hovertemplate="step %{customdata:,}<br>(%{x:.4f}, %{y:.4f})",
+        )
+    )
+    return _finish_contour(fig, run.problem, f"Weight paths, σ_rel {v.sigma_rel:g}")
+
+
+def posthoc_loss_figure(v) -> go.Figure:
+    """Held-out loss: raw weights, the tracked power EMA, the rebuilt one at the snapshots."""
+    n = len(v.raw_loss)
+    steps = np.arange(n)
+    fig = go.Figure()
+    for values, key, width in ((v.raw_loss, "raw", 1.0), (v.tracked_loss, "power", 2.0)):
+        idx = decimate(values, 2 * PATH_POINTS)
+        fig.add_trace(
+            go.Scatter(
+                x=steps[idx],
+                y=values[idx].astype(np.float32),
+                name=STRATEGY_LABELS[key],
+                mode="lines",
+                line={"color": STRATEGY_COLORS[key], "width": width},
+                hovertemplate="%{y:.6g}",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=v.rebuilt_steps,
+            y=v.rebuilt_loss,
+            name=STRATEGY_LABELS["posthoc"],
+            mode="markers",
+            marker={"color": STRATEGY_COLORS["posthoc"], "size": 7, "symbol": "circle-open"},
+            hovertemplate="%{y:.6g}",
+        )
+    )
+    fig.update_xaxes(range=[0, n - 1])
+    # The axis serves the comparison of the two averages; the raw weights' spikes
+    # run off the top rather than flatten both averages into one band.
+    low = min(v.tracked_loss.min(), v.rebuilt_loss.min()) / 1.02
+    high = max(v.rebuilt_loss.max(), np.quantile(v.tracked_loss, 0.95)) * 1.05
+    fig.update_yaxes(type="log", range=[np.log10(low), np.log10(high)])
     return _layout(
-        fig, title="Weight paths on the held-out loss", x_title="w₁", y_title="w₂", height=520
+        fig,
+        title=f"Held-out loss, σ_rel {v.sigma_rel:g}",
+        x_title="step t",
+        y_title="held-out loss",
+        height=380,
+    )
+
+
+def posthoc_sweep_figure(study, sigma_rel: float) -> go.Figure:
+    """Held-out loss at the end against the width, from reconstructions alone."""
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=study.sweep,
+            y=study.sweep_tracked,
+            name="tracked directly (a run per width)",
+            mode="lines",
+            line={"color": STRATEGY_COLORS["power"], "width": 1.5, "dash": "dot"},
+            hovertemplate="%{y:.6g}",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=study.sweep,
+            y=study.sweep_rebuilt,
+            name="rebuilt post hoc (one run)",
+            mode="lines",
+            line={"color": STRATEGY_COLORS["posthoc"], "width": 2.5},
+            hovertemplate="%{y:.6g}",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[study.best],
+            y=[study.best_loss],
+            name=f"least loss: σ_rel = {study.best:.4g}",
+            mode="markers",
+            marker={"color": STRATEGY_COLORS["posthoc"], "size": 12, "symbol": "star"},
+        )
+    )
+    fig.add_vline(x=sigma_rel, line_color=COLORS["window"], line_dash="dash")
+    return _layout(
+        fig,
+        title=f"Sweep after training: least held-out loss at σ_rel = {study.best:.4g}",
+        x_title="σ_rel (the average's width over the run's length)",
+        y_title="held-out loss at the end",
+        height=380,
+    )
+
+
+def posthoc_profile_figure(v) -> go.Figure:
+    """What the least squares fits: the target profile and the snapshots' combination."""
+    fig = go.Figure()
+    for values, name, color, dash in (
+        (v.target_profile, f"target: σ_rel {v.sigma_rel:g}", COLORS["reference"], None),
+        (v.rebuilt_profile, "Σ cᵢ · snapshot profileᵢ", STRATEGY_COLORS["posthoc"], "dash"),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=v.tau,
+                y=values.astype(np.float32),
+                name=name,
+                mode="lines",
+                line={"color": color, "width": 2.5, "dash": dash},
+                hovertemplate="%{y:.3g}",
+            )
+        )
+    fig.update_xaxes(range=[0, v.tau[-1]])
+    return _layout(
+        fig,
+        title="Weight of each past step at the end",
+        x_title="past step τ",
+        y_title="weight per step",
+        height=380,
     )
 
 
@@ -576,6 +716,10 @@ __all__ = [
     "decoded",
     "frequency_figure",
     "impulse_figure",
+    "posthoc_loss_figure",
+    "posthoc_paths_figure",
+    "posthoc_profile_figure",
+    "posthoc_sweep_figure",
     "schedule_figure",
     "scrubber_figure",
     "smoothing_lines",

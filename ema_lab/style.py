@@ -34,6 +34,9 @@ STRATEGY_COLORS: dict[str, str] = {
     "warmup": COLORS["reference"],
     "keras": COLORS["window"],
     "debiased": COLORS["debiased"],
+    # The post-hoc section shows no other strategy, so it reuses two colours.
+    "power": "#0072B2",
+    "posthoc": COLORS["biased"],
 }
 STRATEGY_LABELS: dict[str, str] = {
     "raw": "raw weights",
@@ -42,6 +45,8 @@ STRATEGY_LABELS: dict[str, str] = {
     "warmup": "warm-up (timm, ema-pytorch)",
     "keras": "Keras 3 (first step copies)",
     "debiased": "zero start, debiased",
+    "power": "power EMA, tracked",
+    "posthoc": "power EMA, rebuilt post hoc",
 }
 
 

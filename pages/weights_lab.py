@@ -6,6 +6,7 @@ import ema_core as ec
 from ema_core.training import STRATEGIES, EmaSettings, beats_from, simulate
 from ema_lab import figures
 from ema_lab.style import STRATEGY_LABELS
+from ema_lab.views import posthoc
 from ema_lab.widgets import (
     DECAY_ALLOWED,
     DECAY_GRID,
@@ -27,6 +28,7 @@ BATCHES = (1, 2, 4, 8, 16, 32, 64, 128, 256)
 STEPS = (100, 200, 500, 1000, 2000, 5000, 10000)
 POWERS = {"1/2": 0.5, "2/3": 2 / 3, "3/4": 0.75, "1": 1.0}
 EVERY = (1, 2, 5, 10, 20, 50)
+TRACKED_RANGE = (0.01, 0.25)
 
 setup_page("Weights lab", "🧪")
 announce_bad_params(
@@ -43,6 +45,15 @@ announce_bad_params(
         number_param("start_after", 0, max(STEPS), whole=True),
         choice_param("every", [str(k) for k in EVERY], once=True),
         number_param("overwrite", 0, max(STEPS), whole=True),
+        number_param("tracked_a", *TRACKED_RANGE),
+        number_param("tracked_b", *TRACKED_RANGE),
+        choice_param("snapshots", [str(k) for k in posthoc.SNAPSHOTS_PER_TRACK], once=True),
+        choice_param(
+            "posthoc_sigma",
+            [f"{s:g}" for s in posthoc.SWEEP],
+            allowed="a width on the slider, from 0.02 to 0.25 in steps of 0.0025",
+            once=True,
+        ),
     ]
 )
 page_title("🧪 Weights lab")
@@ -184,6 +195,67 @@ with main:
         show(figures.decay_in_effect_figure(run, names, every=int(every)), "decay_chart")
 
 end_of_embed()
+
+
+@st.cache_resource(max_entries=16, show_spinner="Storing snapshots…")
+def posthoc_study(_run, run_key: tuple, tracked: tuple, per_track: int) -> posthoc.Study:
+    return posthoc.study(_run, tracked, per_track)
+
+
+st.subheader("Choose the length after training")
+st.markdown(
+    "EDM2 (Karras et al. 2024) does not pick a decay before training. It tracks two "
+    "**power-function EMAs**, whose width grows with training (a fixed fraction σ_rel of it), "
+    "stores snapshots of them now and then, and afterwards **rebuilds the EMA of any width** "
+    "as a least-squares combination of the snapshots, with no retraining. Move σ_rel: "
+    "the rebuilt average is drawn beside the one a run that tracked that width would hold."
+)
+knobs, sweep_col = st.columns([4, 11], gap="large")
+with knobs:
+    tracked_a = st.number_input(
+        "tracked σ_rel (1)", *TRACKED_RANGE, 0.05, 0.005, format="%.3f",
+        key="tracked_a", bind="query-params",
+    )  # fmt: skip
+    tracked_b = st.number_input(
+        "tracked σ_rel (2)", *TRACKED_RANGE, 0.10, 0.005, format="%.3f",
+        key="tracked_b", bind="query-params",
+    )  # fmt: skip
+    per_track = st.select_slider(
+        "snapshots per tracked EMA",
+        posthoc.SNAPSHOTS_PER_TRACK,
+        value=32,
+        key="snapshots",
+        bind="query-params",
+        help="EDM2 stores one every 8 Mimg of a 2,147 Mimg run, about 270 per EMA; "
+        "32 here is one every 1/32 of the run.",
+    )
+if round(tracked_a, 6) == round(tracked_b, 6):
+    st.warning(
+        f"The two tracked widths are both {tracked_a:.3f}: two snapshots with the same step "
+        "and width carry the same information. Using 0.05 and 0.10 instead."
+    )
+    tracked_a, tracked_b = 0.05, 0.10
+run_key = (float(lr), int(steps), int(batch), int(seed), settings, tuple(names))
+study = posthoc_study(run, run_key, (tracked_a, tracked_b), int(per_track))
+with knobs:
+    sigma = st.select_slider(
+        "σ_rel to rebuild",
+        posthoc.SWEEP.tolist(),
+        value=0.07,
+        format_func=lambda s: f"{s:g}",
+        key="posthoc_sigma",
+        bind="query-params",
+    )
+ph = posthoc.view(run, study, float(sigma))
+with sweep_col:
+    st.markdown(ph.summary)
+    st.caption(ph.translation)
+    show(figures.posthoc_sweep_figure(study, ph.sigma_rel), "posthoc_sweep_chart")
+left, middle, right = st.columns(3)
+show(figures.posthoc_paths_figure(run, ph), "posthoc_paths_chart", left)
+show(figures.posthoc_loss_figure(ph), "posthoc_loss_chart", middle)
+show(figures.posthoc_profile_figure(ph), "posthoc_profile_chart", right)
+
 st.subheader("Why, in formulas")
 a, b, c = st.columns(3)
 with a:

@@ -159,6 +159,33 @@ def test_page_paints_quietly_and_follows_the_keyboard(watched, server, path):
     assert not watched.outside, watched.outside
 
 
+def test_posthoc_width_moves_with_the_keyboard(watched, server):
+    # The weights lab rebuilds any width from stored snapshots, without retraining.
+    watched.open(f"{server}/weights_lab?posthoc_sigma=0.07")
+    name = "power EMA, rebuilt post hoc"
+    section = watched.page.get_by_text("Choose the length after training")
+    section.scroll_into_view_if_needed()
+    before = watched.trace("posthoc_loss_chart", name)
+    slider = (
+        watched.page.locator('[data-testid="stSlider"]')
+        .filter(has_text="σ_rel to rebuild")
+        .get_by_role("slider")
+    )
+    slider.first.focus()
+    watched.page.keyboard.press("ArrowRight")
+    watched.page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('posthoc_sigma') === '0.0725'",
+        timeout=30_000,
+    )
+    watched.settle()
+    after = watched.trace("posthoc_loss_chart", name)
+    assert not np.array_equal(after, before)
+    assert watched.page.get_by_text("σ_rel = 0.0725 (γ").count() >= 1
+    watched.page.screenshot(path=str(ARTIFACTS / "weights-lab-posthoc.png"))
+    assert not watched.errors, watched.errors
+    assert not watched.outside, watched.outside
+
+
 def test_deep_link_reproduces_the_view(watched, server):
     watched.open(f"{server}/smoothing?signal=step&n=2000&decay=0.95&initial=0.5&noise=0.1&seed=3")
     x = ec.signals.generate("step", 2000, noise=0.1, seed=3)
