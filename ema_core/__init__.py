@@ -39,6 +39,7 @@ from ema_core.responses import (
 from ema_core.schedules import tf_decay, warmup_decay
 from ema_core.series import ema_series
 from ema_core.tf_ema import ExponentialMovingAverage
+from ema_core.times import ema_at_times, time_decay
 from ema_core.update import ema_update
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "decay_from_span",
     "decay_from_window",
     "effective_window",
+    "ema_at_times",
     "ema_series",
     "ema_update",
     "forget_steps",
@@ -73,6 +75,7 @@ __all__ = [
     "step_response",
     "strategies",
     "tf_decay",
+    "time_decay",
     "training",
     "warmup_decay",
     "weight_in_last",

@@ -102,6 +102,34 @@ def debias_2d(out, decay, one, initial):  # pragma: no cover - compiled
             out[t, m] = (out[t, m] - kept * initial[m]) / correction
 
 
+@njit(cache=True, nogil=True)
+def ema_at_times(x, half_lives, adjust, ignore_na, out):  # pragma: no cover - compiled
+    # pandas' ewm(times=..., halflife=...).mean() arithmetic, step for step: ``kept``
+    # is the total weight of the past, ``fresh`` the weight of a new value. The
+    # past decays by 0.5**(elapsed half-lives) per step (per observed step only
+    # with ignore_na); adjust=False restarts the past at weight 1 after each
+    # observation and gives the new value the weight the past lost.
+    avg = x[0]
+    kept = 1.0
+    fresh = 1.0 if adjust else 0.5
+    out[0] = avg
+    for i in range(1, x.shape[0]):
+        cur = x[i]
+        seen = cur == cur
+        if avg == avg:
+            if seen or not ignore_na:
+                kept *= 0.5 ** half_lives[i - 1]
+                if not adjust:
+                    fresh = 1.0 - kept
+                if seen:
+                    if avg != cur:  # a constant series stays exactly constant
+                        avg = (kept * avg + fresh * cur) / (kept + fresh)
+                    kept = kept + fresh if adjust else 1.0
+        elif seen:
+            avg = cur
+        out[i] = avg
+
+
 def warm_up() -> None:
     """Compile (or load from numba's cache) every specialisation, on tiny inputs."""
     for dt in (np.float32, np.float64):
@@ -115,6 +143,7 @@ def warm_up() -> None:
         series_1d_debiased(x, x + dt(0.5), one, one, np.empty_like(x))
         series_2d(x[:, None], x, one, x[:1], np.empty((2, 1), dt))
         debias_2d(np.ones((2, 1), dt), x + dt(0.5), one, x[:1])
+    ema_at_times(np.zeros(2), np.ones(1), True, False, np.empty(2))
 
 
 @njit(cache=True, nogil=True)
