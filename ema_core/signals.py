@@ -28,6 +28,7 @@ __all__ = [
     "constant",
     "generate",
     "impulse",
+    "mauna_loa_co2",
     "noisy_constant",
     "noisy_sine",
     "random_walk",
@@ -238,14 +239,61 @@ def seattle_weather() -> DataSet:
     )
 
 
+@cache
+def _co2_rows() -> tuple[np.ndarray, np.ndarray]:
+    with open(_DATA / "mauna-loa-co2-weekly.csv", newline="", encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["co2"].strip()]  # a missing week: no row
+    dates = np.array(
+        [f"{r['date'][:4]}-{r['date'][4:6]}-{r['date'][6:]}" for r in rows], dtype="datetime64[D]"
+    )
+    co2 = np.array([float(r["co2"]) for r in rows])
+    dates.flags.writeable = False
+    co2.flags.writeable = False
+    return dates, co2
+
+
+def mauna_loa_co2() -> DataSet:
+    """Weekly atmospheric CO₂ at Mauna Loa, 1958-2001 (ppm), with its real gaps.
+
+    2,225 weekly averages of continuous air samples; 59 of the 2,284 weeks have
+    none (the instrument's steady-air rule was not met, or it was down), the
+    longest gap 19 weeks in 1964. The missing weeks are left out, so ``dates``
+    jump: a series for a time-aware EMA (`ema_core.ema_at_times`).
+
+    Source: Keeling and Whorf (2004), Scripps Institution of Oceanography (public
+    domain), as shipped in the ``statsmodels`` package (``datasets/co2``, BSD
+    licence); in ``ema_core/data`` so nothing is fetched at run time.
+
+    Examples
+    --------
+    >>> data = mauna_loa_co2()
+    >>> len(data.values), str(data.dates[0]), float(data.values[0])
+    (2225, '1958-03-29', 316.1)
+    >>> int(np.diff(data.dates).max() / np.timedelta64(1, "D"))  # the longest gap, in days
+    133
+    """
+    dates, co2 = _co2_rows()
+    return DataSet(
+        values=co2,
+        dates=dates,
+        name="Mauna Loa CO₂, weekly, 1958-2001",
+        unit="ppm",
+        source="Scripps (Keeling & Whorf 2004; public domain), via the statsmodels package",
+    )
+
+
 @dataclass(frozen=True)
 class CsvSeries:
-    """A numeric column read from a CSV file by `read_csv`."""
+    """A numeric column read from a CSV file by `read_csv`, with its times if asked for."""
 
     values: np.ndarray
     column: str
     columns: tuple[str, ...]
     dropped: int
+    times: np.ndarray | None = None  # datetime64, or float64 for a numeric time column
+    time_column: str | None = None
+    time_columns: tuple[str, ...] = ()  # the columns that read as dates or times
+    repeated_times: int = 0  # observations that share their time with the one before
 
 
 _NUMBER = re.compile(r"^\s*[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?\s*$")
@@ -258,7 +306,13 @@ def _sniff_delimiter(sample: str) -> str:
         return ","
 
 
-def read_csv(data: bytes, *, column: str | None = None, max_rows: int = MAX_ROWS) -> CsvSeries:
+def read_csv(
+    data: bytes,
+    *,
+    column: str | None = None,
+    time_column: str | None = None,
+    max_rows: int = MAX_ROWS,
+) -> CsvSeries:
     """Read one numeric column of an uploaded CSV file as a float64 series.
 
     Detects the separator (``,``, ``;``, tab or ``|``), decimal commas (with a
@@ -273,6 +327,11 @@ def read_csv(data: bytes, *, column: str | None = None, max_rows: int = MAX_ROWS
         The file's content.
     column : str, optional
         The column to read (a header name, or ``"column 1"``, ... without a header).
+    time_column : str, optional
+        A column of dates or times (parsed by pandas), or of plain numbers such as
+        a training step, at which the values were observed. Rows whose value is
+        missing are left out, which leaves a gap in time; the times must not
+        decrease (equal times are allowed and counted in ``repeated_times``).
     max_rows : int, default `MAX_ROWS`
         Refuse files with more data rows than this.
 
@@ -285,13 +344,17 @@ def read_csv(data: bytes, *, column: str | None = None, max_rows: int = MAX_ROWS
     ValueError
         For an empty or binary file, a file with no data rows or no numeric
         column, an unknown ``column``, a column that is mostly not numbers, or
-        more than ``max_rows`` rows.
+        more than ``max_rows`` rows; for a ``time_column`` that is unknown, cannot
+        be read as times, or runs backwards.
 
     Examples
     --------
     >>> s = read_csv(b"day;temp\\n1;20,5\\n2;21,0\\n")
     >>> s.column, s.values
     ('temp', array([20.5, 21. ]))
+    >>> s = read_csv(b"date,v\\n2024-01-01,1\\n2024-01-02,\\n2024-01-05,3\\n", time_column="date")
+    >>> s.values, [str(t)[:10] for t in s.times]
+    (array([1., 3.]), ['2024-01-01', '2024-01-05'])
     """
     import pandas as pd  # only the upload path needs pandas' CSV parser
 
@@ -340,8 +403,7 @@ def read_csv(data: bytes, *, column: str | None = None, max_rows: int = MAX_ROWS
         if not candidates:
             raise ValueError("No column of the file holds numbers.")
         # A row number or time stamp column is rarely what the file is about.
-        measured = [name for name in candidates if not _is_index(numeric[name])] or candidates
-        column = max(measured, key=lambda name: counts[name])
+        column = min(candidates, key=lambda name: (_index_rank(numeric[name]), -counts[name]))
     elif column not in numeric:
         raise ValueError(
             f"column {column!r} is not in the file; its columns are {list(frame.columns)}"
@@ -354,11 +416,94 @@ def read_csv(data: bytes, *, column: str | None = None, max_rows: int = MAX_ROWS
             f"Column {column!r} is mostly not numbers ({dropped:,} of {len(values):,} "
             "entries are empty, text or not finite)."
         )
-    return CsvSeries(values=values[finite], column=column, columns=candidates, dropped=dropped)
+    time_columns = tuple(
+        name for name in frame.columns if name != column and _as_times(frame[name], pd) is not None
+    )
+    if time_column is None:
+        return CsvSeries(
+            values=values[finite],
+            column=column,
+            columns=candidates,
+            dropped=dropped,
+            time_columns=time_columns,
+        )
+    if time_column not in frame.columns:
+        raise ValueError(
+            f"time column {time_column!r} is not in the file; its columns are {list(frame.columns)}"
+        )
+    times = _as_times(frame[time_column], pd)
+    if times is None:
+        example = next((str(v) for v in frame[time_column] if str(v).strip()), "")
+        raise ValueError(
+            f"Column {time_column!r} could not be read as dates, times or numbers "
+            f"(for example {example[:30]!r}); use a format such as 2024-01-31 or "
+            "2024-01-31 14:00."
+        )
+    missing_time = np.isnat(times) if times.dtype.kind == "M" else ~np.isfinite(times)
+    keep = finite & ~missing_time
+    times = times[keep]
+    gaps = np.diff(times)
+    zero = np.zeros((), gaps.dtype)
+    step_back = np.flatnonzero(gaps < zero)
+    if len(step_back):
+        i = int(step_back[0]) + 1
+        raise ValueError(
+            f"The times in {time_column!r} run backwards ({_shown(times[i], pd)} comes after "
+            f"{_shown(times[i - 1], pd)}); sort the file by time."
+        )
+    return CsvSeries(
+        values=values[keep],
+        column=column,
+        columns=candidates,
+        dropped=int((~keep).sum()),
+        times=times,
+        time_column=time_column,
+        time_columns=time_columns,
+        repeated_times=int((gaps == zero).sum()),
+    )
 
 
-def _is_index(values: np.ndarray) -> bool:
-    return bool(len(values) > 1 and np.all(np.diff(values) == 1))
+def _shown(t, pd) -> str:
+    if isinstance(t, np.datetime64):
+        return str(pd.Timestamp(t)).removesuffix(" 00:00:00")
+    return f"{t:g}"
+
+
+def _as_times(series, pd) -> np.ndarray | None:
+    """The column as datetime64 (or float64 numbers), or None if most entries are not.
+
+    Numbers count as times (a step, seconds) only when they never decrease and are not
+    plain row numbers 1, 2, 3, ...
+    """
+    if series.dtype.kind in "iuf":
+        numbers = series.to_numpy(dtype=np.float64)
+        known = numbers[np.isfinite(numbers)]
+        steps = np.diff(known)
+        if len(known) > len(numbers) / 2 and len(known) > 1 and np.all(steps >= 0):
+            return None if np.all(steps == 1) else numbers  # row numbers are no clock
+        return None
+    text = series.astype("string").str.strip()
+    if text.str.fullmatch(r"[-+]?\d+([.,]\d*)?").mean() > 0.5:  # numbers stored as text
+        return None
+    try:
+        parsed = pd.to_datetime(text, errors="coerce", format="mixed")
+    except (ValueError, TypeError, OverflowError):
+        return None
+    if parsed.notna().sum() <= len(parsed) / 2:
+        return None
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
+    return parsed.to_numpy()
+
+
+def _index_rank(values: np.ndarray) -> int:
+    """0 for a column that looks measured; 1 if it only grows (steps, time stamps);
+    2 for row numbers (steps of exactly 1): the last to pick as the signal."""
+    known = values[np.isfinite(values)]
+    steps = np.diff(known)
+    if len(known) < 2 or not np.all(steps > 0):
+        return 0
+    return 2 if np.all(steps == 1) else int(len(known) > 2)
 
 
 def _as_numbers(series, pd) -> np.ndarray:

@@ -149,6 +149,13 @@ def ema_at_times(
     -------
     ndarray, shape (n,), float64
 
+    Notes
+    -----
+    pandas converts the half-life to the unit of the times, dropping what is
+    finer (a half-life of 1.5 s against times in whole seconds becomes 1 s); here
+    both are converted to the finer of the two units, so nothing is dropped. The
+    two agree exactly whenever the half-life is a whole number of the times' unit.
+
     Raises
     ------
     ValueError

@@ -133,6 +133,42 @@ def time_figure(
     return _layout(fig, title=title, x_title=x_title, y_title=y_title, height=height)
 
 
+def shade_gaps(fig: go.Figure, gaps: Sequence[tuple[object, object]]) -> go.Figure:
+    """Shade each (start, end) gap in the observations, behind the lines."""
+    for start, end in gaps:
+        fig.add_vrect(
+            x0=start, x1=end, fillcolor=COLORS["gap"], opacity=0.22, line_width=0, layer="below"
+        )
+    return fig
+
+
+def gap_zoom_figure(
+    times: np.ndarray, values: np.ndarray, step_ema: np.ndarray, time_ema: np.ndarray, view
+) -> go.Figure:
+    """The observations around the longest gap: the signal, the step EMA, the time-aware EMA."""
+    first, last = view.zoom
+    x = times[first:last]
+    fig = go.Figure()
+    for y, key, name, mode in (
+        (values, "raw", LABELS["raw"], "lines+markers"),
+        (step_ema, "debiased", "step EMA (debiased)", "lines"),
+        (time_ema, "time", LABELS["time"], "lines"),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=y[first:last],
+                name=name,
+                mode=mode,
+                line={"color": COLORS[key], "width": 1.0 if key == "raw" else 2.5},
+                marker={"size": 4},
+                hovertemplate="%{y:.6g}",
+            )
+        )
+    shade_gaps(fig, [g for g in view.gaps if x[0] <= g[0] and g[1] <= x[-1]])
+    return _layout(fig, title=view.zoom_title, x_title="date", y_title="value", height=340)
+
+
 SCRUBBER_DECAYS: tuple[float, ...] = (
     0.0, 0.5, 0.7, 0.8, 0.85, 0.9, 0.92, 0.94, 0.95, 0.96, 0.97, 0.98, 0.985, 0.99,
     0.992, 0.994, 0.995, 0.996, 0.997, 0.998, 0.999, 0.9995, 0.9998, 0.9999,
@@ -715,6 +751,7 @@ __all__ = [
     "decimated",
     "decoded",
     "frequency_figure",
+    "gap_zoom_figure",
     "impulse_figure",
     "posthoc_loss_figure",
     "posthoc_paths_figure",
@@ -722,6 +759,7 @@ __all__ = [
     "posthoc_sweep_figure",
     "schedule_figure",
     "scrubber_figure",
+    "shade_gaps",
     "smoothing_lines",
     "step_figure",
     "time_figure",

@@ -13,6 +13,8 @@ COLORS: dict[str, str] = {
     "tensorflow": "#009E73",  # bluish green
     "window": "#E69F00",  # orange: the effective-window band and marks
     "reference": "#CC79A7",  # reddish purple: a guide line (a constant decay, a target)
+    "time": "#CC79A7",  # reddish purple: the time-aware EMA (no guide line shares its page)
+    "gap": "#8C8C8C",  # grey shading: a gap in the observations
 }
 
 # The decays compared side by side, in order of choice.
@@ -23,6 +25,7 @@ LABELS: dict[str, str] = {
     "biased": "EMA (biased)",
     "debiased": "EMA (debiased)",
     "tensorflow": "EMA (TensorFlow dynamic decay)",
+    "time": "EMA (time-aware)",
 }
 
 

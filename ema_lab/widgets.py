@@ -247,8 +247,10 @@ LENGTHS: tuple[int, ...] = tuple(
     int(m * 10**e) for e in range(2, 8) for m in (1, 2, 5) if m * 10**e <= 10**7
 )
 DATASET = "seattle_temperature"
+GAPPY_DATASET = "mauna_loa_co2"
 UPLOAD = "upload_csv"
-SIGNAL_OPTIONS: tuple[str, ...] = (*ec.signals.SIGNALS, DATASET, UPLOAD)
+DATASETS = {DATASET: ec.signals.seattle_weather, GAPPY_DATASET: ec.signals.mauna_loa_co2}
+SIGNAL_OPTIONS: tuple[str, ...] = (*ec.signals.SIGNALS, *DATASETS, UPLOAD)
 SIGNAL_HELP = {
     "noisy_sine": "four periods of a sine under noise",
     "noisy_constant": "a constant 1 under noise: what averaging is for",
@@ -259,7 +261,8 @@ SIGNAL_HELP = {
     "impulse": "a single spike: the EMA draws its own weights",
     "constant": "a constant 1: the zero start's bias, alone",
     DATASET: "Seattle's daily maximum temperature, 2012-2015 (NOAA)",
-    UPLOAD: "a column of numbers from your own CSV file",
+    GAPPY_DATASET: "weekly CO₂ at Mauna Loa, 1958-2001, with its 59 missing weeks (Scripps)",
+    UPLOAD: "a column of numbers from your own CSV file, with a date or time column if it has one",
 }
 
 
@@ -281,9 +284,11 @@ class Signal:
 
     values: np.ndarray
     label: str
-    dates: np.ndarray | None = None
+    dates: np.ndarray | None = None  # datetime64, or plain numbers from a CSV's time column
     unit: str = ""
     key: tuple = ()  # what identifies the values, for caches keyed on scalars
+    time_title: str = "date"  # the x axis' title when there are dates
+    repeated_times: int = 0
 
 
 def signal_input(
@@ -312,7 +317,7 @@ def signal_input(
     )
     if not embedded():
         boxes[0].caption(SIGNAL_HELP[name])
-    fixed = name in (DATASET, UPLOAD)
+    fixed = name in (*DATASETS, UPLOAD)
     n = boxes[1].select_slider(
         "length n", options=LENGTHS, value=default_n, key="n", bind="query-params", disabled=fixed
     )
@@ -320,9 +325,9 @@ def signal_input(
         "noise σ", 0.0, 2.0, 0.3, 0.05, key="noise", bind="query-params", disabled=fixed
     )
     seed = whole_number_input("seed", 0, 2**31 - 1, 0, key="seed", disabled=fixed, where=boxes[3])
-    if name == DATASET:
-        data = ec.signals.seattle_weather()
-        return Signal(data.values, data.name, data.dates, data.unit, key=(DATASET,))
+    if name in DATASETS:
+        data = DATASETS[name]()
+        return Signal(data.values, data.name, data.dates, data.unit, key=(name,))
     if name == UPLOAD:
         return _uploaded_signal(key)
     params = (name, int(n), float(noise), int(seed))
@@ -352,22 +357,66 @@ def whole_number_input(
     return int(number)
 
 
+NO_TIME = "(none: count rows)"
+
+
+def _read_upload(key: str, upload, time_column: str | None) -> Signal | None:
+    """Read the upload into the session's signal; on a problem say so and keep the last one."""
+    try:
+        series = ec.signals.read_csv(upload.getvalue(), time_column=time_column)
+    except ValueError as exc:
+        st.error(
+            f"Could not use {escape_markdown(upload.name)}: {escape_markdown(str(exc))} "
+            "The previous signal stays."
+        )
+        return None
+    st.session_state[f"{key}_time_columns"] = series.time_columns
+    note = f", {series.dropped:,} rows without a value left out" if series.dropped else ""
+    label = f"{upload.name}: {series.column}{note}"
+    signal = Signal(
+        series.values,
+        label,
+        dates=series.times,
+        key=(UPLOAD, upload.file_id, series.time_column),
+        time_title=series.time_column or "date",
+        repeated_times=series.repeated_times,
+    )
+    st.session_state[f"{key}_signal"] = signal
+    return signal
+
+
 def _uploaded_signal(key: str) -> Signal:
     stored: Signal | None = st.session_state.get(f"{key}_signal")
     upload = st.file_uploader(
-        "CSV file (one numeric column is used)", type=["csv", "txt"], key=f"{key}_file"
+        "CSV file (one numeric column is used, with a date or time column if there is one)",
+        type=["csv", "txt"],
+        key=f"{key}_file",
     )
     if upload is not None and st.session_state.get(f"{key}_read") != upload.file_id:
-        try:
-            series = ec.signals.read_csv(upload.getvalue())
-        except ValueError as exc:
-            st.error(f"Could not use {escape_markdown(upload.name)}: {escape_markdown(str(exc))}")
-        else:
-            note = f", {series.dropped:,} non-numeric entries dropped" if series.dropped else ""
-            label = f"{upload.name}: {series.column}{note}"
-            stored = Signal(series.values, label, key=(UPLOAD, upload.file_id))
-            st.session_state[f"{key}_signal"] = stored
         st.session_state[f"{key}_read"] = upload.file_id
+        st.session_state[f"{key}_time_columns"] = ()
+        first = _read_upload(key, upload, None)
+        found = st.session_state.get(f"{key}_time_columns", ())
+        st.session_state[f"{key}_tried"] = None
+        if first is not None and found:  # a time axis found: use it from the start
+            timed = _read_upload(key, upload, found[0])
+            st.session_state[f"{key}_time"] = found[0] if timed else NO_TIME
+            st.session_state[f"{key}_tried"] = found[0] if timed else None
+        stored = st.session_state.get(f"{key}_signal")
+    found = st.session_state.get(f"{key}_time_columns", ())
+    if upload is not None and found:
+        chosen = st.selectbox(
+            "time column",
+            (NO_TIME, *found),
+            key=f"{key}_time",
+            help="The values were observed at these times: the time-aware EMA lets the "
+            "past fade by a half-life in time, across the gaps too.",
+        )
+        wanted = None if chosen == NO_TIME else chosen
+        # Each choice is read once: a column that fails says so once, not on every rerun.
+        if wanted != st.session_state.get(f"{key}_tried"):
+            st.session_state[f"{key}_tried"] = wanted
+            stored = _read_upload(key, upload, wanted) or stored
     if stored is None:
         st.info("No file yet: showing the noisy sine until a CSV file is read.")
         params = ("noisy_sine", 1000, 0.3, 0)

@@ -5,6 +5,8 @@ import streamlit as st
 
 import ema_core as ec
 from ema_lab import figures
+from ema_lab.style import COLORS, LABELS
+from ema_lab.views.time_aware import TIME_UNITS, TimeView, time_view
 from ema_lab.widgets import (
     SIGNAL_PARAMS,
     Signal,
@@ -49,6 +51,61 @@ def drawn_lines(_signal: Signal, signal_key: tuple, decay: float, initial: float
     }
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)
+def time_aware(
+    _signal: Signal, signal_key: tuple, decay: float, half_life: float | None, unit: str
+) -> tuple[TimeView, object]:
+    view = time_view(
+        _signal.values,
+        _signal.dates,
+        decay,
+        half_life=half_life,
+        unit=unit,
+        repeated=_signal.repeated_times,
+    )
+    view.ema.flags.writeable = False  # shared by every session
+    line = figures.decimated(figures.Line(view.ema, LABELS["time"], COLORS["time"]), _signal.dates)
+    return view, line
+
+
+def time_controls(signal: Signal, decay: float) -> tuple[TimeView | None, object]:
+    """The time-aware EMA's controls, for a signal observed at times: its view and line."""
+    if signal.dates is None or not st.toggle(
+        "time-aware EMA",
+        value=True,
+        key="time_aware",
+        bind="query-params",
+        help="Let the past fade by a half-life in time, across the gaps too "
+        "(pandas' ewm with times and halflife).",
+    ):
+        return None, None
+    dated = signal.dates.dtype.kind == "M"
+    amount, unit = st.columns([3, 2]) if dated else (st.container(), None)
+    half_life = amount.number_input(
+        "half-life in time",
+        min_value=0.0,
+        value=None,
+        step=1.0,
+        key="time_half_life",
+        bind="query-params",
+        placeholder="auto",
+        help="Empty: the step EMA's half-life times the typical spacing, so the two EMAs "
+        "agree where the data is evenly spaced and part across the gaps.",
+    )
+    unit_name = (
+        unit.selectbox("unit", tuple(TIME_UNITS), index=2, key="time_unit", bind="query-params")
+        if unit is not None
+        else "days"
+    )
+    if half_life is not None and half_life <= 0:
+        st.warning(
+            "A half-life of 0 would forget everything at once; using the step EMA's "
+            "half-life instead."
+        )
+        half_life = None
+    return time_aware(signal, signal.key, decay, half_life, unit_name)
+
+
 setup_page("Smoothing a signal", "〰️")
 announce_bad_params(
     [
@@ -58,6 +115,9 @@ announce_bad_params(
         choice_param("views", VIEWS, many=True),
         number_param("window_end", 1, 10**7, whole=True, once=True),
         choice_param("scrubber", ["true", "false"]),
+        choice_param("time_aware", ["true", "false"]),
+        number_param("time_half_life", 0.0, 1e9),
+        choice_param("time_unit", tuple(TIME_UNITS)),
     ]
 )
 page_title("〰️ Smoothing a signal")
@@ -86,6 +146,8 @@ def smoothing_view(signal: Signal) -> None:
             help="The average before the first update. 0 is the usual, biased, start.",
         )
         window = ec.effective_window(decay)
+        if st.session_state.get("window_end", 1) > n:  # a shorter signal than before
+            st.session_state["window_end"] = max(1, n // 2)
         end = (  # a slider needs two ends: a one-value upload has only step 1
             st.slider(
                 "effective window ends at step",
@@ -99,6 +161,7 @@ def smoothing_view(signal: Signal) -> None:
             if n > 1
             else 1
         )
+        timed, timed_line = time_controls(signal, decay)
     lines = drawn_lines(signal, signal.key, decay, initial)
     covered = min(window, end)
     share = ec.weight_in_last(decay, covered)
@@ -122,12 +185,19 @@ def smoothing_view(signal: Signal) -> None:
             "debiased": "debiased",
             "tensorflow": "TensorFlow",
         }
+        drawn = [line for key, line in lines.items() if shown[key] in views]
+        title = (
+            f"{signal.label}, β = {decay:g}, ema₀ = {initial:g}: the last "
+            f"{window:,.4g} steps hold {share:.1%} of the weight"
+        )
+        if timed is not None:
+            drawn.append(timed_line)
+            title = timed.title
         fig = figures.time_figure(
-            [line for key, line in lines.items() if shown[key] in views],
-            title=f"{signal.label}, β = {decay:g}, ema₀ = {initial:g}: the last "
-            f"{window:,.4g} steps hold {share:.1%} of the weight",
+            drawn,
+            title=title,
             x=signal.dates,
-            x_title="date" if signal.dates is not None else "step t",
+            x_title=signal.time_title if signal.dates is not None else "step t",
             y_title=signal.unit or "value",
             window=(*band, "1/(1−β)"),
             height=265 if embedded() else 480,
@@ -138,15 +208,22 @@ def smoothing_view(signal: Signal) -> None:
                 title_text=f"β = {decay:g}: the last {window:,.4g} steps hold {share:.1%}",
                 showlegend=False,
             )
+        if timed is not None:
+            figures.shade_gaps(fig, timed.gaps)
+            # The zero start's first steps run off the axis rather than squash the data.
+            fig.update_yaxes(range=timed.value_range)
         show(fig, "smoothing_chart")
         if embedded():
             st.caption(
                 ":gray[━ signal]  :orange[━ biased]  :blue[━ debiased]  :green[╍ TensorFlow]  "
                 "(full page: remove embed=true)"
             )
-
-        if embedded():
             return  # the chart and its controls; the read-outs are on the full page
+        if timed is not None and timed.zoom is not None:
+            zoom = figures.gap_zoom_figure(signal.dates, x, timed.step_ema, timed.ema, timed)
+            zoom.update_xaxes(title_text=signal.time_title)
+            zoom.update_yaxes(title_text=signal.unit or "value")
+            show(zoom, "gap_chart")
 
         cutoff = ec.cutoff_frequency(decay)
         std_left = np.sqrt(ec.noise_variance_ratio(decay))
@@ -190,18 +267,30 @@ def smoothing_view(signal: Signal) -> None:
                 "TensorFlow's num_updates rule: a short memory early on, β from t* = (10β−1)/(1−β)."
             )
 
+        if timed is not None:
+            st.caption(timed.readouts)
+            if timed.gap_count:
+                st.caption(
+                    f"Shaded: the {timed.gap_count:,} gaps longer than 1.5× the typical spacing "
+                    f"(the longest {timed.longest_gap_text}). Across a gap the step EMA moves "
+                    "one step; the time-aware EMA lets the past fade for the whole gap."
+                )
+            if timed.note:
+                st.caption(timed.note)
         st.caption(
             f"Computed on all {n:,} values; the chart draws at most {figures.MAX_POINTS:,} points "
             "per line (each bucket's minimum and maximum)."
         )
         csv_download(
             lambda: {
+                **({"time": signal.dates} if signal.dates is not None else {}),
                 "signal": x,
                 **{
                     f"ema_{k}": v
                     for k, v in smoothing_series(x, decay, initial).items()
                     if v is not None
                 },
+                **({"ema_time_aware": timed.ema} if timed is not None else {}),
             },
             f"ema_smoothing_decay{decay:g}.csv",
             key="smoothing_csv",

@@ -186,6 +186,22 @@ def test_posthoc_width_moves_with_the_keyboard(watched, server):
     assert not watched.outside, watched.outside
 
 
+def test_time_aware_ema_on_gappy_real_data(watched, server):
+    watched.open(f"{server}/smoothing?signal=mauna_loa_co2&decay=0.9")
+    co2 = ec.signals.mauna_loa_co2()
+    shown = watched.trace("smoothing_chart", "EMA (time-aware)")
+    assert len(shown) > 1000
+    assert watched.page.get_by_text("22 gaps shaded").count() >= 1
+    zoom = watched.page.locator(".st-key-gap_chart .js-plotly-plot .scatterlayer .trace")
+    assert zoom.count() == 3
+    gap = watched.page.locator(".st-key-gap_chart")
+    gap.scroll_into_view_if_needed()
+    watched.page.screenshot(path=str(ARTIFACTS / "time-aware-co2.png"))
+    assert shown.min() >= co2.values.min() - 1e-3
+    assert not watched.errors, watched.errors
+    assert not watched.outside, watched.outside
+
+
 def test_deep_link_reproduces_the_view(watched, server):
     watched.open(f"{server}/smoothing?signal=step&n=2000&decay=0.95&initial=0.5&noise=0.1&seed=3")
     x = ec.signals.generate("step", 2000, noise=0.1, seed=3)

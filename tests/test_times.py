@@ -133,7 +133,8 @@ def test_stays_within_the_range_of_the_values(points):
     t = np.cumsum([p[1] for p in points])
     for adjust in (True, False):
         y = ec.ema_at_times(x, t, 2.0, adjust=adjust)
-        assert np.all(y >= x.min() - 1e-9) and np.all(y <= x.max() + 1e-9)
+        assert np.all(y >= x.min() - 1e-9)
+        assert np.all(y <= x.max() + 1e-9)
 
 
 def test_time_decay():

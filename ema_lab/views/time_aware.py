@@ -1,0 +1,186 @@
+"""/smoothing on data observed at times: the time-aware EMA beside the step-counting one.
+
+A step-counting EMA treats a gap like one step; the time-aware EMA
+(`ema_core.ema_at_times`) lets the past fade by a half-life in time across it.
+`time_view` returns the line, the gaps to shade and the words, without Streamlit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+import ema_core as ec
+
+GAP_FACTOR = 1.5
+"""A gap is a spacing more than this many times the typical (median) spacing."""
+
+MAX_SHADED_GAPS = 60
+"""At most this many gaps are shaded (the longest); the words count them all."""
+
+TIME_UNITS: dict[str, np.timedelta64] = {
+    "minutes": np.timedelta64(60, "s"),
+    "hours": np.timedelta64(3600, "s"),
+    "days": np.timedelta64(86400, "s"),
+    "weeks": np.timedelta64(7 * 86400, "s"),
+}
+"""The units a half-life in time is stated in, for dates."""
+
+
+def duration(amount: float | np.timedelta64, *, dated: bool = True) -> str:
+    """A duration in the largest unit that keeps it at one or more: ``3.5 days``, ``8 weeks``.
+
+    For plain-number times, the number itself with "time units".
+    """
+    if not dated:
+        return f"{float(amount):,.4g} time units"
+    seconds = float(np.timedelta64(amount, "ns") / np.timedelta64(1, "s"))
+    for name, size in reversed(TIME_UNITS.items()):
+        per = float(size / np.timedelta64(1, "s"))
+        if seconds >= per or name == "minutes":
+            value = seconds / per
+            word = name if f"{value:,.3g}" != "1" else name[:-1]
+            return f"{value:,.3g} {word}"
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _to_span(amount: float, unit: str, dated: bool):
+    if not dated:
+        return float(amount)
+    return np.timedelta64(round(amount * TIME_UNITS[unit] / np.timedelta64(1, "ns")), "ns")
+
+
+@dataclass(frozen=True)
+class TimeView:
+    """What /smoothing adds for a series with times."""
+
+    ema: np.ndarray  # the time-aware EMA, one value per observation
+    half_life: object  # timedelta64 for dates, float for plain numbers
+    half_life_text: str
+    matched: bool  # the half-life is the step EMA's half-life at the typical spacing
+    spacing_text: str
+    gaps: tuple[tuple[object, object], ...]  # (start, end) of the gaps shaded, longest first
+    gap_count: int
+    longest_gap_text: str
+    title: str
+    readouts: str
+    note: str  # what happens at repeated times, when there are any
+    step_ema: np.ndarray  # the step-counting EMA it is compared with (debiased, as adjust=True)
+    zoom: tuple[int, int] | None  # observations around the longest gap, [first, last)
+    zoom_title: str
+    value_range: tuple[float, float]  # the y range that serves the comparison
+
+
+def time_view(
+    values: np.ndarray,
+    times: np.ndarray,
+    decay: float,
+    *,
+    half_life: float | None = None,
+    unit: str = "days",
+    repeated: int | None = None,
+) -> TimeView:
+    """The time-aware EMA of ``values`` at ``times`` and what the page says of it.
+
+    ``half_life`` in ``unit`` (ignored for plain-number times); ``None`` matches the
+    step-counting EMA: its half-life in steps times the typical spacing, so that the
+    two agree where the data is evenly spaced and part only across the gaps.
+    Raises ``ValueError`` for a half-life that is not positive.
+    """
+    dated = times.dtype.kind == "M"
+    spacings = np.diff(times)
+    zero = np.zeros((), spacings.dtype) if len(spacings) else None
+    typical = np.median(spacings) if len(spacings) else None
+    if typical is not None and typical == zero:  # mostly repeated times: use the mean
+        typical = (times[-1] - times[0]) / max(1, len(times) - 1)
+    matched = half_life is None
+    if matched:
+        steps = ec.half_life(decay)
+        if typical is None or typical == zero or not np.isfinite(steps):
+            span = np.timedelta64(1, "D") if dated else 1.0
+        elif dated:
+            span = np.timedelta64(round(steps * (typical / np.timedelta64(1, "ns"))), "ns")
+        else:
+            span = float(steps * typical)
+    else:
+        if not half_life > 0:
+            raise ValueError(f"half_life must be > 0, got {half_life:g}")
+        span = _to_span(half_life, unit, dated)
+    ema = ec.ema_at_times(values, times, span)
+
+    if typical is not None and typical > zero:
+        long = np.flatnonzero(spacings > GAP_FACTOR * typical)
+    else:
+        long = np.array([], dtype=np.int64)
+    longest = long[np.argsort(spacings[long])[::-1]]
+    gaps = tuple((times[i], times[i + 1]) for i in longest[:MAX_SHADED_GAPS])
+    spacing_text = duration(typical, dated=dated) if typical is not None else "none"
+    half_text = duration(span, dated=dated)
+    window_time = ec.effective_window(decay)
+    readouts = (
+        f"In time, at the typical spacing of {spacing_text}: the step EMA's window of "
+        f"{_steps(window_time)} spans about "
+        f"{_scaled(typical, window_time, dated)}, its half-life of {_steps(ec.half_life(decay))} "
+        f"about {_scaled(typical, ec.half_life(decay), dated)}, its lag about "
+        f"{_scaled(typical, ec.center_of_mass(decay), dated)}. The time-aware EMA's "
+        f"half-life: {half_text}" + (" (matched to the step EMA's)." if matched else ".")
+    )
+    title = (
+        f"step EMA (β = {decay:g}) and time-aware EMA (half-life {half_text}): "
+        f"{len(long):,} gap{'s' if len(long) != 1 else ''} shaded"
+    )
+    step_ema = (
+        ec.ema_series(values, decay, debias=True)
+        if decay < 1
+        else np.full_like(values, values.mean())
+    )
+    zoom, zoom_title = None, ""
+    if len(longest):
+        i = int(longest[0])
+        reach = max(spacings[i], 4 * span) if dated else max(float(spacings[i]), 4 * float(span))
+        first = int(np.searchsorted(times, times[i] - reach))
+        last = int(np.searchsorted(times, times[i + 1] + reach, side="right"))
+        zoom = (first, last)
+        zoom_title = (
+            f"The longest gap ({duration(spacings[i], dated=dated)}): the time-aware EMA "
+            "forgets across it"
+        )
+    low, high = float(np.nanmin(values)), float(np.nanmax(values))
+    pad = 0.05 * (high - low) or 1.0
+    note = ""
+    if repeated:
+        note = (
+            f"{repeated:,} observation{'s share' if repeated != 1 else ' shares'} its time with "
+            "the one before: the time-aware EMA weighs observations at one time equally "
+            "(as pandas' ewm with adjust=True); the step EMA counts each as a step."
+        )
+    return TimeView(
+        ema=ema,
+        half_life=span,
+        half_life_text=half_text,
+        matched=matched,
+        spacing_text=spacing_text,
+        gaps=gaps,
+        gap_count=len(long),
+        longest_gap_text=duration(spacings[longest[0]], dated=dated) if len(longest) else "",
+        title=title,
+        readouts=readouts,
+        note=note,
+        step_ema=step_ema,
+        zoom=zoom,
+        zoom_title=zoom_title,
+        value_range=(low - pad, high + pad),
+    )
+
+
+def _scaled(typical, steps: float, dated: bool) -> str:
+    if typical is None or not np.isfinite(steps):
+        return "forever" if not np.isfinite(steps) else "—"
+    if dated:
+        return duration(np.timedelta64(round(steps * (typical / np.timedelta64(1, "ns"))), "ns"))
+    return duration(steps * float(typical), dated=False)
+
+
+def _steps(count: float) -> str:
+    return f"{count:,.4g} step{'' if f'{count:,.4g}' == '1' else 's'}"

@@ -1,0 +1,161 @@
+"""/smoothing on data observed at times: the CSV time column, the view, the page."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import ema_core as ec
+from app_support import charts, drawn, open_page, trace, warnings
+from ema_core import signals
+from ema_lab.views.time_aware import duration, time_view
+
+GAPPY_CSV = (
+    b"when,temp\n"
+    b"2024-01-01,1\n2024-01-02,2\n2024-01-03,3\n2024-01-04,\n2024-01-05,\n"
+    b"2024-01-20,10\n2024-01-21,11\n2024-01-21,13\n2024-01-22,12\n"
+)
+
+
+def test_csv_time_column_leaves_gaps_where_values_are_missing():
+    s = signals.read_csv(GAPPY_CSV)
+    assert s.column == "temp"
+    assert s.time_columns == ("when",)
+    timed = signals.read_csv(GAPPY_CSV, time_column="when")
+    np.testing.assert_array_equal(timed.values, [1, 2, 3, 10, 11, 13, 12])
+    assert str(timed.times[3])[:10] == "2024-01-20"
+    assert timed.dropped == 2
+    assert timed.repeated_times == 1
+
+
+def test_csv_numeric_time_column_such_as_a_training_step():
+    s = signals.read_csv(b"step,loss\n0,2.0\n10,1.5\n20,1.2\n50,1.0\n")
+    assert s.column == "loss"  # the growing step column is the clock, not the signal
+    assert s.time_columns == ("step",)
+    np.testing.assert_array_equal(signals.read_csv(
+        b"step,loss\n0,2.0\n10,1.5\n20,1.2\n50,1.0\n", time_column="step"
+    ).times, [0, 10, 20, 50])  # fmt: skip
+    assert signals.read_csv(b"row,v\n1,5\n2,3\n3,4\n").time_columns == ()  # row numbers
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"d,v\n2024-01-03,1\n2024-01-01,2\n2024-01-04,3\n", "run backwards"),
+        (b"d,v\nsoon,1\nlater,2\n", "could not be read as dates"),
+        (b"d,v\n2024-01-01,1\n", "not in the file"),
+    ],
+)
+def test_csv_time_column_errors(data, message):
+    with pytest.raises(ValueError, match=message):
+        signals.read_csv(data, time_column="x" if message == "not in the file" else "d")
+
+
+def test_view_matches_pandas_and_agrees_with_the_step_ema_on_even_data():
+    co2 = signals.mauna_loa_co2()
+    v = time_view(co2.values, co2.dates, 0.9)
+    h = v.half_life
+    times = co2.dates.astype("datetime64[ns]")  # pandas has no day unit; ns as the half-life
+    want = pd.Series(co2.values).ewm(halflife=pd.Timedelta(h), times=times).mean()
+    np.testing.assert_allclose(v.ema, want.to_numpy(), rtol=1e-12)
+    assert v.half_life_text == duration(h)
+    # Matched: the step EMA's half-life (6.579 steps) at the typical spacing (7 days).
+    assert h / np.timedelta64(1, "D") == pytest.approx(ec.half_life(0.9) * 7, rel=1e-12)
+    assert v.gap_count == 22
+    assert v.longest_gap_text == "19 weeks"
+    assert "22 gaps shaded" in v.title
+    assert "half-life 6.58 weeks" in v.title
+    seattle = signals.seattle_weather()
+    even = time_view(seattle.values, seattle.dates, 0.9)
+    assert even.gap_count == 0
+    np.testing.assert_allclose(
+        even.ema, ec.ema_series(seattle.values, 0.9, debias=True), rtol=1e-12
+    )
+
+
+def test_view_with_a_half_life_in_time_units():
+    co2 = signals.mauna_loa_co2()
+    v = time_view(co2.values, co2.dates, 0.9, half_life=3, unit="weeks")
+    np.testing.assert_allclose(
+        v.ema, ec.ema_at_times(co2.values, co2.dates, np.timedelta64(21, "D")), rtol=1e-12
+    )
+    assert not v.matched
+    assert "The time-aware EMA's half-life: 3 weeks." in v.readouts
+    with pytest.raises(ValueError, match="half_life must be > 0"):
+        time_view(co2.values, co2.dates, 0.9, half_life=0.0)
+
+
+def test_gaps_change_the_time_aware_ema_only_after_them():
+    co2 = signals.mauna_loa_co2()
+    v = time_view(co2.values, co2.dates, 0.9)
+    gap_end = np.searchsorted(co2.dates, v.gaps[0][1])
+    first = np.flatnonzero(np.abs(v.ema - v.step_ema) > 1e-9)[0]
+    assert first <= gap_end  # the two part at the first gap, not before it
+    assert np.abs(v.ema[gap_end] - v.step_ema[gap_end]) > 0.5  # ppm, across 19 weeks
+
+
+def test_page_draws_the_time_aware_ema_and_shades_gaps():
+    at = open_page("smoothing", {"signal": "mauna_loa_co2", "decay": "0.9"})
+    assert not warnings(at)
+    co2 = signals.mauna_loa_co2()
+    v = time_view(co2.values, co2.dates, 0.9)
+    x, y = trace(at, "smoothing_chart", "EMA (time-aware)")
+    assert len(y) <= 2000  # decimated for drawing; each point drawn is the full series' value
+    at_index = np.searchsorted(co2.dates, np.asarray(x, dtype="datetime64[D]"))
+    np.testing.assert_array_equal(y, drawn(v.ema[at_index]))
+    zoom = {t["name"]: t for t in charts(at)["gap_chart"]}
+    first, last = v.zoom
+    np.testing.assert_allclose(zoom["EMA (time-aware)"]["y"], v.ema[first:last])
+    assert any("22 gaps longer than 1.5× the typical spacing" in c.value for c in at.caption)
+
+
+def test_page_half_life_in_time_and_a_zero_half_life():
+    at = open_page(
+        "smoothing",
+        {"signal": "mauna_loa_co2", "decay": "0.9", "time_half_life": "2", "time_unit": "weeks"},
+    )
+    co2 = signals.mauna_loa_co2()
+    want = ec.ema_at_times(co2.values, co2.dates, np.timedelta64(14, "D"))
+    zoom = {t["name"]: t for t in charts(at)["gap_chart"]}
+    v = time_view(co2.values, co2.dates, 0.9, half_life=2, unit="weeks")
+    np.testing.assert_allclose(zoom["EMA (time-aware)"]["y"], want[slice(*v.zoom)])
+    at = open_page("smoothing", {"signal": "mauna_loa_co2", "time_half_life": "0"})
+    assert "half-life of 0" in warnings(at)
+    assert charts(at)["smoothing_chart"]
+
+
+def test_page_without_times_has_no_time_controls():
+    at = open_page("smoothing")
+    assert "time_aware" not in [t.key for t in at.toggle]
+    names = [t["name"] for t in charts(at)["smoothing_chart"]]
+    assert "EMA (time-aware)" not in names
+
+
+def upload(at, name, content):
+    at.get("file_uploader")[0].upload(name, content, "text/csv")
+    at.run()
+    return at
+
+
+def test_upload_with_a_date_column_is_smoothed_in_time():
+    at = upload(
+        open_page("smoothing", {"signal": "upload_csv", "decay": "0.5"}), "g.csv", GAPPY_CSV
+    )
+    assert not at.error
+    _x, y = trace(at, "smoothing_chart", "EMA (time-aware)")
+    timed = signals.read_csv(GAPPY_CSV, time_column="when")
+    h = np.timedelta64(86400, "s")  # half-life 1 step of the typical 1 day, matched
+    np.testing.assert_allclose(y, ec.ema_at_times(timed.values, timed.times, h), rtol=1e-6)
+    assert any("1 observation shares its time" in c.value for c in at.caption)
+    # Choosing no time column counts rows again.
+    at.selectbox(key="csv_time").set_value("(none: count rows)").run()
+    assert "EMA (time-aware)" not in [t["name"] for t in charts(at)["smoothing_chart"]]
+
+
+def test_upload_with_times_running_backwards_keeps_the_previous_signal():
+    at = upload(open_page("smoothing", {"signal": "upload_csv"}), "good.csv", GAPPY_CSV)
+    upload(at, "bad.csv", b"d,v\n2024-01-03,1\n2024-01-01,2\n2024-01-04,3\n")
+    shown = " ".join(e.value.replace("\\", "") for e in at.error)
+    assert "run backwards" in shown
+    # The file is still used, counting rows, and nothing else broke.
+    _, y = trace(at, "smoothing_chart", "signal")
+    np.testing.assert_array_equal(y, [1, 2, 3])
