@@ -96,13 +96,21 @@ def check_chart(chart: dict, x: np.ndarray, decay: float) -> None:
 
 
 async def student(
-    url: str, i: int, n: int, changes: int, finished: asyncio.Event, stay: asyncio.Event
+    url: str,
+    i: int,
+    n: int,
+    changes: int,
+    finished: asyncio.Event,
+    stay: asyncio.Event,
+    headers: dict[str, str] | None = None,
 ):
     query = f"n={n}&seed={i}"
     x = ec.signals.generate("noisy_sine", n, noise=0.3, seed=i)
     latencies = []
     try:
-        async with websockets.connect(url, subprotocols=["streamlit"], max_size=None) as ws:
+        async with websockets.connect(
+            url, subprotocols=["streamlit"], max_size=None, additional_headers=headers
+        ) as ws:
             await ws.send(rerun(query))
             widgets, chart, _, errors = await until_finished(ws)
             assert not errors, errors

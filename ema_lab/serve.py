@@ -1,0 +1,257 @@
+"""EMA Lab for a lecture hall: several Streamlit processes behind nginx, in one command.
+
+    python -m ema_lab.serve --workers 4 --port 8080
+
+A Streamlit process runs every session's script under one interpreter lock, so it
+uses about one core. This starts ``--workers`` EMA Lab processes on local ports
+(``--port`` + 1, + 2, ...), waits until each answers its health check, writes the
+nginx configuration from ``deploy/nginx.conf.template`` and starts nginx in front
+of them on ``--port``. It stays in the foreground: a worker that dies is started
+again on its port (nginx routes its browsers to the others meanwhile, and they
+reconnect to the new one), and Ctrl-C or SIGTERM stops nginx and every worker.
+No process is left behind, not even if this one is killed: each child is told
+by the kernel to stop when its parent dies.
+
+Needs Debian's nginx (``apt-get install nginx``). For one person, ``streamlit run
+app.py`` stays the way to start the app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import ctypes
+import os
+import shutil
+import signal
+import string
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
+MIME_TYPES = Path("/etc/nginx/mime.types")
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    # The kernel sends SIGTERM to the child when this process dies, however it dies.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def upload_limit_mb(config: Path = ROOT / ".streamlit" / "config.toml") -> int:
+    """The app's ``server.maxUploadSize`` in MB (Streamlit's default is 200)."""
+    try:
+        settings = tomllib.loads(config.read_text())
+    except FileNotFoundError:
+        return 200
+    return int(settings.get("server", {}).get("maxUploadSize", 200))
+
+
+def nginx_config(listen: str, worker_ports: list[int], run_dir: Path) -> str:
+    """The nginx configuration for a public ``host:port`` in front of ``worker_ports``."""
+    upstreams = "\n".join(
+        f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in worker_ports
+    )
+    # safe_substitute: nginx's own $variables stay as they are.
+    text = string.Template(TEMPLATE.read_text()).safe_substitute(
+        listen=listen,
+        upstreams=upstreams,
+        run_dir=run_dir,
+        mime_types=MIME_TYPES,
+        max_body=upload_limit_mb(),
+    )
+    unfilled = [line for line in text.splitlines() if "${" in line.split("#")[0]]
+    if unfilled:
+        raise ValueError(f"unfilled field in {TEMPLATE}: {unfilled[0].strip()}")
+    return text
+
+
+def healthy(port: int, timeout: float = 1.0) -> bool:
+    try:
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/_stcore/health", timeout=timeout
+        ) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
+@dataclass
+class Worker:
+    """One EMA Lab process on a local port, its log, and how often it was restarted."""
+
+    port: int
+    log: Path
+    process: subprocess.Popen | None = None
+    restarts: int = 0
+    started: float = field(default=0.0)
+
+    def start(self) -> None:
+        cmd = [
+            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+            "--server.port", str(self.port), "--server.address", "127.0.0.1",
+            "--server.headless", "true",
+        ]  # fmt: skip
+        env = os.environ.copy()
+        # Each session's script runs in a thread, and glibc gives threads arenas of their
+        # own (up to 8 per core); two keep memory from scattering across them.
+        env.setdefault("MALLOC_ARENA_MAX", "2")
+        with open(self.log, "ab") as out:
+            self.process = subprocess.Popen(
+                cmd,
+                cwd=ROOT,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=env,
+                start_new_session=True,  # Ctrl-C reaches this process, which stops it in order
+                preexec_fn=_die_with_parent,
+            )
+        self.started = time.monotonic()
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+
+def _stop(process: subprocess.Popen | None, sig: int = signal.SIGTERM, wait: float = 10) -> None:
+    if process is None or process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, sig)  # the process and anything it started
+    except ProcessLookupError:
+        return
+    try:
+        process.wait(timeout=wait)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+class Cluster:
+    """The workers and nginx: start, supervise, stop."""
+
+    def __init__(
+        self, workers: int, port: int, run_dir: Path, *, host: str = "0.0.0.0", say=None
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.run_dir = run_dir
+        self.say = say or (lambda text: print(text, flush=True))
+        self.workers = [
+            Worker(port + 1 + i, run_dir / f"worker-{port + 1 + i}.log") for i in range(workers)
+        ]
+        self.nginx: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 120) -> None:
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        if not Path(nginx).exists():
+            raise SystemExit("nginx is not installed: apt-get install nginx")
+        if os.geteuid() == 0:
+            # Started by root, nginx's workers run as "nobody": they must reach the cache
+            # and buffer folders in the run folder (mkdtemp makes it private to root).
+            self.run_dir.chmod(0o755)
+        for w in self.workers:
+            w.start()
+        deadline = time.monotonic() + timeout
+        for w in self.workers:
+            while not healthy(w.port):
+                if not w.alive():
+                    raise SystemExit(f"worker on port {w.port} exited; see {w.log}")
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"worker on port {w.port} did not become healthy")
+                time.sleep(0.2)
+            self.say(f"worker on 127.0.0.1:{w.port} is up")
+        conf = self.run_dir / "nginx.conf"
+        listen = f"{self.host}:{self.port}"
+        conf.write_text(nginx_config(listen, [w.port for w in self.workers], self.run_dir))
+        test = subprocess.run(
+            [nginx, "-t", "-q", "-p", str(self.run_dir), "-c", str(conf)],
+            capture_output=True,
+            text=True,
+        )
+        if test.returncode:
+            raise SystemExit(f"nginx refused the configuration:\n{test.stderr}")
+        self.nginx = subprocess.Popen(
+            [nginx, "-p", str(self.run_dir), "-c", str(conf)],
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
+        )
+        while not healthy(self.port):
+            if self.nginx.poll() is not None:
+                raise SystemExit(f"nginx exited; see {self.run_dir / 'nginx-error.log'}")
+            if time.monotonic() > deadline:
+                raise SystemExit("nginx did not answer")
+            time.sleep(0.1)
+        self.say(
+            f"EMA Lab: http://localhost:{self.port}/ ({len(self.workers)} workers, "
+            f"nginx on {listen}; logs in {self.run_dir})"
+        )
+
+    def supervise_once(self) -> None:
+        """Restart any worker that died; nginx meanwhile routes around it."""
+        for w in self.workers:
+            if not w.alive():
+                code = w.process.returncode if w.process else None
+                w.restarts += 1
+                self.say(f"worker on port {w.port} exited ({code}); starting it again")
+                w.start()
+        if self.nginx is not None and self.nginx.poll() is not None:
+            raise SystemExit(f"nginx exited ({self.nginx.returncode}); stopping")
+
+    def stop(self) -> None:
+        _stop(self.nginx, signal.SIGQUIT)  # graceful: open requests finish
+        for w in self.workers:
+            _stop(w.process)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m ema_lab.serve", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="EMA Lab processes (default: the number of cores)",
+    )
+    parser.add_argument("--port", type=int, default=8080, help="the public port (default 8080)")
+    parser.add_argument(
+        "--host",
+        default="0.0.0.0",
+        help="the address nginx listens on (default 0.0.0.0: every network the machine is on, "
+        "so that a class can reach it; 127.0.0.1 for this machine only)",
+    )
+    parser.add_argument(
+        "--run-dir", type=Path, help="where config and logs go (default: a temp dir)"
+    )
+    args = parser.parse_args(argv)
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
+    run_dir = args.run_dir or Path(tempfile.mkdtemp(prefix="ema-lab-serve-"))
+    run_dir.mkdir(parents=True, exist_ok=True)
+    cluster = Cluster(args.workers, args.port, run_dir.resolve(), host=args.host)
+
+    def on_signal(signum, _frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        cluster.start()
+        while True:
+            time.sleep(0.5)
+            cluster.supervise_once()
+    except KeyboardInterrupt:
+        print("stopping EMA Lab", flush=True)
+    finally:
+        cluster.stop()
+
+
+if __name__ == "__main__":
+    main()
