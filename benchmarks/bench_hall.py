@@ -13,15 +13,26 @@ times (``benchmarks/bench_load.py``'s student). Every chart is checked against
 Then the first page load of /smoothing in fresh Chromium contexts, ``--loads`` times,
 directly from a worker and through nginx: bytes over the wire (gzip) and the time
 until the chart has painted.
+
+Last, a fault in the middle of a class (``--fault-seconds``, 0 to skip): the students
+on two processes behind nginx move the decay at a student's pace (a change every
+0.5-1.5 s), one process is killed with SIGKILL a third of the way in, and its
+students reconnect as the browser does (the URL holds their view) and must get the
+same chart again; reported: how long each took, and whether the others noticed
+(their answer times before and after the kill).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import random
+import signal
 import statistics
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections import Counter
@@ -31,10 +42,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_load import student  # noqa: E402
+import websockets  # noqa: E402
+from bench_load import check_chart, rerun, student, until_finished  # noqa: E402
 
+import ema_core as ec  # noqa: E402
 from browser_support import CHROMIUM, CHROMIUM_ARGS, free_port, streamlit_server  # noqa: E402
 from ema_lab.serve import Cluster  # noqa: E402
+from ema_lab.widgets import DECAY_GRID, fmt_decay  # noqa: E402
 
 
 def cookie_for(base: str) -> tuple[dict[str, str], str]:
@@ -93,6 +107,94 @@ def first_loads(base: str, loads: int) -> tuple[list[float], list[int]]:
     return times[1:], sizes[1:]
 
 
+async def paced_student(url: str, i: int, n: int, headers, clock: dict, until: float) -> dict:
+    """Move the decay at a person's pace until ``until``; reconnect if the server goes."""
+    rng = random.Random(i)
+    x = ec.signals.generate("noisy_sine", n, noise=0.3, seed=i)
+    decay = 0.99
+    record = {"latencies": [], "recovery": None, "lost": False}
+    widgets: dict = {}
+    while time.perf_counter() < until:
+        query = f"n={n}&seed={i}&decay={fmt_decay(decay)}"  # the URL holds the view
+        try:
+            async with websockets.connect(
+                url, subprotocols=["streamlit"], max_size=None, additional_headers=headers
+            ) as ws:
+                await ws.send(rerun(query))
+                widgets, chart, arrived, errors = await until_finished(ws)
+                assert not errors, errors
+                check_chart(chart, x, decay)
+                if record["lost"] and record["recovery"] is None:
+                    record["recovery"] = arrived - clock["killed"]
+                k = DECAY_GRID.index(decay)
+                while time.perf_counter() < until:
+                    await asyncio.sleep(rng.uniform(0.5, 1.5))
+                    decay = DECAY_GRID[k + rng.choice((-1, 1))]
+                    k = DECAY_GRID.index(decay)
+                    sent = time.perf_counter()
+                    changed = {widgets["decay β"]: fmt_decay(decay)}
+                    await ws.send(rerun(query, changed, widgets["fragment"]))
+                    _, chart, arrived, errors = await until_finished(ws)
+                    assert not errors, errors
+                    check_chart(chart, x, decay)
+                    record["latencies"].append((sent, arrived - sent))
+        except (websockets.ConnectionClosed, OSError):
+            record["lost"] = True
+            await asyncio.sleep(0.5)  # the browser's first retry comes about this soon
+    return record
+
+
+async def fault_class(cluster: Cluster, base: str, args) -> dict:
+    url = base.replace("http", "ws") + "/_stcore/stream"
+    cookies = [cookie_for(base) for _ in range(args.students)]
+    start = time.perf_counter()
+    until = start + args.fault_seconds
+    clock: dict = {}
+    victim = cluster.workers[0]
+
+    async def kill_later():
+        await asyncio.sleep(args.fault_seconds / 3)
+        clock["killed"] = time.perf_counter()
+        os.kill(victim.process.pid, signal.SIGKILL)
+
+    stop = threading.Event()
+
+    def supervise():  # as `python -m ema_lab.serve` does: start the dead worker again
+        while not stop.wait(0.5):
+            cluster.supervise_once()
+
+    watcher = threading.Thread(target=supervise, daemon=True)
+    watcher.start()
+    try:
+        records = await asyncio.gather(
+            kill_later(),
+            *(
+                paced_student(url, i, args.n, cookies[i][0], clock, until)
+                for i in range(args.students)
+            ),
+        )
+    finally:
+        stop.set()
+        watcher.join()
+    records = records[1:]
+    victim_name = f"127.0.0.1:{victim.port}"
+    on_victim = [r for r, (_, w) in zip(records, cookies, strict=True) if w == victim_name]
+    others = [r for r, (_, w) in zip(records, cookies, strict=True) if w != victim_name]
+    killed = clock["killed"]
+    before = sorted(t for r in others for s, t in r["latencies"] if s < killed)
+    after = sorted(t for r in others for s, t in r["latencies"] if killed <= s < killed + 10)
+    return {
+        "on_victim": len(on_victim),
+        "lost": sum(r["lost"] for r in on_victim),
+        "others_lost": sum(r["lost"] for r in others),
+        "recovery": sorted(r["recovery"] for r in on_victim if r["recovery"] is not None),
+        "before": before,
+        "after": after,
+        "restarts": victim.restarts,
+        "changes": sum(len(r["latencies"]) for r in records),
+    }
+
+
 def report(name: str, result: dict, students: int, changes: int) -> None:
     lat = result["latencies"]
     p50, p95 = statistics.median(lat), statistics.quantiles(lat, n=20)[-1]
@@ -109,6 +211,9 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=20)
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--loads", type=int, default=5, help="first loads per route")
+    parser.add_argument(
+        "--fault-seconds", type=float, default=45, help="length of the fault class (0: skip)"
+    )
     args = parser.parse_args()
     results = {}
     loads = {}
@@ -126,6 +231,8 @@ def main() -> None:
                 results[name] = asyncio.run(lecture(base, args))
                 if workers == 2:
                     loads["through nginx (gzip)"] = first_loads(base, args.loads)
+                    if args.fault_seconds > 0:
+                        fault = asyncio.run(fault_class(cluster, base, args))
             finally:
                 cluster.stop()
 
@@ -135,6 +242,24 @@ def main() -> None:
     )
     for name, result in results.items():
         report(name, result, args.students, args.changes)
+    if args.fault_seconds > 0:
+        p = statistics.median
+        rec = fault["recovery"]
+        print(
+            f"a worker killed (SIGKILL) in a class of {args.students} at a student's pace, "
+            f"{fault['changes']} changes checked:"
+        )
+        print(
+            f"  on the killed worker: {fault['on_victim']} students, {fault['lost']} lost their "
+            f"connection, {len(rec)} got their view back: median {p(rec):.2f} s, "
+            f"max {rec[-1]:.2f} s after the kill"
+        )
+        print(
+            f"  the others: {fault['others_lost']} lost their connection; answer p50 "
+            f"{p(fault['before']):.2f} s before the kill, {p(fault['after']):.2f} s in the "
+            f"10 s after (max {fault['after'][-1]:.2f} s); the worker was started again "
+            f"{fault['restarts']} time(s)"
+        )
     print(f"first load of /smoothing in a fresh browser context (median of {args.loads}):")
     for name, (times, sizes) in loads.items():
         print(

@@ -615,26 +615,20 @@ def posthoc_loss_figure(v) -> go.Figure:
 def posthoc_sweep_figure(study, sigma_rel: float) -> go.Figure:
     """Held-out loss at the end against the width, from reconstructions alone."""
     fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=study.sweep,
-            y=study.sweep_tracked,
-            name="tracked directly (a run per width)",
-            mode="lines",
-            line={"color": STRATEGY_COLORS["power"], "width": 1.5, "dash": "dot"},
-            hovertemplate="%{y:.6g}",
+    for values, name, key, width, dash in (
+        (study.sweep_tracked, "tracked directly (a run per width)", "power", 1.5, "dot"),
+        (study.sweep_rebuilt, "rebuilt post hoc (one run)", "posthoc", 2.5, None),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=study.sweep,
+                y=values,
+                name=name,
+                mode="lines",
+                line={"color": STRATEGY_COLORS[key], "width": width, "dash": dash},
+                hovertemplate="%{y:.6g}",
+            )
         )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=study.sweep,
-            y=study.sweep_rebuilt,
-            name="rebuilt post hoc (one run)",
-            mode="lines",
-            line={"color": STRATEGY_COLORS["posthoc"], "width": 2.5},
-            hovertemplate="%{y:.6g}",
-        )
-    )
     fig.add_trace(
         go.Scatter(
             x=[study.best],

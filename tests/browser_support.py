@@ -64,3 +64,23 @@ def streamlit_server(script: str = "app.py", *, log: Path | None = None) -> Iter
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator:
+    """Debian's Chromium, headless, driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def press_slider(page, label: str, key: str = "ArrowRight") -> None:
+    """Focus the slider labelled ``label`` and press ``key``, as a keyboard user does."""
+    slider = page.locator('[data-testid="stSlider"]').filter(has_text=label).get_by_role("slider")
+    slider.first.focus()
+    page.keyboard.press(key)

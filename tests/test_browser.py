@@ -17,14 +17,14 @@ import pytest
 
 import ema_core as ec
 from app_support import drawn
-from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, streamlit_server
+from browser_support import ARTIFACTS, CHROMIUM, chromium, press_slider, streamlit_server
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("CI"):
         raise RuntimeError(f"CI needs Debian's Chromium at {CHROMIUM} for the browser tests")
     pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 
-sync_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
 
 # The page path, the label of the slider a keyboard user moves, and the trace it changes.
@@ -49,10 +49,8 @@ def server():
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 class Watched:
@@ -130,13 +128,7 @@ def test_page_paints_quietly_and_follows_the_keyboard(watched, server, path):
     watched.page.screenshot(path=str(ARTIFACTS / f"page-{path or 'home'}.png"))
 
     before = watched.trace(chart, name)
-    slider = (
-        watched.page.locator('[data-testid="stSlider"]')
-        .filter(has_text=label)
-        .get_by_role("slider")
-    )
-    slider.first.focus()
-    watched.page.keyboard.press("ArrowRight")
+    press_slider(watched.page, label)
     key = "n" if label == "length n" else "decay"
     watched.page.wait_for_function(
         f"() => new URLSearchParams(location.search).has('{key}')", timeout=30_000
@@ -166,13 +158,7 @@ def test_posthoc_width_moves_with_the_keyboard(watched, server):
     section = watched.page.get_by_text("Choose the length after training")
     section.scroll_into_view_if_needed()
     before = watched.trace("posthoc_loss_chart", name)
-    slider = (
-        watched.page.locator('[data-testid="stSlider"]')
-        .filter(has_text="σ_rel to rebuild")
-        .get_by_role("slider")
-    )
-    slider.first.focus()
-    watched.page.keyboard.press("ArrowRight")
+    press_slider(watched.page, "σ_rel to rebuild")
     watched.page.wait_for_function(
         "() => new URLSearchParams(location.search).get('posthoc_sigma') === '0.0725'",
         timeout=30_000,

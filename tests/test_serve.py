@@ -26,7 +26,7 @@ import pytest
 
 import ema_core as ec
 from app_support import drawn
-from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, free_port
+from browser_support import ARTIFACTS, CHROMIUM, ROOT, chromium, free_port, press_slider
 from ema_lab.serve import nginx_config, upload_limit_mb
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -37,7 +37,7 @@ if not (Path(NGINX).exists() and Path(CHROMIUM).exists()):
         "needs nginx and Chromium (apt-get install nginx chromium)", allow_module_level=True
     )
 
-sync_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
 
 RECOVERY_LIMIT = 20.0  # seconds from SIGKILL to the same view drawn again (stated in README)
@@ -115,10 +115,8 @@ def cluster():
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def test_static_assets_are_gzipped_and_cached(cluster):
@@ -193,13 +191,7 @@ def test_a_worker_killed_mid_class(cluster, browser):
 
     # The others notice nothing: a decay change answers as before.
     other = next(s for s in students if s.worker != victim)
-    slider = (
-        other.page.locator('[data-testid="stSlider"]')
-        .filter(has_text="decay β")
-        .get_by_role("slider")
-    )
-    slider.first.focus()
-    other.page.keyboard.press("ArrowRight")
+    press_slider(other.page, "decay β")
     other.page.wait_for_function(
         "() => new URLSearchParams(location.search).get('decay') === '0.955'"
     )
