@@ -108,6 +108,22 @@ class Watched:
         assert values is not None, f"no trace {name!r} in {chart_key}"
         return np.asarray(values, dtype=float)
 
+    def wait_for_change(self, chart_key: str, name: str, before: np.ndarray) -> None:
+        """Until the trace ``name`` of ``chart_key`` differs from ``before``, then settled."""
+        self.page.wait_for_function(
+            """([chart, name, before]) => {
+                const box = document.querySelector(`.st-key-${chart}`);
+                for (const gd of box.querySelectorAll('.js-plotly-plot'))
+                    for (const t of gd._fullData || []) if (t.name === name)
+                        return t.y.length !== before.length
+                            || Array.from(t.y).some((v, i) => v !== before[i]);
+                return false;
+            }""",
+            arg=[chart_key, name, before.tolist()],
+            timeout=30_000,
+        )
+        self.settle()
+
     def close(self) -> None:
         self.context.close()
 
@@ -133,19 +149,7 @@ def test_page_paints_quietly_and_follows_the_keyboard(watched, server, path):
     watched.page.wait_for_function(
         f"() => new URLSearchParams(location.search).has('{key}')", timeout=30_000
     )
-    watched.page.wait_for_function(
-        """([chart, name, before]) => {
-            const box = document.querySelector(`.st-key-${chart}`);
-            for (const gd of box.querySelectorAll('.js-plotly-plot'))
-                for (const t of gd._fullData || []) if (t.name === name)
-                    return t.y.length !== before.length
-                        || Array.from(t.y).some((v, i) => v !== before[i]);
-            return false;
-        }""",
-        arg=[chart, name, before.tolist()],
-        timeout=30_000,
-    )
-    watched.settle()
+    watched.wait_for_change(chart, name, before)
     assert not np.array_equal(watched.trace(chart, name), before)
     assert not watched.errors, watched.errors
     assert not watched.outside, watched.outside
@@ -163,7 +167,7 @@ def test_posthoc_width_moves_with_the_keyboard(watched, server):
         "() => new URLSearchParams(location.search).get('posthoc_sigma') === '0.0725'",
         timeout=30_000,
     )
-    watched.settle()
+    watched.wait_for_change("posthoc_loss_chart", name, before)
     after = watched.trace("posthoc_loss_chart", name)
     assert not np.array_equal(after, before)
     assert watched.page.get_by_text("σ_rel = 0.0725 (γ").count() >= 1
