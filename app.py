@@ -4,6 +4,7 @@ import streamlit as st
 
 import ema_core as ec
 from ema_lab import figures
+from ema_lab.numbers import readable
 from ema_lab.style import COLORS
 from ema_lab.widgets import (
     PAGES,
@@ -36,7 +37,7 @@ with left:
     window = ec.effective_window(decay)
     st.markdown(
         f"With $\\beta = {decay:g}$ the average remembers about the last "
-        f"**{window:,.4g} values** (its *effective window* $1/(1-\\beta)$), which hold "
+        f"**{readable(window)} values** (its *effective window* $1/(1-\\beta)$), which hold "
         f"{ec.weight_in_last(decay, window):.0%} of its weight."
     )
     st.markdown(

@@ -8,6 +8,7 @@ the numbers they draw come from `ema_core`. Long series are decimated for displa
 from __future__ import annotations
 
 import html
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -16,6 +17,7 @@ import plotly.graph_objects as go
 
 import ema_core as ec
 from ema_lab.decimate import MAX_POINTS, decimate
+from ema_lab.numbers import readable
 from ema_lab.style import COLORS, LABELS, STRATEGY_COLORS, STRATEGY_LABELS, decay_color
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"  # no web font to fetch
@@ -34,17 +36,44 @@ def config(filename: str = "ema-lab", image_format: str = "png") -> dict:
     }
 
 
+TITLE_LINE_CHARS = 42
+"""Characters per title line: a 390 px phone's chart holds about 42 at 15 px."""
+
+
+def title_lines(title: str, width: int = TITLE_LINE_CHARS) -> list[str]:
+    """The title broken into lines at word boundaries: Plotly never wraps a title."""
+    return textwrap.wrap(title, width, break_on_hyphens=False) or [""]
+
+
 def _layout(
     fig: go.Figure, *, title: str, x_title: str, y_title: str, height: int = 420
 ) -> go.Figure:
+    lines = title_lines(title)
+    extra = 19 * (len(lines) - 1)  # each further title line, added above the plot
     fig.update_layout(
         # Plotly renders a few HTML tags in titles; a title may carry a file's name
-        title={"text": html.escape(title), "x": 0, "xanchor": "left", "font": {"size": 16}},
-        height=height,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        title={
+            "text": "<br>".join(html.escape(line) for line in lines),
+            "x": 0,
+            "xanchor": "left",
+            "font": {"size": 15},
+        },
+        height=height + extra,
+        margin={"l": 10, "r": 10, "t": 44 + extra, "b": 10},
         font={"family": FONT},
         hovermode="x unified",
-        legend={"orientation": "h", "yanchor": "top", "y": -0.16, "xanchor": "left", "x": 0},
+        # Below the plot, in the container's coordinates: Plotly then makes room for it
+        # under the axis title instead of drawing over it.
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "yanchor": "bottom",
+            "y": 0,
+            "xanchor": "left",
+            "x": 0,
+        },
+        # Upright at the right edge: the tool bar never covers the title.
+        modebar={"orientation": "v"},
         xaxis_title=x_title,
         yaxis_title=y_title,
         uirevision="keep",  # zoom survives a rerun with new data
@@ -303,7 +332,7 @@ def bias_factor_figure(decay: float, n: int) -> go.Figure:
     return _layout(
         fig,
         title="Where the weight sits after t updates",
-        x_title=f"step t (window N = 1/(1−β) = {window:.4g})",
+        x_title=f"step t (window N = 1/(1−β) = {readable(window)})",
         y_title="share of weight",
     )
 

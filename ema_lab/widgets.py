@@ -21,6 +21,7 @@ import streamlit as st
 
 import ema_core as ec
 from ema_lab import figures, memory
+from ema_lab.numbers import readable
 
 PAGES: tuple[tuple[str, str, str], ...] = (
     ("app.py", "Home", "🏠"),
@@ -194,21 +195,43 @@ DECAY_BY: tuple[str, ...] = ("decay", *DECAY_UNITS)
 def decay_input(default: float = 0.99, *, key: str = "decay") -> float:
     """Pick a decay directly on a scale fine near 1, or through half-life, window or span.
 
-    Returns the decay in effect, and shows it in every unit.
+    Returns the decay in effect, and shows it in every unit. Switching the unit keeps the
+    decay in effect: the new input starts at its value in that unit.
     """
+    in_effect = f"{key}_in_effect"
+
+    def carry_over() -> None:
+        # Runs before the rerun, so the input about to be drawn can still be set.
+        decay = st.session_state.get(in_effect, default)
+        by = st.session_state[f"{key}_by"]
+        if by == "decay":
+            st.session_state[key] = min(DECAY_GRID, key=lambda d: abs(d - decay))
+        else:
+            unit = DECAY_UNITS[by]
+            # Ten digits, not the two shown: the decay in effect stays as it was (to 1e-10),
+            # and the link reads window=20, not window=19.999999999999982.
+            amount = float(f"{float(unit.from_decay(decay)):.10g}")
+            st.session_state[unit.key] = float(np.clip(amount, unit.low, unit.high))
+
     # Embedded, the decay slider alone: an iframe has no room for the other units.
     by = (
         "decay"
         if embedded()
         else st.radio(
-            "set the decay by", DECAY_BY, horizontal=True, key=f"{key}_by", bind="query-params"
+            "set the decay by",
+            DECAY_BY,
+            horizontal=True,
+            key=f"{key}_by",
+            bind="query-params",
+            on_change=carry_over,
         )
     )
+    # A default only for an input whose value was not carried over (Streamlit warns otherwise).
     if by == "decay":
         decay = st.select_slider(
             "decay β",
             options=DECAY_GRID,
-            value=default,
+            **({} if key in st.session_state else {"value": default}),
             format_func=fmt_decay,
             key=key,
             bind="query-params",
@@ -221,12 +244,13 @@ def decay_input(default: float = 0.99, *, key: str = "decay") -> float:
             unit.label,
             min_value=unit.low,
             max_value=unit.high,
-            value=float(round(unit.from_decay(default), 2)),
+            **({} if unit.key in st.session_state else {"value": float(unit.from_decay(default))}),
             step=1.0,
             key=unit.key,
             bind="query-params",
         )
         decay = float(unit.to_decay(amount))
+    st.session_state[in_effect] = float(decay)
     if not embedded():
         st.caption(decay_readout(decay))
     return float(decay)
@@ -235,9 +259,9 @@ def decay_input(default: float = 0.99, *, key: str = "decay") -> float:
 def decay_readout(decay: float) -> str:
     """One line: the decay in every unit."""
     return (
-        f"β = {decay:.6g} · window {ec.effective_window(decay):,.4g} · "
-        f"half-life {ec.half_life(decay):,.4g} · span {ec.span(decay):,.4g} · "
-        f"lag {ec.center_of_mass(decay):,.4g} steps"
+        f"β = {decay:.6g} · window {readable(ec.effective_window(decay))} · "
+        f"half-life {readable(ec.half_life(decay))} · span {readable(ec.span(decay))} · "
+        f"lag {readable(ec.center_of_mass(decay))} steps"
     )
 
 

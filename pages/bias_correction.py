@@ -4,6 +4,7 @@ import streamlit as st
 
 import ema_core as ec
 from ema_lab import figures
+from ema_lab.numbers import readable
 from ema_lab.style import COLORS
 from ema_lab.widgets import (
     SIGNAL_PARAMS,
@@ -79,8 +80,9 @@ with right:
         st.markdown(
             f"**When does it stop mattering?** The start keeps 10% of the weight for "
             f"{fade_10:,.0f} steps and 1% for **{fade_1:,.0f} steps** "
-            f"({fade_1 / window:.1f} windows of {window:,.4g}). After a few windows, biased and "
-            "debiased averages agree; before that the correction is what keeps early values honest."
+            f"({fade_1 / window:.1f} windows of {readable(window)}). After a few windows, "
+            "biased and debiased averages agree; before that the correction is what keeps early "
+            "values honest."
         )
     st.markdown(
         "**Adam** (Kingma & Ba 2015, §3) keeps two such averages of the gradient $g_t$, both "

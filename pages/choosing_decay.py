@@ -5,6 +5,7 @@ import streamlit as st
 
 import ema_core as ec
 from ema_lab import figures
+from ema_lab.numbers import readable
 from ema_lab.style import COLORS, decay_color
 from ema_lab.widgets import (
     DECAY_ALLOWED,
@@ -91,12 +92,12 @@ def readings(d: float) -> dict[str, str]:
     wc = ec.cutoff_frequency(d)
     return {
         "decay β": f"{d:g}",
-        "window 1/(1−β)": f"{ec.effective_window(d):,.4g}",
-        "half-life": f"{ec.half_life(d):,.4g}",
-        "span": f"{ec.span(d):,.4g}",
-        "lag (center of mass)": f"{ec.center_of_mass(d):,.4g}",
-        "noise std left": f"{np.sqrt(ec.noise_variance_ratio(d)):.3g}",
-        "cutoff (cycles/step)": "none" if np.isnan(wc) else f"{wc / (2 * np.pi):.3g}",
+        "window 1/(1−β)": readable(ec.effective_window(d)),
+        "half-life": readable(ec.half_life(d)),
+        "span": readable(ec.span(d)),
+        "lag (center of mass)": readable(ec.center_of_mass(d)),
+        "noise std left": readable(np.sqrt(ec.noise_variance_ratio(d)), 3),
+        "cutoff (cycles/step)": "none" if np.isnan(wc) else readable(wc / (2 * np.pi), 3),
     }
 
 
@@ -122,7 +123,7 @@ amount = c1.number_input(
     bind="query-params",
 )
 result = float(to_decay(amount))
-c2.metric("decay β", f"{result:.8g}")
+c2.metric("decay β", readable(result, 8))
 c2.dataframe([readings(result)], hide_index=True)
 
 st.subheader("The naming trap")

@@ -5,8 +5,10 @@ import streamlit as st
 
 import ema_core as ec
 from ema_lab import figures
+from ema_lab.numbers import readable
 from ema_lab.style import COLORS, LABELS
-from ema_lab.views.time_aware import TIME_UNITS, TimeView, time_view
+from ema_lab.views.smoothing import window_claim
+from ema_lab.views.time_aware import TIME_UNITS, TimeView, has_gaps, time_view
 from ema_lab.widgets import (
     SIGNAL_PARAMS,
     Signal,
@@ -72,7 +74,7 @@ def time_controls(signal: Signal, decay: float) -> tuple[TimeView | None, object
     """The time-aware EMA's controls, for a signal observed at times: its view and line."""
     if signal.dates is None or not st.toggle(
         "time-aware EMA",
-        value=True,
+        value=has_gaps(signal.dates),  # on where it differs: data with gaps
         key="time_aware",
         bind="query-params",
         help="Let the past fade by a half-life in time, across the gaps too "
@@ -163,9 +165,8 @@ def smoothing_view(signal: Signal) -> None:
         )
         timed, timed_line = time_controls(signal, decay)
     lines = drawn_lines(signal, signal.key, decay, initial)
-    covered = min(window, end)
-    share = ec.weight_in_last(decay, covered)
-    first = max(1, round(end - covered + 1))
+    claim = window_claim(decay, end)
+    first = claim.first
     band = (
         (first, end) if signal.dates is None else (signal.dates[first - 1], signal.dates[end - 1])
     )
@@ -186,10 +187,7 @@ def smoothing_view(signal: Signal) -> None:
             "tensorflow": "TensorFlow",
         }
         drawn = [line for key, line in lines.items() if shown[key] in views]
-        title = (
-            f"{signal.label}, β = {decay:g}, ema₀ = {initial:g}: the last "
-            f"{window:,.4g} steps hold {share:.1%} of the weight"
-        )
+        title = f"{signal.label}, β = {decay:g}, ema₀ = {initial:g}: {claim.claim}"
         if timed is not None:
             drawn.append(timed_line)
             title = timed.title
@@ -199,13 +197,13 @@ def smoothing_view(signal: Signal) -> None:
             x=signal.dates,
             x_title=signal.time_title if signal.dates is not None else "step t",
             y_title=signal.unit or "value",
-            window=(*band, "1/(1−β)"),
+            window=(*band, claim.label),
             height=265 if embedded() else 480,
             length=n,
         )
         if embedded():  # narrow: a short title, and a one-line key instead of the legend
             fig.update_layout(
-                title_text=f"β = {decay:g}: the last {window:,.4g} steps hold {share:.1%}",
+                title_text=f"β = {decay:g}: {claim.claim}",
                 showlegend=False,
             )
         if timed is not None:
@@ -228,23 +226,24 @@ def smoothing_view(signal: Signal) -> None:
         cutoff = ec.cutoff_frequency(decay)
         std_left = np.sqrt(ec.noise_variance_ratio(decay))
         m = st.columns(5)
-        m[0].metric("window 1/(1−β)", f"{window:,.4g}", help="steps; about 63% of the weight")
+        m[0].metric("window 1/(1−β)", readable(window), help="steps; about 63% of the weight")
         m[1].metric(
-            "half-life", f"{ec.half_life(decay):,.4g}", help="steps until a value's weight halves"
+            "half-life", readable(ec.half_life(decay)), help="steps until a value's weight halves"
         )
         m[2].metric(
             "lag",
-            f"{ec.center_of_mass(decay):,.4g}",
+            readable(ec.center_of_mass(decay)),
             help="center of mass: steps the EMA trails a ramp",
         )
         m[3].metric(
             "noise ratio",
-            f"{ec.noise_variance_ratio(decay):.3g}",
-            help=f"white noise, variance out / in; its standard deviation shrinks {std_left:.3g}×",
+            readable(ec.noise_variance_ratio(decay), 3),
+            help="white noise, variance out / in; its standard deviation shrinks "
+            f"{readable(std_left, 3)}×",
         )
         m[4].metric(
             "cutoff (−3 dB)",
-            "none" if np.isnan(cutoff) else f"{cutoff / (2 * np.pi):.3g}",
+            "none" if np.isnan(cutoff) else readable(cutoff / (2 * np.pi), 3),
             help="cycles per step where the gain falls to 1/√2; none below β = 0.172, "
             "where the gain never falls that far",
         )

@@ -5,6 +5,7 @@ import streamlit as st
 
 import ema_core as ec
 from ema_lab import figures
+from ema_lab.numbers import readable
 from ema_lab.widgets import (
     SIGNAL_PARAMS,
     announce_bad_params,
@@ -44,8 +45,9 @@ with right:
         st.markdown(
             f"For β = {decay:g} the rule gives way to the constant decay at "
             f"**t\\* = {crossover:,.0f}**. "
-            f"At t = 0 the decay is 0.1; at t = 10 it is {ec.tf_decay(decay, 10):.3g}; at t = 100, "
-            f"{ec.tf_decay(decay, 100):.4g}."
+            f"At t = 0 the decay is 0.1; at t = 10 it is {readable(ec.tf_decay(decay, 10), 3)}; "
+            "at t = 100, "
+            f"{readable(ec.tf_decay(decay, 100))}."
         )
     else:
         st.markdown(

@@ -5,6 +5,7 @@ import streamlit as st
 import ema_core as ec
 from ema_core.training import STRATEGIES, EmaSettings, beats_from, simulate
 from ema_lab import figures
+from ema_lab.numbers import readable
 from ema_lab.style import STRATEGY_LABELS
 from ema_lab.views import posthoc
 from ema_lab.widgets import (
@@ -287,7 +288,7 @@ with c:
     st.markdown(
         f"**Batch-size scaling** (Busbridge et al. 2023, *How to Scale Your EMA*): with batch "
         f"{batch} → {batch * factor}, decay {decay:g} → **{scaled:.6g}** keeps the half-life in "
-        f"samples: {ec.half_life(decay) * batch:,.4g} samples before, "
-        f"{ec.half_life(scaled) * batch * factor:,.4g} after."
+        f"samples: {readable(ec.half_life(decay) * batch)} samples before, "
+        f"{readable(ec.half_life(scaled) * batch * factor)} after."
     )
 share_panel("weights_lab")

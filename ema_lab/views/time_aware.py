@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import ema_core as ec
+from ema_lab.numbers import readable
 
 GAP_FACTOR = 1.5
 """A gap is a spacing more than this many times the typical (median) spacing."""
@@ -34,15 +35,24 @@ def duration(amount: float | np.timedelta64, *, dated: bool = True) -> str:
     For plain-number times, the number itself with "time units".
     """
     if not dated:
-        return f"{float(amount):,.4g} time units"
+        return f"{readable(float(amount))} time units"
     seconds = float(np.timedelta64(amount, "ns") / np.timedelta64(1, "s"))
     for name, size in reversed(TIME_UNITS.items()):
         per = float(size / np.timedelta64(1, "s"))
         if seconds >= per or name == "minutes":
             value = seconds / per
-            word = name if f"{value:,.3g}" != "1" else name[:-1]
-            return f"{value:,.3g} {word}"
+            word = name if readable(value, 3) != "1" else name[:-1]
+            return f"{readable(value, 3)} {word}"
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def has_gaps(times: np.ndarray) -> bool:
+    """Whether any spacing exceeds `GAP_FACTOR` times the typical one."""
+    if len(times) < 3:
+        return False
+    spacings = np.diff(times)
+    typical = np.median(spacings)
+    return bool(typical > np.zeros((), spacings.dtype) and (spacings > GAP_FACTOR * typical).any())
 
 
 def _to_span(amount: float, unit: str, dated: bool):
@@ -183,4 +193,4 @@ def _scaled(typical, steps: float, dated: bool) -> str:
 
 
 def _steps(count: float) -> str:
-    return f"{count:,.4g} step{'' if f'{count:,.4g}' == '1' else 's'}"
+    return f"{readable(count)} step{'' if readable(count) == '1' else 's'}"
