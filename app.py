@@ -71,8 +71,9 @@ DESCRIPTIONS = {
     "pages/choosing_decay.py": "Compare decays: weights, step and frequency responses, "
     "noise against lag.",
 }
-cards = st.columns(len(DESCRIPTIONS))
-for card, (path, label, icon) in zip(cards, PAGES[1:], strict=True):
+# Three to a row: five side by side cut their labels ("Smoothing a signa") even at 1440 px.
+cards = [*st.columns(3), *st.columns(3)]
+for card, (path, label, icon) in zip(cards, PAGES[1:], strict=False):
     with card.container(border=True, height="stretch"):
         st.page_link(path, label=f"**{label}**", icon=icon)
         st.caption(DESCRIPTIONS[path])

@@ -41,8 +41,22 @@ TITLE_LINE_CHARS = 42
 
 
 def title_lines(title: str, width: int = TITLE_LINE_CHARS) -> list[str]:
-    """The title broken into lines at word boundaries: Plotly never wraps a title."""
-    return textwrap.wrap(title, width, break_on_hyphens=False) or [""]
+    """The title broken into lines at word boundaries: Plotly never wraps a title.
+
+    As few lines as ``width`` allows, then as even as they can be (no lone last word).
+
+    Examples
+    --------
+    >>> title_lines("Step response: the EMA of a jump from 0 to 1")
+    ['Step response: the EMA', 'of a jump from 0 to 1']
+    """
+    lines = textwrap.wrap(title, width, break_on_hyphens=False) or [""]
+    for narrower in range(width - 1, 0, -1):
+        tried = textwrap.wrap(title, narrower, break_on_hyphens=False)
+        if len(tried) > len(lines):
+            break
+        lines = tried
+    return lines
 
 
 def _layout(
@@ -76,6 +90,11 @@ def _layout(
         modebar={"orientation": "v"},
         xaxis_title=x_title,
         yaxis_title=y_title,
+        # 10,000 on an axis, not 10k or 1e+4
+        xaxis_exponentformat="none",
+        xaxis_separatethousands=True,
+        yaxis_exponentformat="none",
+        yaxis_separatethousands=True,
         uirevision="keep",  # zoom survives a rerun with new data
     )
     return fig
@@ -128,7 +147,7 @@ def time_figure(
     title: str,
     y_title: str = "value",
     x: np.ndarray | None = None,
-    x_title: str = "step t",
+    x_title: str | None = None,
     window: tuple[float, float, str] | None = None,
     height: int = 420,
     length: int | None = None,
@@ -139,6 +158,8 @@ def time_figure(
     covers, with its label. ``length`` is the series' length when the lines come
     already `decimated`.
     """
+    if x_title is None:  # dates under dates, steps under steps
+        x_title = "date" if x is not None and np.asarray(x).dtype.kind == "M" else "step t"
     fig = go.Figure()
     n = length if length is not None else (len(lines[0].values) if lines else 0)
     for line in lines:
@@ -338,72 +359,119 @@ def bias_factor_figure(decay: float, n: int) -> go.Figure:
 
 
 def schedule_figure(decay: float, n: int) -> go.Figure:
-    """TensorFlow's decay min(decay, (1+t)/(10+t)) on a log step axis, crossover marked."""
+    """TensorFlow's schedule as the window 1/(1 − decay) in effect, log-log, crossover marked.
+
+    A decay near 1 is all in its distance from 1: on a linear decay axis 0.99, 0.999 and
+    0.9999 are one flat line, while their windows are 100, 1,000 and 10,000 steps. The
+    hover still reads the decay itself.
+    """
     t = np.unique(np.round(np.geomspace(1, max(n, 10), 400)).astype(np.int64))
+    dynamic = ec.tf_decay(decay, t)
     fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=t,
-            y=ec.tf_decay(decay, t),
-            name="TensorFlow: min(β, (1+t)/(10+t))",
-            line={"color": COLORS["tensorflow"]},
+    with np.errstate(divide="ignore"):
+        fig.add_trace(
+            go.Scatter(
+                x=t,
+                y=ec.effective_window(dynamic),
+                customdata=dynamic,
+                name="TensorFlow: min(β, (1+t)/(10+t))",
+                line={"color": COLORS["tensorflow"]},
+                hovertemplate="t = %{x:,}: decay %{customdata:.6f}, window %{y:,.4~r}",
+            )
         )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=t,
-            y=np.full(t.shape, decay),
-            name=f"constant β = {decay:g}",
-            line={"color": COLORS["reference"], "dash": "dot"},
+        fig.add_trace(
+            go.Scatter(
+                x=t,
+                y=np.full(t.shape, ec.effective_window(decay)),
+                name=f"constant β = {decay:g}",
+                line={"color": COLORS["reference"], "dash": "dot"},
+                hovertemplate=f"decay {decay:g}, window %{{y:,.4~r}}",
+            )
         )
-    )
-    crossover = (10 * decay - 1) / (1 - decay)
-    if crossover >= 1:
+    crossover = (10 * decay - 1) / (1 - decay) if decay < 1 else np.inf
+    if 1 <= crossover < np.inf:
         fig.add_trace(
             go.Scatter(
                 x=[crossover],
-                y=[decay],
+                y=[ec.effective_window(decay)],
                 mode="markers+text",
                 marker={"size": 10, "color": COLORS["window"]},
-                text=[f"t* = {crossover:,.0f}"],
-                textposition="bottom right",
+                text=[f"t* = {readable(crossover)}"],
+                textposition="top left",
                 name="crossover t*",
             )
         )
-    fig.update_xaxes(type="log")
+    log_axis(fig.layout.xaxis)
+    log_axis(fig.layout.yaxis)
+    top = float(np.log10(max(ec.effective_window(min(decay, 0.999999)), 2)))
+    fig.update_yaxes(range=[-0.05, top + 0.45])  # room for the t* label above its point
+    fig.update_layout(hovermode="closest")
     return _layout(
-        fig, title="The decay in effect at step t", x_title="step t (log scale)", y_title="decay"
+        fig,
+        title="The window 1/(1 − decay) in effect at step t",
+        x_title="step t (log scale)",
+        y_title="window in steps (log scale)",
     )
 
 
+def log_axis(axis) -> None:
+    """A log axis labelled at each decade in plain numbers: 0.0001, 1, 100, 10,000."""
+    axis.update(type="log", dtick=1, tickformat=",~r", exponentformat="none", minor={"ticks": ""})
+
+
+def _decades_apart(decays: Sequence[float]) -> bool:
+    windows = ec.effective_window(np.asarray(decays, dtype=np.float64))
+    return bool(windows.max() >= 10 * windows.min())
+
+
+def _response_steps(decays: Sequence[float], windows: float, *, log: bool) -> np.ndarray:
+    # Up to `windows` windows of the longest memory; on a log axis, spread evenly in log.
+    n = int(min(max(windows * ec.effective_window(max(decays)), 20), 100_000))
+    if not log:
+        return np.arange(1, n + 1)
+    return np.unique(np.round(np.geomspace(1, n, 600)).astype(np.int64))
+
+
 def impulse_figure(decays: Sequence[float]) -> go.Figure:
-    """The weights (1-β)β^k on the value k steps back, each window marked."""
+    """The weights (1-β)β^k on the value k steps back, each window marked.
+
+    Decays a decade or more apart are drawn on log axes, where each curve keeps its
+    weight (1 − β) flat until its window and then falls: on linear axes the shorter
+    memories would be a vertical line at 0 and the longer ones a flat line.
+    """
+    log = _decades_apart(decays)
+    age = _response_steps(decays, 3 if not log else 6, log=log)  # the newest value is age 1
     fig = go.Figure()
-    n = int(min(max(3 * ec.effective_window(max(decays)), 20), 50_000))
-    k = np.arange(n)
     for i, d in enumerate(decays):
         color = decay_color(i)
-        fig.add_trace(
-            go.Scatter(x=k, y=ec.impulse_response(d, n), name=f"β = {d:g}", line={"color": color})
-        )
+        weights = ec.impulse_response(d, int(age[-1]))[age - 1]
+        fig.add_trace(go.Scatter(x=age, y=weights, name=f"β = {d:g}", line={"color": color}))
         fig.add_vline(x=ec.effective_window(d), line={"color": color, "dash": "dot", "width": 1})
+    if log:
+        log_axis(fig.layout.xaxis)
+        log_axis(fig.layout.yaxis)
+        low = min(float(ec.impulse_response(d, int(age[-1]))[-1]) for d in decays)
+        fig.update_yaxes(range=[np.log10(max(low, 1e-12)) - 0.2, 0.1])
     return _layout(
         fig,
-        title="Weight on the value k steps back (dotted: window 1/(1−β))",
-        x_title="k steps back",
-        y_title="weight",
+        title="Weight on each past value (dotted: window 1/(1−β))",
+        x_title="age in steps (1 = the newest value)" + (", log scale" if log else ""),
+        y_title="weight" + (" (log scale)" if log else ""),
     )
 
 
 def step_figure(decays: Sequence[float]) -> go.Figure:
-    """How fast each decay follows a jump from 0 to 1."""
+    """How fast each decay follows a jump from 0 to 1 (log steps for decays decades apart)."""
+    log = _decades_apart(decays)
+    t = _response_steps(decays, 5, log=log)
     fig = go.Figure()
-    n = int(min(max(5 * ec.effective_window(max(decays)), 20), 50_000))
-    t = np.arange(1, n + 1)
     for i, d in enumerate(decays):
         fig.add_trace(
             go.Scatter(
-                x=t, y=ec.step_response(d, n), name=f"β = {d:g}", line={"color": decay_color(i)}
+                x=t,
+                y=ec.step_response(d, int(t[-1]))[t - 1],
+                name=f"β = {d:g}",
+                line={"color": decay_color(i)},
             )
         )
     fig.add_hline(
@@ -411,10 +479,12 @@ def step_figure(decays: Sequence[float]) -> go.Figure:
         line={"color": COLORS["window"], "dash": "dot", "width": 1},
         annotation_text="63%",
     )
+    if log:
+        log_axis(fig.layout.xaxis)
     return _layout(
         fig,
         title="Step response: the EMA of a jump from 0 to 1",
-        x_title="steps after the jump",
+        x_title="steps after the jump" + (" (log scale)" if log else ""),
         y_title="EMA",
     )
 
@@ -446,8 +516,9 @@ def frequency_figure(decays: Sequence[float]) -> go.Figure:
         line={"color": COLORS["window"], "dash": "dot", "width": 1},
         annotation_text="−3 dB",
     )
-    fig.update_xaxes(type="log")
-    fig.update_yaxes(type="log", range=[np.log10(lowest) - 0.1, 0.1])
+    log_axis(fig.layout.xaxis)
+    log_axis(fig.layout.yaxis)
+    fig.update_yaxes(range=[np.log10(lowest) - 0.1, 0.1])
     return _layout(
         fig,
         title="Frequency response |H(f)|",
@@ -480,8 +551,8 @@ def tradeoff_figure(decays: Sequence[float]) -> go.Figure:
                 name=f"β = {d:g}",
             )
         )
-    fig.update_xaxes(type="log")
-    fig.update_yaxes(type="log")
+    log_axis(fig.layout.xaxis)
+    log_axis(fig.layout.yaxis)
     fig.update_layout(hovermode="closest")
     return _layout(
         fig, title="Noise versus lag", x_title="lag (steps)", y_title="noise std left (out / in)"
@@ -704,42 +775,76 @@ def posthoc_profile_figure(v) -> go.Figure:
     )
 
 
+def excess_loss(run: ec.training.WeightsRun, name: str) -> np.ndarray:
+    """Held-out loss above the least held-out loss any weights reach, after every step."""
+    best = float(run.problem.loss(run.problem.minimum()))
+    return run.test_loss(name) - best
+
+
 def weights_loss_figure(run: ec.training.WeightsRun, names: Sequence[str]) -> go.Figure:
-    """Held-out loss after every step, of the raw weights and of each EMA (log scale)."""
+    """Held-out loss above its minimum after every step, raw and each EMA, on log-log axes.
+
+    Above the minimum, because that is what an EMA changes: late in training every
+    average sits near the bottom and their differences are a few thousandths, which a
+    log axis of the loss itself squeezes into one band under the raw weights' spikes.
+    Log steps, because the warm-ups differ in the first tens of steps.
+    """
+    steps = np.arange(len(run.weights))  # 0: the initial weights, before any step
     lines = [
         decimated(
             Line(
-                run.test_loss(n), STRATEGY_LABELS[n], STRATEGY_COLORS[n], 1.0 if n == "raw" else 2.0
+                excess_loss(run, n),
+                STRATEGY_LABELS[n],
+                STRATEGY_COLORS[n],
+                1.0 if n == "raw" else 2.0,
+                opacity=0.5 if n == "raw" else 1.0,
             ),
+            x=steps,
             max_points=2 * PATH_POINTS,
         )
         for n in ["raw", *names]
     ]
     fig = time_figure(
         lines,
-        title="Held-out loss against the step",
-        y_title="held-out loss",
+        title="Held-out loss above its minimum, against the step",
+        x=steps,
+        x_title="step t (log scale)",
+        y_title="loss above its minimum",
         height=380,
-        length=len(run.weights),
+        length=len(steps),
     )
-    fig.update_yaxes(type="log")
+    log_axis(fig.layout.xaxis)
+    log_axis(fig.layout.yaxis)
+    fig.update_xaxes(range=[0, np.log10(max(10, steps[-1]))])
+    averages = np.concatenate(
+        [excess_loss(run, n)[1:] for n in names] or [excess_loss(run, "raw")[1:]]
+    )
+    # The averages' own spread sets the axis; a moment when one crosses the very bottom
+    # (an excess of 1e-7) would otherwise stretch it by decades.
+    low = max(float(np.quantile(averages, 0.02)), 1e-12)
+    high = float(averages.max())
+    fig.update_yaxes(range=[np.log10(low) - 0.3, np.log10(high) + 0.2])
     return fig
 
 
 def decay_in_effect_figure(
     run: ec.training.WeightsRun, names: Sequence[str], every: int = 1
 ) -> go.Figure:
-    """The decay each strategy uses at each update, and the window it implies, in steps."""
+    """The decay each strategy uses at each update, and the window it implies, in steps.
+
+    Every one of the first updates is drawn (Keras jumps from 0 to β at step 2, and the
+    warm-ups differ most there); later ones are spread evenly on the log step axis.
+    """
     from plotly.subplots import make_subplots
 
     fig = make_subplots(rows=1, cols=2, subplot_titles=("decay in effect", "window (steps)"))
     for name in names:
         d = run.decays[name]
         t = np.flatnonzero(d != 1) + 1  # update steps only (every k steps holds in between)
-        t = _path(t)
+        t = _early_and_log_spread(t)
         decay = d[t - 1]
         window = every / (1 - decay)
-        style = {"color": STRATEGY_COLORS[name]}
+        style = {"color": STRATEGY_COLORS[name], "shape": "hv"}  # a decay holds until the next
         fig.add_trace(
             go.Scatter(x=t, y=decay, name=STRATEGY_LABELS[name], line=style), row=1, col=1
         )
@@ -748,9 +853,20 @@ def decay_in_effect_figure(
             row=1,
             col=2,
         )
-    fig.update_xaxes(type="log", title_text="step t")
-    fig.update_yaxes(type="log", row=1, col=2)
+    fig.update_xaxes(title_text="step t (log scale)")
+    for axis in (fig.layout.xaxis, fig.layout.xaxis2, fig.layout.yaxis2):
+        log_axis(axis)
     return _layout(fig, title="Decay schedules", x_title="step t", y_title="", height=360)
+
+
+def _early_and_log_spread(steps: np.ndarray, early: int = 200, later: int = 300) -> np.ndarray:
+    """All of the first ``early`` entries, then ``later`` spread evenly in log of the step."""
+    if len(steps) <= early + later:
+        return steps
+    rest = steps[early:]
+    picks = np.geomspace(rest[0], rest[-1], later)
+    idx = np.unique(np.clip(np.searchsorted(rest, picks), 0, len(rest) - 1))
+    return np.concatenate([steps[:early], rest[idx]])
 
 
 def decoded(fig_json: Mapping) -> list[dict]:
@@ -776,6 +892,7 @@ __all__ = [
     "frequency_figure",
     "gap_zoom_figure",
     "impulse_figure",
+    "log_axis",
     "posthoc_loss_figure",
     "posthoc_paths_figure",
     "posthoc_profile_figure",

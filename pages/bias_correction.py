@@ -1,11 +1,13 @@
 """Bias correction: why a zero start drags the EMA to 0, and how 1 − βᵗ undoes it."""
 
+import numpy as np
 import streamlit as st
 
 import ema_core as ec
 from ema_lab import figures
 from ema_lab.numbers import readable
 from ema_lab.style import COLORS
+from ema_lab.views.bias import keras_replay
 from ema_lab.widgets import (
     SIGNAL_PARAMS,
     announce_bad_params,
@@ -45,8 +47,9 @@ with main:
     lines = [
         figures.Line(x, "signal", COLORS["raw"], width=1.0, opacity=0.6),
         figures.Line(zero_start, "zero start (biased)", COLORS["biased"]),
+        figures.Line(debiased, "zero start, debiased", COLORS["debiased"], width=3.0),
+        # Drawn last, dotted, over the debiased line it often nearly covers.
         figures.Line(first_value, "start at the first value", COLORS["reference"], dash="dot"),
-        figures.Line(debiased, "zero start, debiased", COLORS["debiased"]),
     ]
     show(
         figures.time_figure(
@@ -56,6 +59,12 @@ with main:
             y_title=signal.unit or "value",
         ),
         "bias_chart",
+    )
+    gap = float(np.max(np.abs(first_value - debiased))) if decay < 1 else float("nan")
+    st.caption(
+        "The dotted “start at the first value” line runs close to the debiased one: neither puts "
+        "weight on a made-up start. They differ only in how the first values are weighted "
+        f"(here by at most {readable(gap, 3)}), and the gap fades with the start's weight βᵗ."
     )
     a, b, c = st.columns(3)
     a.latex(r"s_t = (1-\beta)\sum_{k \le t}\beta^{t-k}x_k")
@@ -71,7 +80,10 @@ with main:
 end_of_embed()
 left, right = st.columns([3, 2], gap="medium")
 with left:
-    show(figures.bias_factor_figure(decay, max(n, 10)), "factor_chart")
+    # The x axis follows the decay: the start's weight fades over a few windows, however
+    # long the signal is (at β = 0.9999 that is 46,000 steps for n = 200).
+    fade = ec.forget_steps(decay, 0.01) if 0 < decay < 1 else 10.0
+    show(figures.bias_factor_figure(decay, int(max(10, np.ceil(1.25 * fade)))), "factor_chart")
 with right:
     if decay < 1:
         fade_1 = ec.forget_steps(decay, 0.01)
@@ -100,6 +112,37 @@ with right:
         "1 − 0.999ᵗ (β₂)": [f"{ec.bias_correction(0.999, t):.4f}" for t in (1, 10, 100, 1000)],
     }
     st.dataframe(table, hide_index=True)
+
+st.subheader("Keras' documented example, step by step")
+st.markdown(
+    "`tf.keras.backend.moving_average_update(x, value, momentum)` documents it with "
+    "`x = tf.Variable(0.0)`, `momentum = 0.9` and one update with `value = 2.0`: `x` becomes "
+    "**0.2**, biased towards its zero start; dividing by `1 - momentum ** num_updates` with "
+    "`num_updates = 1` gives back **2.0**. Keras' `momentum` is the decay β. Edit the values or "
+    "add rows: every update recomputes."
+)
+inputs, table = st.columns([1, 2], gap="large")
+momentum = inputs.number_input(
+    "momentum (the decay β)",
+    0.0,
+    0.9999,
+    0.9,
+    0.01,
+    format="%.4f",
+    key="keras_momentum",
+    bind="query-params",
+)
+updates = inputs.data_editor(
+    {"value": [2.0]},
+    num_rows="dynamic",
+    column_config={"value": st.column_config.NumberColumn("value", format="%.6g", required=True)},
+    key="keras_values",
+)
+replay = keras_replay(updates["value"], momentum)
+if replay.skipped:
+    table.warning(f"{replay.skipped} empty or non-finite value(s) were left out.")
+table.dataframe(replay.rows, hide_index=True)
+table.caption(replay.caption)
 
 csv_download(
     {

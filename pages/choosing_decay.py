@@ -50,21 +50,22 @@ prose(
     "trade-off from every angle."
 )
 
+# Full width: four chosen decays stay readable as chips (a side column cut them off).
+decays = st.multiselect(
+    "decays to compare (2 to 4)",
+    DECAY_GRID,
+    default=[0.9, 0.99],
+    format_func=fmt_decay,
+    max_selections=4,
+    key="decays",
+    bind="query-params",
+)
+if len(decays) < 2:
+    st.info("Pick at least two decays to compare; showing 0.9 and 0.99 meanwhile.")
+    decays = [0.9, 0.99]
+decays = sorted(decays)
 controls, main = st.columns([4, 11], gap="large")
 with controls:
-    decays = st.multiselect(
-        "decays to compare (2 to 4)",
-        DECAY_GRID,
-        default=[0.9, 0.99],
-        format_func=fmt_decay,
-        max_selections=4,
-        key="decays",
-        bind="query-params",
-    )
-    if len(decays) < 2:
-        st.info("Pick at least two decays to compare; showing 0.9 and 0.99 meanwhile.")
-        decays = [0.9, 0.99]
-    decays = sorted(decays)
     signal = signal_input(default="noisy_sine", default_n=1000)
 x = signal.values
 emas = {d: ec.ema_series(x, d, initial=None) for d in decays}
@@ -128,49 +129,50 @@ c2.dataframe([readings(result)], hide_index=True)
 
 st.subheader("The naming trap")
 st.markdown(
-    "Libraries name the knob differently, and two of them mean **1 − β**. For a window of 100 "
-    "steps (β = 0.99) you write:"
+    "Libraries name the knob differently, and three of them mean **1 − β**: PyTorch's "
+    "`BatchNorm` momentum, ignite's `EMAHandler` momentum and pandas' `alpha`. For a window of "
+    "100 steps (β = 0.99) you write:"
 )
 st.dataframe(
     [
         {
-            "library": "TensorFlow `tf.train.ExponentialMovingAverage`",
+            "library": "TensorFlow tf.train.ExponentialMovingAverage",
             "parameter": "decay",
             "means": "β",
             "for β = 0.99": "0.99",
         },
         {
-            "library": "Keras optimizers (`use_ema=True`)",
+            "library": "Keras optimizers (use_ema=True)",
             "parameter": "ema_momentum",
             "means": "β",
             "for β = 0.99": "0.99",
         },
         {
-            "library": "Keras `BatchNormalization`",
+            "library": "Keras BatchNormalization",
             "parameter": "momentum",
             "means": "β",
             "for β = 0.99": "0.99",
         },
         {
-            "library": "timm `ModelEmaV3`, ema-pytorch, diffusers `EMAModel`",
+            "library": "timm ModelEmaV3, ema-pytorch, diffusers EMAModel",
             "parameter": "decay / beta",
             "means": "β",
             "for β = 0.99": "0.99",
         },
         {
-            "library": "PyTorch `BatchNorm`",
+            "library": "PyTorch BatchNorm",
             "parameter": "momentum",
             "means": "1 − β",
             "for β = 0.99": "0.01",
         },
         {
-            "library": "ignite `EMAHandler`",
+            "library": "ignite EMAHandler",
             "parameter": "momentum",
             "means": "1 − β",
             "for β = 0.99": "0.01",
         },
         {
-            "library": "pandas `ewm`",
+            "library": "pandas ewm",
             "parameter": "alpha (or span, com, halflife)",
             "means": "1 − β",
             "for β = 0.99": "alpha=0.01, span=199",

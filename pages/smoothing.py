@@ -135,7 +135,8 @@ def smoothing_view(signal: Signal) -> None:
     controls, main = st.columns([4, 11], gap="large")
     with controls:
         decay = decay_input(0.99)
-        more = st.expander("start, window") if embedded() else st.container()
+        # Folded, so that on a phone (columns stack) the chart follows the decay slider.
+        more = st.expander("start ema₀, shaded window")
     with more:
         initial = st.number_input(
             "initial value ema₀",

@@ -71,7 +71,7 @@ debiased = ec.ema_series(x, decay, initial=initial, debias=True) if decay < 1 el
 show(
     figures.time_figure(
         figures.smoothing_lines(x, biased=fixed, debiased=debiased, tensorflow=dynamic),
-        title=f"Fixed decay, TensorFlow's dynamic decay and debiasing, β = {decay:g}",
+        title=f"The biased EMA, TensorFlow's dynamic decay and the debiased EMA, β = {decay:g}",
         x=signal.dates,
         y_title=signal.unit or "value",
     ),
@@ -87,7 +87,7 @@ csv_download(
     {
         "signal": x,
         "decay_tf": schedule,
-        "ema_fixed": fixed,
+        "ema_biased": fixed,
         "ema_tensorflow": dynamic,
         "ema_debiased": debiased,
     },
@@ -97,8 +97,9 @@ csv_download(
 
 st.subheader("Step by step, as TensorFlow does it")
 st.markdown(
-    "The example of TensorFlow's documentation: decay 0.99, a variable `v1` and a step counter. "
-    "Edit any value or `num_updates`, add or delete rows: every row recomputes. The first row "
+    "A worked example of `tf.train.ExponentialMovingAverage(decay, num_updates=...)`: decay "
+    "0.99, a variable `v1` and a step counter, replayed with TensorFlow's own arithmetic. Edit "
+    "any value or `num_updates`, add or delete rows: every row recomputes. The first row "
     "creates the shadow from `v1`."
 )
 table_decay = st.number_input(
@@ -132,6 +133,7 @@ replay = {
     "decay in effect": [],
     "shadow": [],
     "shadow, zero_debias": [],
+    "exact: ÷ (1 − Πd)": [],
 }
 skipped = 0
 for value, steps in zip(rows["v1"], rows["num_updates"], strict=True):
@@ -147,6 +149,12 @@ for value, steps in zip(rows["v1"], rows["num_updates"], strict=True):
     replay["decay in effect"].append(plain.current_decay())
     replay["shadow"].append(plain.average("v1"))
     replay["shadow, zero_debias"].append(zero_debiased.average("v1"))
+if replay["v1"]:
+    # The exact correction of a zero-started average: divide by 1 − the product of every
+    # decay used so far (what zero_debias does only while the decay stays the same).
+    replay["exact: ÷ (1 − Πd)"] = ec.ema_series(
+        replay["v1"], replay["decay in effect"], initial=0.0, debias=True
+    ).tolist()
 if skipped:
     st.warning(f"{skipped} row(s) with an empty, non-finite or negative entry were left out.")
 st.dataframe(
@@ -154,8 +162,15 @@ st.dataframe(
     hide_index=True,
     column_config={
         k: st.column_config.NumberColumn(format="%.10g")
-        for k in ("decay in effect", "shadow", "shadow, zero_debias")
+        for k in ("decay in effect", "shadow", "shadow, zero_debias", "exact: ÷ (1 − Πd)")
     },
+)
+st.caption(
+    "`shadow, zero_debias` is TensorFlow's arithmetic as written, not something TensorFlow "
+    "shows for `v1`: it applies `zero_debias` only to plain tensors, never to a `tf.Variable`, "
+    "and eager mode refuses such tensors. Where `num_updates` changes the decay it divides by "
+    "1 − dᵗ with the decay in effect *now* and overshoots (153.36 for data between 0 and 10); "
+    "the exact column divides by 1 − Πd and stays within the data."
 )
 st.markdown(
     "**zero_debias** keeps a zero-started accumulator $b$ and its own count $t$, and shows "

@@ -157,40 +157,39 @@ if min_decay > decay:
 run = lab_run(float(lr), int(steps), int(batch), int(seed), settings, tuple(names))
 
 with main:
-    left, right = st.columns([3, 2])
-    show(figures.weights_contour_figure(run, names), "contour_chart", left)
-    with right:
-        raw_loss = run.test_loss("raw")
-        tail = max(1, len(raw_loss) // 10)
-        early = max(1, len(raw_loss) // 20)
-        rows = []
-        for n in ["raw", *names]:
-            loss = run.test_loss(n)
-            step = None if n == "raw" else beats_from(loss, raw_loss)
-            late, base = loss[-tail:].mean(), raw_loss[-tail:].mean()
-            rows.append(
-                {
-                    "weights": STRATEGY_LABELS[n],
-                    f"loss at step {early:,}": f"{loss[early]:.4f}",
-                    "loss, last 10%": f"{late:.4f}",
-                    "vs raw": "" if n == "raw" else f"{(late - base) / base:+.1%}",
-                    "beats raw from step": ""
-                    if n == "raw"
-                    else ("never" if step is None else f"{step:,}"),
-                }
-            )
-        st.dataframe(rows, hide_index=True)
-        st.caption(
-            "Held-out loss early on (where the warm-ups differ) and averaged over the last 10% "
-            "of the steps (single steps are noisy); “beats raw from step”: the first step from "
-            "which the EMA's loss stays below the raw weights' loss averaged over 100 steps."
+    show(figures.weights_contour_figure(run, names), "contour_chart")
+    raw_loss = run.test_loss("raw")
+    tail = max(1, len(raw_loss) // 10)
+    early = max(1, len(raw_loss) // 20)
+    rows = []
+    for n in ["raw", *names]:
+        loss = run.test_loss(n)
+        step = None if n == "raw" else beats_from(loss, raw_loss)
+        late, base = loss[-tail:].mean(), raw_loss[-tail:].mean()
+        rows.append(
+            {
+                "weights": STRATEGY_LABELS[n],
+                f"loss at step {early:,}": f"{loss[early]:.4f}",
+                "loss, last 10%": f"{late:.4f}",
+                "vs raw": "" if n == "raw" else f"{(late - base) / base:+.1%}",
+                "beats raw from step": ""
+                if n == "raw"
+                else ("never" if step is None else f"{step:,}"),
+            }
         )
-        if run.keras_weights is not None:
-            st.caption(
-                f"Keras overwrites its weights with the average every {overwrite} steps: its "
-                f"training run differs; its own raw weights end at held-out loss "
-                f"{run.test_loss('keras raw')[-1]:.5f}."
-            )
+    # A static table wraps its cells: every column fits, on a phone too.
+    st.table(rows, hide_index=True)
+    st.caption(
+        "Held-out loss early on (where the warm-ups differ) and averaged over the last 10% "
+        "of the steps (single steps are noisy); “beats raw from step”: the first step from "
+        "which the EMA's loss stays below the raw weights' loss averaged over 100 steps."
+    )
+    if run.keras_weights is not None:
+        st.caption(
+            f"Keras overwrites its weights with the average every {overwrite} steps: its "
+            f"training run differs; its own raw weights end at held-out loss "
+            f"{run.test_loss('keras raw')[-1]:.5f}."
+        )
     show(figures.weights_loss_figure(run, names), "loss_chart")
     if names:
         show(figures.decay_in_effect_figure(run, names, every=int(every)), "decay_chart")

@@ -58,11 +58,11 @@ def test_bias_page_three_starts_and_the_factor():
 def test_tf_page_schedule_and_crossover(decay):
     at = open_page("tf_dynamic_decay", {"decay": str(decay)})
     t, y = trace(at, "schedule_chart", "TensorFlow: min(β, (1+t)/(10+t))")
-    np.testing.assert_allclose(y, ec.tf_decay(decay, t))
+    np.testing.assert_allclose(y, ec.effective_window(ec.tf_decay(decay, t)))  # the window
     crossover = (10 * decay - 1) / (1 - decay)
     x_star, y_star = trace(at, "schedule_chart", "crossover t*")
     assert x_star[0] == pytest.approx(crossover)
-    assert y_star[0] == pytest.approx(ec.tf_decay(decay, crossover))
+    assert y_star[0] == pytest.approx(ec.effective_window(decay))
 
 
 def test_tf_page_signal_chart():
@@ -87,8 +87,8 @@ def test_choosing_page_compares_the_chosen_decays():
     for d in (0.5, 0.9, 0.999):
         steps, y = trace(at, "compare_chart", f"β = {d:g}")
         np.testing.assert_array_equal(y, drawn(ec.ema_series(x, d, initial=None)[steps - 1]))
-        k, w = trace(at, "impulse_chart", f"β = {d:g}")
-        np.testing.assert_allclose(w, ec.impulse_response(d, len(k)))
+        age, w = trace(at, "impulse_chart", f"β = {d:g}")  # 1 = the newest value
+        np.testing.assert_allclose(w, ec.impulse_response(d, int(age[-1]))[age - 1])
         f, gain = trace(at, "frequency_chart", f"β = {d:g}")
         np.testing.assert_allclose(gain, np.abs(ec.frequency_response(d, 2 * np.pi * f)))
         lag, noise = trace(at, "tradeoff_chart", f"β = {d:g}")

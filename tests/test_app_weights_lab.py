@@ -25,11 +25,13 @@ def test_default_run_is_the_library_run():
         np.testing.assert_allclose([t["x"][0], t["y"][0]], path[0])
         np.testing.assert_allclose([t["x"][-1], t["y"][-1]], path[-1])
     loss = traces(at, "loss_chart")
-    steps = loss[STRATEGY_LABELS["constant"]]["x"]
+    steps = loss[STRATEGY_LABELS["constant"]]["x"]  # 0 = before the first step
+    best = run.problem.loss(run.problem.minimum())
     np.testing.assert_allclose(
-        loss[STRATEGY_LABELS["constant"]]["y"], run.test_loss("constant")[steps - 1]
+        loss[STRATEGY_LABELS["constant"]]["y"],
+        (run.test_loss("constant") - best)[steps].astype(np.float32),
     )
-    table = at.dataframe[0].value
+    table = at.table[0].value
     row = table[table["weights"] == STRATEGY_LABELS["warmup"]].iloc[0]
     assert (
         row["beats raw from step"]
