@@ -420,8 +420,9 @@ def log_axis(axis) -> None:
 
 
 def _decades_apart(decays: Sequence[float]) -> bool:
+    # Windows five times apart or more: on a linear axis the shorter is a near-vertical line.
     windows = ec.effective_window(np.asarray(decays, dtype=np.float64))
-    return bool(windows.max() >= 10 * windows.min())
+    return bool(windows.max() >= 5 * windows.min())
 
 
 def _response_steps(decays: Sequence[float], windows: float, *, log: bool) -> np.ndarray:

@@ -74,7 +74,7 @@ with main:
     c.latex(r"\hat s_t = \frac{s_t}{1-\beta^t}")
     c.caption(
         "Dividing rescales them to sum to one: exactly pandas' ewm(alpha=1−β, adjust=True).mean(), "
-        "the weighted mean so far (the test suite checks it to 1e-12)."
+        "the weighted mean so far (the test suite checks it to 12 decimal places)."
     )
 
 end_of_embed()
@@ -111,7 +111,7 @@ with right:
         "1 − 0.9ᵗ (β₁)": [f"{ec.bias_correction(0.9, t):.4f}" for t in (1, 10, 100, 1000)],
         "1 − 0.999ᵗ (β₂)": [f"{ec.bias_correction(0.999, t):.4f}" for t in (1, 10, 100, 1000)],
     }
-    st.dataframe(table, hide_index=True)
+    st.table(table, hide_index=True)
 
 st.subheader("Keras' documented example, step by step")
 st.markdown(
@@ -141,7 +141,7 @@ updates = inputs.data_editor(
 replay = keras_replay(updates["value"], momentum)
 if replay.skipped:
     table.warning(f"{replay.skipped} empty or non-finite value(s) were left out.")
-table.dataframe(replay.rows, hide_index=True)
+table.table(replay.rows, hide_index=True)
 table.caption(replay.caption)
 
 csv_download(

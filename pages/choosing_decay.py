@@ -103,7 +103,7 @@ def readings(d: float) -> dict[str, str]:
 
 
 end_of_embed()
-st.dataframe([readings(d) for d in decays], hide_index=True)
+st.table([readings(d) for d in decays], hide_index=True)
 st.latex(
     r"N = \tfrac{1}{1-\beta},\quad h = \tfrac{\ln 0.5}{\ln\beta},\quad "
     r"\mathrm{span} = \tfrac{2}{1-\beta}-1,\quad \mathrm{lag} = \tfrac{\beta}{1-\beta},\quad "
@@ -125,7 +125,7 @@ amount = c1.number_input(
 )
 result = float(to_decay(amount))
 c2.metric("decay β", readable(result, 8))
-c2.dataframe([readings(result)], hide_index=True)
+c2.table([readings(result)], hide_index=True)
 
 st.subheader("The naming trap")
 st.markdown(
@@ -133,7 +133,7 @@ st.markdown(
     "`BatchNorm` momentum, ignite's `EMAHandler` momentum and pandas' `alpha`. For a window of "
     "100 steps (β = 0.99) you write:"
 )
-st.dataframe(
+st.table(
     [
         {
             "library": "TensorFlow tf.train.ExponentialMovingAverage",

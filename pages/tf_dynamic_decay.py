@@ -157,13 +157,13 @@ if replay["v1"]:
     ).tolist()
 if skipped:
     st.warning(f"{skipped} row(s) with an empty, non-finite or negative entry were left out.")
-st.dataframe(
-    replay,
-    hide_index=True,
-    column_config={
-        k: st.column_config.NumberColumn(format="%.10g")
-        for k in ("decay in effect", "shadow", "shadow, zero_debias", "exact: ÷ (1 − Πd)")
+# A static table wraps its headers and fits a phone; ten digits show TensorFlow's arithmetic.
+st.table(
+    {
+        k: [readable(v, 10) if isinstance(v, float) else v for v in column]
+        for k, column in replay.items()
     },
+    hide_index=True,
 )
 st.caption(
     "`shadow, zero_debias` is TensorFlow's arithmetic as written, not something TensorFlow "
@@ -178,6 +178,6 @@ st.markdown(
     "correction; when `num_updates` changes it, the exact correction would divide by "
     "$1-\\prod_k d_k$ instead, and the two differ.  \n"
     "**float32**: TensorFlow computes the decay in float32, so its own numbers differ from "
-    "these float64 ones by about 1e-7 relative (4.5549998 rather than 4.555)."
+    "these float64 ones in the seventh significant digit (4.5549998 rather than 4.555)."
 )
 share_panel("tf_dynamic_decay")
