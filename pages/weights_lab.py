@@ -97,9 +97,11 @@ with controls:
     decay = st.select_slider(
         "decay β", DECAY_GRID, value=0.99, format_func=fmt_decay, key="decay", bind="query-params"
     )
-    names = st.multiselect(
+    # Pills wrap in a narrow column; a multiselect's chips ran past its edge.
+    names = st.pills(
         "strategies",
         STRATEGIES,
+        selection_mode="multi",
         default=STRATEGIES,
         key="strategies",
         bind="query-params",
