@@ -5,12 +5,17 @@ import streamlit as st
 import ema_core as ec
 from ema_lab import figures
 from ema_lab.numbers import readable
+from ema_lab.offline import FixedLine, MovingLine, OfflineView
 from ema_lab.style import COLORS
 from ema_lab.widgets import (
     PAGES,
     announce_bad_params,
+    columns,
     decay_input,
     decay_params,
+    embed_chart,
+    embed_footer,
+    embedded,
     end_of_embed,
     generated,
     page_title,
@@ -18,6 +23,7 @@ from ema_lab.widgets import (
     setup_page,
     share_panel,
     show,
+    view_link,
 )
 
 setup_page("Home", "📈")
@@ -30,17 +36,18 @@ prose(
     "towards it."
 )
 
-left, right = st.columns([2, 3], gap="large")
+left, right = columns([2, 3])
 with left:
-    st.latex(r"\mathrm{ema}_t = \beta\,\mathrm{ema}_{t-1} + (1-\beta)\,x_t")
+    if not embedded():
+        st.latex(r"\mathrm{ema}_t = \beta\,\mathrm{ema}_{t-1} + (1-\beta)\,x_t")
     decay = decay_input(0.9)
     window = ec.effective_window(decay)
-    st.markdown(
+    prose(
         f"With $\\beta = {decay:g}$ the average remembers about the last "
         f"**{readable(window)} values** (its *effective window* $1/(1-\\beta)$), which hold "
         f"{ec.weight_in_last(decay, window):.0%} of its weight."
     )
-    st.markdown(
+    prose(
         "It is everywhere: the running statistics of **batch normalization**, the moment "
         "estimates of the **Adam** optimizer, the **EMA of model weights** that diffusion and "
         "self-supervised models evaluate with, and the moving averages of **finance**."
@@ -48,15 +55,29 @@ with left:
 with right:
     x = generated("noisy_sine", 500, 0.4, 0)
     ema = ec.ema_series(x, decay, initial=None)
+    title = "A noisy signal and its EMA (started at the first value)"
     fig = figures.time_figure(
         [
             figures.Line(x, "signal", COLORS["raw"], width=1.0, opacity=0.6),
             figures.Line(ema, "EMA", COLORS["biased"]),
         ],
-        title="A noisy signal and its EMA (started at the first value)",
+        title=title,
         height=360,
     )
-    show(fig, "home_chart")
+    show(embed_chart(fig), "home_chart")
+    embed_footer(fig, "")
+    share_panel(
+        "",
+        offline=lambda: OfflineView(
+            values=x,
+            decay=decay,
+            initial=None,
+            title=title,
+            moving=(MovingLine("first_value", "EMA", COLORS["biased"]),),
+            fixed=(FixedLine(x, "signal", COLORS["raw"], 1.0, 0.6),),
+            link=view_link(""),
+        ),
+    )
 
 end_of_embed()
 st.subheader("Explore")
@@ -82,4 +103,3 @@ st.caption(
     f"Every number on these pages comes from `ema_core` {ec.__version__}, tested against "
     "TensorFlow's and Keras' documented examples and pandas."
 )
-share_panel("")

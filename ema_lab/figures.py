@@ -59,6 +59,12 @@ def title_lines(title: str, width: int = TITLE_LINE_CHARS) -> list[str]:
     return lines
 
 
+def set_title(fig: go.Figure, title: str) -> go.Figure:
+    """Replace a chart's title, wrapped as `_layout` wraps it."""
+    fig.update_layout(title_text="<br>".join(html.escape(line) for line in title_lines(title)))
+    return fig
+
+
 def _layout(
     fig: go.Figure, *, title: str, x_title: str, y_title: str, height: int = 420
 ) -> go.Figure:
@@ -900,6 +906,7 @@ __all__ = [
     "posthoc_sweep_figure",
     "schedule_figure",
     "scrubber_figure",
+    "set_title",
     "shade_gaps",
     "smoothing_lines",
     "step_figure",

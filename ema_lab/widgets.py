@@ -22,6 +22,7 @@ import streamlit as st
 import ema_core as ec
 from ema_lab import figures, memory
 from ema_lab.numbers import readable
+from ema_lab.offline import OfflineView, offline_html
 
 PAGES: tuple[tuple[str, str, str], ...] = (
     ("app.py", "Home", "🏠"),
@@ -75,6 +76,14 @@ def page_title(title: str) -> None:
         st.title(title)
 
 
+def columns(spec: Sequence[float], gap: str = "large") -> list:
+    """Side-by-side columns; embedded, containers one above the other, so that the layout
+    is the same in a 700 px column and a 360 px one (where columns would stack anyway)."""
+    if embedded():
+        return [st.container() for _ in spec]
+    return st.columns(spec, gap=gap)
+
+
 def end_of_embed() -> None:
     """Embedded pages stop here: the chart and its controls, no long sections."""
     if embedded():
@@ -98,46 +107,103 @@ def show(fig: go.Figure, key: str, where=st) -> None:
     where.plotly_chart(fig, config=chart_config(key), key=key)
 
 
-def share_panel(page: str) -> None:
-    """A pop-over with this view's link and an iframe snippet to embed it."""
+EMBED_HEIGHTS: dict[str, int] = {
+    "": 560,
+    "smoothing": 680,
+    "bias_correction": 650,
+    "tf_dynamic_decay": 600,
+    "choosing_decay": 660,
+    "weights_lab": 700,
+}
+"""The iframe height of each page's embedded layout, in px: it holds the whole layout in a
+700 px column and in a 360 px one (measured by tests/test_blog_embeds.py)."""
+
+EMBED_MAX_WIDTH = 860
+"""The widest an embed grows in a wide column: the layout is made for 360 to 860 px."""
+
+
+def view_link(page: str, *, embed: bool = False) -> str:
+    """The link to this page with every control of the view (and ``embed=true`` if asked)."""
+    base = (st.context.url or f"http://localhost:8501/{page}").split("?")[0]
+    params = [
+        (k, v) for k in st.query_params if k != "embed" for v in st.query_params.get_all(k)
+    ]
+    if embed:
+        params.append(("embed", "true"))
+    query = urlencode(params)
+    return f"{base}?{query}" if query else base
+
+
+def embed_snippet(src: str, page: str, title: str) -> str:
+    """An iframe that fills its column up to `EMBED_MAX_WIDTH` px, at the page's height."""
+    return (
+        f'<iframe src="{html.escape(src)}" title="{html.escape(title)}" loading="lazy" '
+        f'style="width:100%;max-width:{EMBED_MAX_WIDTH}px;height:{EMBED_HEIGHTS[page]}px;'
+        'border:0"></iframe>'
+    )
+
+
+def share_panel(
+    page: str,
+    *,
+    offline: Callable[[], OfflineView] | None = None,
+    where=st,
+) -> None:
+    """Beside the main chart: this view's link, a responsive embed snippet, and the chart as
+    one offline HTML file with its own snippet."""
     if embedded():
         return
-    base = (st.context.url or f"http://localhost:8501/{page}").split("?")[0]
-    params = [(k, v) for k in st.query_params for v in st.query_params.get_all(k)]
-    query = urlencode(params)
-    link = f"{base}?{query}" if query else base
-    embed_link = f"{link}{'&' if query else '?'}embed=true"
-    with st.popover("🔗 Share or embed this view"):
+    link = view_link(page)
+    with where.popover("🔗 Share, embed or download this view"):
         st.markdown("**A link to exactly this view**: every control is in it.")
         st.code(link, language=None, wrap_lines=True)
-        st.markdown("**Embed it** in a blog post or a slide:")
-        snippet = (
-            f'<iframe src="{html.escape(embed_link)}" width="700" height="500" '
-            'style="border:0" loading="lazy" title="EMA Lab"></iframe>'
+        st.markdown("**Embed it live** in a blog post or a slide (it fits any column):")
+        st.code(
+            embed_snippet(view_link(page, embed=True), page, "EMA Lab"),
+            language="html",
+            wrap_lines=True,
         )
-        st.code(snippet, language="html", wrap_lines=True)
-        st.caption("The embedded page shows the chart and its key controls, compactly.")
+        if offline is None:
+            return
+        name = f"ema-lab_{page or 'home'}.html"
+        st.markdown(
+            "**No server?** Download this chart as one HTML file with a decay slider inside "
+            "(every curve precomputed by ema_core), put it next to your post and embed it:"
+        )
+        st.download_button(
+            "⬇️ Offline interactive figure (HTML)",
+            data=lambda: offline_html(offline()).encode(),
+            file_name=name,
+            mime="text/html",
+            key=f"{page or 'home'}_offline",
+            on_click="ignore",
+        )
+        st.code(embed_snippet(name, page, "EMA Lab figure"), language="html", wrap_lines=True)
 
 
-def html_download(signal: Signal, file_name: str, *, key: str) -> None:
-    """A button that saves the scrubber chart as one self-contained HTML file."""
-
-    def build() -> bytes:
-        fig = scrubber(signal.values, signal.key)
-        return fig.to_html(
-            include_plotlyjs=True, full_html=True, config=figures.config(file_name, "png")
-        ).encode()
-
-    st.download_button(
-        "⬇️ Interactive HTML (works offline, no server)",
-        data=build,
-        file_name=f"{file_name}.html",
-        mime="text/html",
-        key=key,
-        on_click="ignore",
-        help="One file with plotly.js inside and the decay scrubber: open it from disk or "
-        "host it anywhere.",
+def embed_footer(fig: go.Figure, page: str) -> None:
+    """Embedded: a one-line key of the chart's lines and the way to the full page."""
+    if not embedded():
+        return
+    keys = [
+        f'<span style="color:{t.line.color};font-weight:700">━</span>&nbsp;{html.escape(t.name)}'
+        for t in fig.data
+        if isinstance(t, go.Scatter) and t.name and t.showlegend is not False and t.line.color
+    ]
+    link = html.escape(view_link(page))
+    st.html(
+        '<div style="font-size:12px;line-height:1.5;opacity:.85">'
+        + " &nbsp; ".join(keys)
+        + f' &nbsp;·&nbsp; <a href="{link}" target="_blank" rel="noopener">Open in EMA Lab ↗</a>'
+        "</div>"
     )
+
+
+def embed_chart(fig: go.Figure, height: int = 300) -> go.Figure:
+    """The embedded chart: shorter, its legend replaced by `embed_footer`'s key."""
+    if embedded():
+        fig.update_layout(height=height, showlegend=False, margin={"b": 10})
+    return fig
 
 
 # -- decays ------------------------------------------------------------------------------
@@ -323,10 +389,9 @@ def signal_input(
     ``in_row`` lays the four controls side by side, for a full-width row. Embedded,
     the length, noise and seed fold into an expander (still read from the URL).
     """
-    if embedded():
-        top, side = st.columns(2, vertical_alignment="bottom")
-        more = side.expander("length, noise, seed")
-        boxes = [top, more, *more.columns(2)]
+    if embedded():  # one folded line: the chart comes first
+        more = st.expander("signal, length, noise, seed")
+        boxes = [more, more, *more.columns(2)]
     elif in_row:
         boxes = st.columns([3, 3, 2, 2])
     else:

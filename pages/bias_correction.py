@@ -6,14 +6,18 @@ import streamlit as st
 import ema_core as ec
 from ema_lab import figures
 from ema_lab.numbers import readable
+from ema_lab.offline import FixedLine, MovingLine, OfflineView
 from ema_lab.style import COLORS
 from ema_lab.views.bias import keras_replay
 from ema_lab.widgets import (
     SIGNAL_PARAMS,
     announce_bad_params,
+    columns,
     csv_download,
     decay_input,
     decay_params,
+    embed_chart,
+    embed_footer,
     end_of_embed,
     page_title,
     prose,
@@ -21,6 +25,7 @@ from ema_lab.widgets import (
     share_panel,
     show,
     signal_input,
+    view_link,
 )
 
 setup_page("Bias correction", "⚖️")
@@ -33,7 +38,7 @@ prose(
     "data so that they sum to one."
 )
 
-controls, main = st.columns([4, 11], gap="large")
+controls, main = columns([4, 11])
 with controls:
     signal = signal_input(default="noisy_constant", default_n=200)
     decay = decay_input(0.9)
@@ -51,14 +56,28 @@ with main:
         # Drawn last, dotted, over the debiased line it often nearly covers.
         figures.Line(first_value, "start at the first value", COLORS["reference"], dash="dot"),
     ]
-    show(
-        figures.time_figure(
-            lines,
-            title=f"Three starts, β = {decay:g}",
-            x=signal.dates,
+    title = f"Three starts, β = {decay:g}"
+    fig = figures.time_figure(lines, title=title, x=signal.dates, y_title=signal.unit or "value")
+    show(embed_chart(fig), "bias_chart")
+    embed_footer(fig, "bias_correction")
+    end_of_embed()
+    share_panel(
+        "bias_correction",
+        offline=lambda: OfflineView(
+            values=x,
+            decay=decay,
+            initial=0.0,
+            title=f"{signal.label}: three starts as β moves",
+            moving=(
+                MovingLine("biased", "zero start (biased)", COLORS["biased"]),
+                MovingLine("debiased", "zero start, debiased", COLORS["debiased"]),
+                MovingLine("first_value", "start at the first value", COLORS["reference"], "dot"),
+            ),
+            fixed=(FixedLine(x, "signal", COLORS["raw"], 1.0, 0.6),),
+            dates=signal.dates,
             y_title=signal.unit or "value",
+            link=view_link("bias_correction"),
         ),
-        "bias_chart",
     )
     gap = float(np.max(np.abs(first_value - debiased))) if decay < 1 else float("nan")
     st.caption(
@@ -77,7 +96,6 @@ with main:
         "the weighted mean so far (the test suite checks it to 12 decimal places)."
     )
 
-end_of_embed()
 left, right = st.columns([3, 2], gap="medium")
 with left:
     # The x axis follows the decay: the start's weight fades over a few windows, however
@@ -154,4 +172,3 @@ csv_download(
     f"ema_bias_correction_decay{decay:g}.csv",
     key="bias_csv",
 )
-share_panel("bias_correction")

@@ -6,6 +6,7 @@ import streamlit as st
 import ema_core as ec
 from ema_lab import figures
 from ema_lab.numbers import readable
+from ema_lab.offline import FixedLine, MovingLine, OfflineView
 from ema_lab.style import COLORS, decay_color
 from ema_lab.widgets import (
     DECAY_ALLOWED,
@@ -13,10 +14,12 @@ from ema_lab.widgets import (
     SIGNAL_PARAMS,
     announce_bad_params,
     choice_param,
+    columns,
     csv_download,
+    embed_chart,
+    embed_footer,
     end_of_embed,
     fmt_decay,
-    html_download,
     number_param,
     page_title,
     prose,
@@ -24,6 +27,7 @@ from ema_lab.widgets import (
     share_panel,
     show,
     signal_input,
+    view_link,
 )
 
 UNITS = {
@@ -64,23 +68,42 @@ if len(decays) < 2:
     st.info("Pick at least two decays to compare; showing 0.9 and 0.99 meanwhile.")
     decays = [0.9, 0.99]
 decays = sorted(decays)
-controls, main = st.columns([4, 11], gap="large")
+controls, main = columns([4, 11])
 with controls:
     signal = signal_input(default="noisy_sine", default_n=1000)
 x = signal.values
 emas = {d: ec.ema_series(x, d, initial=None) for d in decays}
 lines = [figures.Line(x, "signal", COLORS["raw"], width=1.0, opacity=0.6)]
 lines += [figures.Line(e, f"β = {d:g}", decay_color(i)) for i, (d, e) in enumerate(emas.items())]
-show(
-    figures.time_figure(
-        lines,
-        title="The same signal, several decays (each started at the first value)",
-        x=signal.dates,
-        height=480,
-    ),
-    "compare_chart",
-    main,
+compare = figures.time_figure(
+    lines,
+    title="The same signal, several decays (each started at the first value)",
+    x=signal.dates,
+    height=480,
 )
+with main:
+    show(embed_chart(compare), "compare_chart")
+    embed_footer(compare, "choosing_decay")
+    end_of_embed()
+    share_panel(
+        "choosing_decay",
+        offline=lambda: OfflineView(
+            values=x,
+            decay=decays[0],
+            initial=None,
+            title=f"{signal.label}: the decays compared, and one more on the slider",
+            moving=(MovingLine("first_value", "β on the slider", COLORS["biased"], "dash"),),
+            fixed=(
+                FixedLine(x, "signal", COLORS["raw"], 1.0, 0.6),
+                *(
+                    FixedLine(e, f"β = {d:g}", decay_color(i))
+                    for i, (d, e) in enumerate(emas.items())
+                ),
+            ),
+            dates=signal.dates,
+            link=view_link("choosing_decay"),
+        ),
+    )
 
 a, b = st.columns(2)
 show(figures.impulse_figure(decays), "impulse_chart", a)
@@ -102,7 +125,6 @@ def readings(d: float) -> dict[str, str]:
     }
 
 
-end_of_embed()
 st.table([readings(d) for d in decays], hide_index=True)
 st.latex(
     r"N = \tfrac{1}{1-\beta},\quad h = \tfrac{\ln 0.5}{\ln\beta},\quad "
@@ -185,5 +207,3 @@ csv_download(
     "ema_choosing_decay.csv",
     key="choose_csv",
 )
-html_download(signal, "ema-lab_choosing_decay_scrubber", key="choose_html")
-share_panel("choosing_decay")

@@ -6,6 +6,7 @@ import streamlit as st
 import ema_core as ec
 from ema_lab import figures
 from ema_lab.numbers import readable
+from ema_lab.offline import FixedLine, OfflineView, standard_moving
 from ema_lab.style import COLORS, LABELS
 from ema_lab.views.smoothing import window_claim
 from ema_lab.views.time_aware import TIME_UNITS, TimeView, has_gaps, time_view
@@ -14,11 +15,13 @@ from ema_lab.widgets import (
     Signal,
     announce_bad_params,
     choice_param,
+    columns,
     csv_download,
     decay_input,
     decay_params,
+    embed_chart,
+    embed_footer,
     embedded,
-    html_download,
     number_param,
     page_title,
     scrubber,
@@ -26,6 +29,7 @@ from ema_lab.widgets import (
     share_panel,
     show,
     signal_input,
+    view_link,
 )
 
 VIEWS = ("signal", "biased", "debiased", "TensorFlow")  # the lines, as the URL names them
@@ -132,7 +136,7 @@ signal = signal_input(in_row=True)
 def smoothing_view(signal: Signal) -> None:
     x = signal.values
     n = len(x)
-    controls, main = st.columns([4, 11], gap="large")
+    controls, main = columns([4, 11])
     with controls:
         decay = decay_input(0.99)
         # Folded, so that on a phone (columns stack) the chart follows the decay slider.
@@ -173,7 +177,8 @@ def smoothing_view(signal: Signal) -> None:
     )
 
     with main:
-        views = st.pills(
+        # Embedded, the line picker folds away with the start and the band: chart first.
+        views = (more if embedded() else st).pills(
             "show",
             VIEWS,
             default=VIEWS,
@@ -199,25 +204,38 @@ def smoothing_view(signal: Signal) -> None:
             x_title=signal.time_title if signal.dates is not None else "step t",
             y_title=signal.unit or "value",
             window=(*band, claim.label),
-            height=265 if embedded() else 480,
+            height=480,
             length=n,
         )
         if embedded():  # narrow: a short title, and a one-line key instead of the legend
-            fig.update_layout(
-                title_text=f"β = {decay:g}: {claim.claim}",
-                showlegend=False,
-            )
+            figures.set_title(fig, f"β = {decay:g}: {claim.claim}")
         if timed is not None:
             figures.shade_gaps(fig, timed.gaps)
             # The zero start's first steps run off the axis rather than squash the data.
             fig.update_yaxes(range=timed.value_range)
-        show(fig, "smoothing_chart")
+        show(embed_chart(fig, 300), "smoothing_chart")
+        embed_footer(fig, "smoothing")
         if embedded():
-            st.caption(
-                ":gray[━ signal]  :orange[━ biased]  :blue[━ debiased]  :green[╍ TensorFlow]  "
-                "(full page: remove embed=true)"
-            )
             return  # the chart and its controls; the read-outs are on the full page
+        kinds = [k for k in ("biased", "debiased", "tensorflow") if shown[k] in views]
+        share_panel(
+            "smoothing",
+            offline=lambda: OfflineView(
+                values=x,
+                decay=decay,
+                initial=initial,
+                title=f"{signal.label}: the EMA as β moves",
+                moving=standard_moving(kinds),
+                fixed=(FixedLine(x, LABELS["raw"], COLORS["raw"], 1.0, 0.6),)
+                if "signal" in views
+                else (),
+                dates=signal.dates
+                if signal.dates is not None and signal.dates.dtype.kind == "M"
+                else None,
+                y_title=signal.unit or "value",
+                link=view_link("smoothing"),
+            ),
+        )
         if timed is not None and timed.zoom is not None:
             zoom = figures.gap_zoom_figure(signal.dates, x, timed.step_ema, timed.ema, timed)
             zoom.update_xaxes(title_text=signal.time_title)
@@ -295,8 +313,6 @@ def smoothing_view(signal: Signal) -> None:
             f"ema_smoothing_decay{decay:g}.csv",
             key="smoothing_csv",
         )
-        html_download(signal, "ema-lab_smoothing_scrubber", key="smoothing_html")
-        share_panel("smoothing")
 
 
 smoothing_view(signal)

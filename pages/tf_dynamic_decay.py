@@ -6,12 +6,17 @@ import streamlit as st
 import ema_core as ec
 from ema_lab import figures
 from ema_lab.numbers import readable
+from ema_lab.offline import FixedLine, OfflineView, standard_moving
+from ema_lab.style import COLORS, LABELS
 from ema_lab.widgets import (
     SIGNAL_PARAMS,
     announce_bad_params,
+    columns,
     csv_download,
     decay_input,
     decay_params,
+    embed_chart,
+    embed_footer,
     end_of_embed,
     number_param,
     page_title,
@@ -20,6 +25,7 @@ from ema_lab.widgets import (
     share_panel,
     show,
     signal_input,
+    view_link,
 )
 
 setup_page("TensorFlow's dynamic decay", "⏱️")
@@ -34,10 +40,13 @@ prose(
 
 decay = decay_input(0.999)
 crossover = (10 * decay - 1) / (1 - decay) if decay < 1 else float("inf")
-left, right = st.columns([3, 2], gap="medium")
+left, right = columns([3, 2], gap="medium")
 with left:
     horizon = int(min(max(10 * crossover, 1000), 10**8)) if np.isfinite(crossover) else 10**8
-    show(figures.schedule_figure(decay, horizon), "schedule_chart")
+    schedule_fig = figures.schedule_figure(decay, horizon)
+    show(embed_chart(schedule_fig), "schedule_chart")
+    embed_footer(schedule_fig, "tf_dynamic_decay")
+    end_of_embed()
 with right:
     st.latex(r"\beta_t = \min\!\left(\beta,\ \frac{1+t}{10+t}\right)")
     st.latex(r"t^* = \frac{10\beta-1}{1-\beta}")
@@ -54,7 +63,6 @@ with right:
             f"For β = {decay:g} the rule never binds: (1+t)/(10+t) ≥ 0.1 > β from the start."
         )
 
-end_of_embed()
 st.subheader("On a signal")
 controls, main = st.columns([4, 11], gap="large")
 with controls:
@@ -82,6 +90,21 @@ main.caption(
     "Both the dynamic decay and debiasing undo the zero start's drag; the dynamic decay also "
     "keeps reacting fast for a while (a short window early on), debiasing keeps the full window "
     "from step 1."
+)
+share_panel(
+    "tf_dynamic_decay",
+    offline=lambda: OfflineView(
+        values=x,
+        decay=decay,
+        initial=initial,
+        title=f"{signal.label}: TensorFlow's dynamic decay as β moves",
+        moving=standard_moving(["biased", "debiased", "tensorflow"]),
+        fixed=(FixedLine(x, LABELS["raw"], COLORS["raw"], 1.0, 0.6),),
+        dates=signal.dates,
+        y_title=signal.unit or "value",
+        link=view_link("tf_dynamic_decay"),
+    ),
+    where=main,
 )
 csv_download(
     {
@@ -180,4 +203,3 @@ st.markdown(
     "**float32**: TensorFlow computes the decay in float32, so its own numbers differ from "
     "these float64 ones in the seventh significant digit (4.5549998 rather than 4.555)."
 )
-share_panel("tf_dynamic_decay")

@@ -13,6 +13,10 @@ from ema_lab.widgets import (
     DECAY_GRID,
     announce_bad_params,
     choice_param,
+    columns,
+    embed_chart,
+    embed_footer,
+    embedded,
     end_of_embed,
     fmt_decay,
     number_param,
@@ -79,8 +83,12 @@ def lab_run(lr: float, steps: int, batch: int, seed: int, settings: EmaSettings,
     )
 
 
-controls, main = st.columns([4, 11], gap="large")
+controls, main = columns([4, 11])
 with controls:
+    decay_box = st.container()  # first when embedded: the one control a reader moves
+    # Embedded, everything else folds into a pop-over (expanders cannot hold expanders).
+    more = st.popover("training and strategies") if embedded() else st.container()
+with more:
     st.markdown("**Training**")
     lr = st.select_slider(
         "learning rate",
@@ -93,10 +101,13 @@ with controls:
     batch = st.select_slider("batch size", BATCHES, value=1, key="batch", bind="query-params")
     steps = st.select_slider("steps", STEPS, value=2000, key="steps", bind="query-params")
     seed = whole_number_input("seed", 0, 2**31 - 1, 0, key="seed")
-    st.markdown("**EMA**")
+with decay_box if embedded() else more:
+    if not embedded():
+        st.markdown("**EMA**")
     decay = st.select_slider(
         "decay β", DECAY_GRID, value=0.99, format_func=fmt_decay, key="decay", bind="query-params"
     )
+with more:
     # Pills wrap in a narrow column; a multiselect's chips ran past its edge.
     names = st.pills(
         "strategies",
@@ -159,7 +170,11 @@ if min_decay > decay:
 run = lab_run(float(lr), int(steps), int(batch), int(seed), settings, tuple(names))
 
 with main:
-    show(figures.weights_contour_figure(run, names), "contour_chart")
+    contour = figures.weights_contour_figure(run, names)
+    show(embed_chart(contour, 360), "contour_chart")
+    embed_footer(contour, "weights_lab")
+    end_of_embed()
+    share_panel("weights_lab")
     raw_loss = run.test_loss("raw")
     tail = max(1, len(raw_loss) // 10)
     early = max(1, len(raw_loss) // 20)
@@ -195,8 +210,6 @@ with main:
     show(figures.weights_loss_figure(run, names), "loss_chart")
     if names:
         show(figures.decay_in_effect_figure(run, names, every=int(every)), "decay_chart")
-
-end_of_embed()
 
 
 @st.cache_resource(max_entries=16, show_spinner="Storing snapshots…")
@@ -292,4 +305,3 @@ with c:
         f"samples: {readable(ec.half_life(decay) * batch)} samples before, "
         f"{readable(ec.half_life(scaled) * batch * factor)} after."
     )
-share_panel("weights_lab")

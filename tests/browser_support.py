@@ -80,7 +80,9 @@ def chromium() -> Iterator:
 
 
 def press_slider(page, label: str, key: str = "ArrowRight") -> None:
-    """Focus the slider labelled ``label`` and press ``key``, as a keyboard user does."""
+    """Focus the slider labelled ``label`` and press ``key``, as a keyboard user does.
+
+    ``page`` may be a Playwright page or a frame (an embed)."""
     slider = page.locator('[data-testid="stSlider"]').filter(has_text=label).get_by_role("slider")
     slider.first.focus()
-    page.keyboard.press(key)
+    slider.first.press(key)  # works in a page and inside an iframe's frame alike

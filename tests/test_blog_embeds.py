@@ -1,0 +1,272 @@
+"""Blog-ready: the live embed fits any column, and the offline figure carries the view.
+
+The offline figure is checked as data (every curve is ema_core's, the slider's grid),
+as a file (self-contained, under 5 MB) and in Chromium from ``file://`` inside a host
+page with every other request refused. The live embed is checked in host pages with
+columns of 700 px and 360 px: nothing overflows, nothing scrolls inside, the key and
+the way back to EMA Lab are visible, and the decay still answers.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import ema_core as ec
+from app_support import PAGES, open_page
+from browser_support import ARTIFACTS, CHROMIUM, chromium, press_slider, streamlit_server
+from ema_lab import offline
+from ema_lab.widgets import EMBED_HEIGHTS, embed_snippet
+
+
+def smoothing_view(n: int = 2000, decay: float = 0.95) -> offline.OfflineView:
+    x = ec.signals.generate("noisy_sine", n, noise=0.3, seed=2)
+    return offline.OfflineView(
+        values=x,
+        decay=decay,
+        initial=0.5,
+        title="noisy sine",
+        moving=offline.standard_moving(["biased", "debiased", "tensorflow"]),
+        fixed=(offline.FixedLine(x, "signal", "#8C8C8C", 1.0, 0.6),),
+    )
+
+
+def floats(b64: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(b64), dtype="<f4")
+
+
+def test_every_frame_is_ema_core_on_the_full_series():
+    view = smoothing_view()
+    data = offline.figure_data(view)
+    decays = np.array(data["decays"])
+    assert len(decays) >= 60
+    assert decays[data["start"]] == 0.95  # opens at the page's β exactly
+    assert (decays >= 0.99).sum() >= 20  # dense near 1
+    steps = np.asarray(data["x"]) - 1
+    x = view.values
+    for i in (0, data["start"], len(decays) - 1):
+        d = float(decays[i])
+        biased, debiased, tf = (floats(b) for b in data["frames"][i])
+        want = {
+            "biased": ec.ema_series(x, d, initial=0.5),
+            "debiased": ec.ema_series(x, d, initial=0.5, debias=True),
+            "tensorflow": ec.ema_series(x, ec.tf_decay(d, np.arange(len(x))), initial=0.5),
+        }
+        np.testing.assert_array_equal(biased, want["biased"][steps].astype(np.float32))
+        np.testing.assert_array_equal(debiased, want["debiased"][steps].astype(np.float32))
+        np.testing.assert_array_equal(tf, want["tensorflow"][steps].astype(np.float32))
+    assert data["labels"][data["start"]] == "β = 0.95 · window 20 steps · ema₀ = 0.5"
+
+
+@pytest.mark.parametrize("n", [1000, 1_000_000])
+def test_one_self_contained_file_under_5_mb(n):
+    html = offline.offline_html(smoothing_view(n))
+    assert len(html.encode()) < 5_000_000
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=\"?https?://", html)
+    assert "plotly.js (basic - minified) v4.1.1" in html
+
+
+def test_the_title_cannot_break_the_file():
+    view = smoothing_view(100)
+    hostile = offline.OfflineView(**{**view.__dict__, "title": "</script><b>__DATA__</b>"})
+    html = offline.offline_html(hostile)
+    assert "</script><b>" not in html
+    assert html.count('<script id="ema-lab-data"') == 1
+
+
+@pytest.mark.parametrize(
+    ("page", "query"),
+    [
+        ("home", {"decay": "0.95"}),
+        ("smoothing", {"decay": "0.95"}),
+        ("bias_correction", {"decay": "0.95"}),
+        ("tf_dynamic_decay", {"decay": "0.95"}),
+        ("choosing_decay", {"decays": ["0.9", "0.99"]}),
+    ],
+)
+def test_time_chart_pages_offer_the_offline_figure(page, query):
+    at = open_page(page, query)
+    assert any(b.key == f"{page}_offline" for b in at.get("download_button"))
+    snippets = [c.value for c in at.code if c.value.startswith("<iframe")]
+    assert any(f'src="ema-lab_{page}.html"' in s for s in snippets)
+
+
+needs_chromium = pytest.mark.skipif(
+    not Path(CHROMIUM).exists() and not os.environ.get("CI"), reason=f"no Chromium at {CHROMIUM}"
+)
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_offline_figure_from_disk_in_a_host_page(tmp_path):
+    pytest.importorskip("playwright.sync_api")
+    view = smoothing_view(20_000, decay=0.99)
+    (tmp_path / "ema-lab_smoothing.html").write_text(offline.offline_html(view))
+    host = tmp_path / "post.html"
+    host.write_text(
+        "<!doctype html><html><body style='max-width:720px;margin:20px auto;font:16px serif'>"
+        "<p>Some words of a blog post.</p>"
+        + embed_snippet("ema-lab_smoothing.html", "smoothing", "EMA Lab figure")
+        + "<p>More words.</p></body></html>"
+    )
+    data = offline.figure_data(view)
+    with chromium() as browser:
+        for scheme in ("light", "dark"):
+            _check_offline_page(browser, host, data, scheme)
+
+
+def _check_offline_page(browser, host: Path, data: dict, scheme: str) -> None:
+    context = browser.new_context(viewport={"width": 760, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    refused, errors = [], []
+
+    def only_files(route):
+        if route.request.url.startswith(("file:", "data:", "blob:")):
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_files)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(host.as_uri())
+    frame = next(f for f in page.frames if f.url.endswith("ema-lab_smoothing.html"))
+    frame.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=30_000)
+    read = """(name) => Array.from(document.querySelector('.js-plotly-plot')._fullData
+        .find(t => t.name === name).y)"""
+    start = np.array(frame.evaluate(read, "EMA (biased)"))
+    np.testing.assert_array_equal(start, floats(data["frames"][data["start"]][0]))
+    assert frame.locator("#readout").inner_text().startswith("β = 0.99 ·")
+    page.screenshot(path=str(ARTIFACTS / f"offline-in-a-post-{scheme}.png"))
+    names = frame.evaluate(
+        "() => document.querySelector('.js-plotly-plot')._fullData.map(t => t.name)"
+    )
+    assert set(names) == {"signal", "EMA (biased)", "EMA (debiased)",
+                          "EMA (TensorFlow dynamic decay)"}  # fmt: skip
+    page.wait_for_timeout(5000)  # it must not move by itself
+    np.testing.assert_array_equal(np.array(frame.evaluate(read, "EMA (biased)")), start)
+    assert frame.locator("#decay").input_value() == str(data["start"])
+    # Arrow keys step through the grid; the slider jumps anywhere.
+    frame.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("ArrowRight")
+    frame.wait_for_timeout(200)
+    moved = np.array(frame.evaluate(read, "EMA (biased)"))
+    np.testing.assert_array_equal(moved, floats(data["frames"][data["start"] + 1][0]))
+    frame.locator("#decay").fill("0")
+    frame.wait_for_timeout(200)
+    np.testing.assert_array_equal(
+        np.array(frame.evaluate(read, "EMA (biased)")), floats(data["frames"][0][0])
+    )
+    # Tick labels stay inside the figure.
+    outside = frame.evaluate(
+        """() => {
+            const svg = document.querySelector('.js-plotly-plot .main-svg')
+                .getBoundingClientRect();
+            return Array.from(document.querySelectorAll('.xtick text, .ytick text'))
+                .filter(t => {
+                    const b = t.getBoundingClientRect();
+                    return b.left < svg.left - 1 || b.right > svg.right + 1;
+                }).map(t => t.textContent);
+        }"""
+    )
+    assert outside == [], outside
+    assert not refused, refused
+    assert not errors, errors
+    context.close()
+
+
+# The live page inside a blog's column: 700 px on a laptop, 360 px on a phone.
+HOST = (
+    "<!doctype html><html><body style='margin:0'><div style='width:{w}px;margin:0 auto'>"
+    "<p>A paragraph of the post.</p>{snippet}<p>The next paragraph.</p></div></body></html>"
+)
+
+QUERIES = {
+    "home": "decay=0.95",
+    "smoothing": "decay=0.95&signal=step",
+    "bias_correction": "decay=0.95",
+    "tf_dynamic_decay": "decay=0.95",
+    "choosing_decay": "decays=0.9&decays=0.99",
+    "weights_lab": "decay=0.95",
+}
+
+FITS = """() => {
+    const doc = document.scrollingElement || document.documentElement;
+    const main = document.querySelector('[data-testid="stMain"]') || document.body;
+    return {
+        sideways: Math.max(doc.scrollWidth - doc.clientWidth, main.scrollWidth - main.clientWidth),
+        below: Math.max(doc.scrollHeight - doc.clientHeight, main.scrollHeight - main.clientHeight),
+        height: Math.max(doc.scrollHeight, main.scrollHeight),
+    };
+}"""
+
+
+@pytest.fixture(scope="module")
+def server():
+    with streamlit_server(log=ARTIFACTS / "blog-server.log") as base:
+        yield base
+
+
+@needs_chromium
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [700, 360])
+@pytest.mark.parametrize("page", list(PAGES))
+def test_live_embed_fits_a_blog_column(server, page, width):
+    pytest.importorskip("playwright.sync_api")
+    path = "" if PAGES[page] is None else page
+    src = f"{server}/{path}?{QUERIES[page]}&embed=true"
+    key = "" if page == "home" else page
+    snippet = embed_snippet(src, key, "EMA Lab")
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": width + 30, "height": 900})
+        tab = context.new_page()
+        tab.set_content(HOST.format(w=width, snippet=snippet))
+        tab.frame_locator("iframe").locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+        frame = next(f for f in tab.frames if f.url.startswith(server))
+        frame.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=60_000)
+        frame.wait_for_function(
+            """() => !document.querySelector('[data-testid="stStatusWidget"]')"""
+        )
+        frame.wait_for_timeout(800)
+        tab.screenshot(path=str(ARTIFACTS / f"blog-{page}-{width}.png"), full_page=True)
+        fit = frame.evaluate(FITS)
+        where = f"{page} in a {width} px column"
+        assert fit["sideways"] <= 1, f"{where}: scrolls sideways"
+        assert fit["below"] <= 1, f"{where}: {fit['height']} px in a {EMBED_HEIGHTS[key]} px frame"
+        link = frame.get_by_text("Open in EMA Lab")
+        assert link.count() == 1
+        box = link.bounding_box()
+        assert box is not None
+        assert box["y"] + box["height"] <= EMBED_HEIGHTS[key] + 1
+        if page == "smoothing":  # the decay still answers inside the frame
+            before = frame.evaluate(
+                "() => Array.from(document.querySelector('.js-plotly-plot')._fullData[1].y)"
+            )
+            press_slider(frame, "decay β")
+            frame.wait_for_function(
+                """(b) => { const gd = document.querySelector('.js-plotly-plot');
+                            if (!gd || !gd._fullData || !gd._fullData[1]) return false;
+                            return Array.from(gd._fullData[1].y).some((v, i) => v !== b[i]); }""",
+                arg=before,
+                timeout=30_000,
+            )
+        context.close()
+
+
+def test_embed_heights_cover_every_page():
+    assert set(EMBED_HEIGHTS) == {"" if p == "home" else p for p in PAGES}
+    for height in EMBED_HEIGHTS.values():
+        assert 300 <= height <= 800
+
+
+def test_offline_data_reads_back_as_json():
+    html = offline.offline_html(smoothing_view(100))
+    blob = html.split('<script id="ema-lab-data" type="application/json">')[1].split("</script>")[0]
+    assert json.loads(blob.replace("<\\/", "</"))["n"] == 100
