@@ -168,6 +168,7 @@ def smoothing_view(signal: Signal) -> None:
             if n > 1
             else 1
         )
+    with controls:  # in view, not folded: what the time-aware lesson is about
         timed, timed_line = time_controls(signal, decay)
     lines = drawn_lines(signal, signal.key, decay, initial)
     claim = window_claim(decay, end)
