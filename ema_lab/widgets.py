@@ -23,6 +23,7 @@ import ema_core as ec
 from ema_lab import figures, memory
 from ema_lab.numbers import readable
 from ema_lab.offline import OfflineView, offline_html
+from ema_lab.style import MARKDOWN_COLORS
 
 PAGES: tuple[tuple[str, str, str], ...] = (
     ("app.py", "Home", "🏠"),
@@ -108,12 +109,12 @@ def show(fig: go.Figure, key: str, where=st) -> None:
 
 
 EMBED_HEIGHTS: dict[str, int] = {
-    "": 560,
-    "smoothing": 680,
-    "bias_correction": 650,
-    "tf_dynamic_decay": 600,
-    "choosing_decay": 660,
-    "weights_lab": 700,
+    "": 580,
+    "smoothing": 710,
+    "bias_correction": 670,
+    "tf_dynamic_decay": 620,
+    "choosing_decay": 680,
+    "weights_lab": 760,
 }
 """The iframe height of each page's embedded layout, in px: it holds the whole layout in a
 700 px column and in a 360 px one (measured by tests/test_blog_embeds.py)."""
@@ -125,9 +126,7 @@ EMBED_MAX_WIDTH = 860
 def view_link(page: str, *, embed: bool = False) -> str:
     """The link to this page with every control of the view (and ``embed=true`` if asked)."""
     base = (st.context.url or f"http://localhost:8501/{page}").split("?")[0]
-    params = [
-        (k, v) for k in st.query_params if k != "embed" for v in st.query_params.get_all(k)
-    ]
+    params = [(k, v) for k in st.query_params if k != "embed" for v in st.query_params.get_all(k)]
     if embed:
         params.append(("embed", "true"))
     query = urlencode(params)
@@ -182,21 +181,20 @@ def share_panel(
 
 
 def embed_footer(fig: go.Figure, page: str) -> None:
-    """Embedded: a one-line key of the chart's lines and the way to the full page."""
+    """Embedded: a one-line key of the chart's lines and the way to the full page.
+
+    Markdown only (no raw HTML anywhere in the app): each line's colour is the nearest of
+    Streamlit's named Markdown colours.
+    """
     if not embedded():
         return
     keys = [
-        f'<span style="color:{t.line.color};font-weight:700">━</span>&nbsp;{html.escape(t.name)}'
+        f":{MARKDOWN_COLORS.get(str(t.line.color).upper(), 'gray')}[━] {escape_markdown(t.name)}"
         for t in fig.data
         if isinstance(t, go.Scatter) and t.name and t.showlegend is not False and t.line.color
     ]
-    link = html.escape(view_link(page))
-    st.html(
-        '<div style="font-size:12px;line-height:1.5;opacity:.85">'
-        + " &nbsp; ".join(keys)
-        + f' &nbsp;·&nbsp; <a href="{link}" target="_blank" rel="noopener">Open in EMA Lab ↗</a>'
-        "</div>"
-    )
+    link = view_link(page).replace(" ", "%20").replace(")", "%29")
+    st.caption("  ".join(keys) + f"  ·  [Open in EMA Lab ↗]({link})")
 
 
 def embed_chart(fig: go.Figure, height: int = 300) -> go.Figure:
