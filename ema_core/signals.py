@@ -329,7 +329,8 @@ def read_csv(
         The column to read (a header name, or ``"column 1"``, ... without a header).
     time_column : str, optional
         A column of dates or times (parsed by pandas), or of plain numbers such as
-        a training step, at which the values were observed. Rows whose value is
+        a training step, at which the values were observed; ``"auto"`` takes the
+        first column that reads as times, if any. Rows whose value is
         missing are left out, which leaves a gap in time; the times must not
         decrease (equal times are allowed and counted in ``repeated_times``).
     max_rows : int, default `MAX_ROWS`
@@ -416,9 +417,14 @@ def read_csv(
             f"Column {column!r} is mostly not numbers ({dropped:,} of {len(values):,} "
             "entries are empty, text or not finite)."
         )
+    # Detected on the first rows only: parsing every date of a 10^7-row file costs seconds,
+    # and is done once, for the column the user picks.
+    head = frame.head(1000)
     time_columns = tuple(
-        name for name in frame.columns if name != column and _as_times(frame[name], pd) is not None
+        name for name in frame.columns if name != column and _as_times(head[name], pd) is not None
     )
+    if time_column == "auto":
+        time_column = time_columns[0] if time_columns else None
     if time_column is None:
         return CsvSeries(
             values=values[finite],

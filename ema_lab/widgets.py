@@ -447,16 +447,7 @@ def whole_number_input(
 NO_TIME = "(none: count rows)"
 
 
-def _read_upload(key: str, upload, time_column: str | None) -> Signal | None:
-    """Read the upload into the session's signal; on a problem say so and keep the last one."""
-    try:
-        series = ec.signals.read_csv(upload.getvalue(), time_column=time_column)
-    except ValueError as exc:
-        st.error(
-            f"Could not use {escape_markdown(upload.name)}: {escape_markdown(str(exc))} "
-            "The previous signal stays."
-        )
-        return None
+def _store_upload(key: str, upload, series: ec.signals.CsvSeries) -> Signal:
     st.session_state[f"{key}_time_columns"] = series.time_columns
     note = f", {series.dropped:,} rows without a value left out" if series.dropped else ""
     label = f"{upload.name}: {series.column}{note}"
@@ -472,6 +463,36 @@ def _read_upload(key: str, upload, time_column: str | None) -> Signal | None:
     return signal
 
 
+def _read_upload(key: str, upload, time_column: str | None) -> Signal | None:
+    """Read the upload into the session's signal; on a problem say so and keep the last one."""
+    try:
+        series = ec.signals.read_csv(upload.getvalue(), time_column=time_column)
+    except ValueError as exc:
+        st.error(
+            f"Could not use {escape_markdown(upload.name)}: {escape_markdown(str(exc))} "
+            "The previous signal stays."
+        )
+        return None
+    return _store_upload(key, upload, series)
+
+
+def _read_new_upload(key: str, upload) -> Signal | None:
+    """A new file: one read that also takes the first time column found. Only if that
+    column cannot be used (it runs backwards, say) is the file read again, counting rows."""
+    try:
+        return _store_upload(
+            key, upload, ec.signals.read_csv(upload.getvalue(), time_column="auto")
+        )
+    except ValueError as auto_problem:
+        signal = _read_upload(key, upload, None)  # says so itself if the file is unusable
+        if signal is not None:
+            st.warning(
+                f"{escape_markdown(upload.name)}: {escape_markdown(str(auto_problem))} Its "
+                "values are used counting rows instead."
+            )
+        return signal
+
+
 def _uploaded_signal(key: str) -> Signal:
     stored: Signal | None = st.session_state.get(f"{key}_signal")
     upload = st.file_uploader(
@@ -482,13 +503,11 @@ def _uploaded_signal(key: str) -> Signal:
     if upload is not None and st.session_state.get(f"{key}_read") != upload.file_id:
         st.session_state[f"{key}_read"] = upload.file_id
         st.session_state[f"{key}_time_columns"] = ()
-        first = _read_upload(key, upload, None)
-        found = st.session_state.get(f"{key}_time_columns", ())
-        st.session_state[f"{key}_tried"] = None
-        if first is not None and found:  # a time axis found: use it from the start
-            timed = _read_upload(key, upload, found[0])
-            st.session_state[f"{key}_time"] = found[0] if timed else NO_TIME
-            st.session_state[f"{key}_tried"] = found[0] if timed else None
+        first = _read_new_upload(key, upload)
+        timed = first is not None and first.key[2] is not None
+        if first is not None and st.session_state.get(f"{key}_time_columns"):
+            st.session_state[f"{key}_time"] = first.key[2] if timed else NO_TIME
+        st.session_state[f"{key}_tried"] = first.key[2] if first is not None else None
         stored = st.session_state.get(f"{key}_signal")
     found = st.session_state.get(f"{key}_time_columns", ())
     if upload is not None and found:

@@ -69,7 +69,8 @@ def time_aware(
         unit=unit,
         repeated=_signal.repeated_times,
     )
-    view.ema.flags.writeable = False  # shared by every session
+    for shared in (view.ema, view.step_ema):  # shared by every session
+        shared.flags.writeable = False
     line = figures.decimated(figures.Line(view.ema, LABELS["time"], COLORS["time"]), _signal.dates)
     return view, line
 

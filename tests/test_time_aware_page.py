@@ -151,11 +151,26 @@ def test_upload_with_a_date_column_is_smoothed_in_time():
     assert "EMA (time-aware)" not in [t["name"] for t in charts(at)["smoothing_chart"]]
 
 
-def test_upload_with_times_running_backwards_keeps_the_previous_signal():
+def test_upload_whose_times_run_backwards_is_read_counting_rows_with_a_message():
     at = upload(open_page("smoothing", {"signal": "upload_csv"}), "good.csv", GAPPY_CSV)
     upload(at, "bad.csv", b"d,v\n2024-01-03,1\n2024-01-01,2\n2024-01-04,3\n")
-    shown = " ".join(e.value.replace("\\", "") for e in at.error)
+    shown = " ".join(w.value.replace("\\", "") for w in at.warning)
     assert "run backwards" in shown
-    # The file is still used, counting rows, and nothing else broke.
+    assert "counting rows" in shown
+    assert not at.error
     _, y = trace(at, "smoothing_chart", "signal")
     np.testing.assert_array_equal(y, [1, 2, 3])
+    assert "EMA (time-aware)" not in [t["name"] for t in charts(at)["smoothing_chart"]]
+
+
+def test_choosing_a_time_column_that_fails_keeps_the_previous_signal():
+    data = (  # "when" has a gap; "other" runs backwards
+        b"when,other,v\n2024-01-01,2024-01-05,1\n2024-01-02,2024-01-01,2\n"
+        b"2024-01-03,2024-01-09,3\n2024-01-20,2024-01-10,4\n2024-01-21,2024-01-11,5\n"
+    )
+    at = upload(open_page("smoothing", {"signal": "upload_csv"}), "two.csv", data)
+    assert not at.error
+    before = trace(at, "smoothing_chart", "EMA (time-aware)")[1]
+    at.selectbox(key="csv_time").set_value("other").run()
+    assert "run backwards" in " ".join(e.value.replace("\\", "") for e in at.error)
+    np.testing.assert_array_equal(trace(at, "smoothing_chart", "EMA (time-aware)")[1], before)
