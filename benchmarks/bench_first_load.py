@@ -1,0 +1,123 @@
+"""First load of every page against a bare Streamlit + Plotly page, measured in one run.
+
+    python benchmarks/bench_first_load.py [--loads 5]
+
+Writes the floor itself (a title and one Plotly line of 2,000 points), serves it and
+EMA Lab side by side, warms both servers, then opens each page in ``--loads`` fresh
+Chromium contexts (an empty cache each time) and reports, per page, the medians of:
+the first visible content, the first chart painted, every chart painted (the script
+has finished and every chart element holds a drawn plot), each as a ratio to the
+bare page; the bytes received; and the time the browser spent in scripting
+(``ScriptDuration`` of the performance timeline).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from browser_support import chromium, streamlit_server  # noqa: E402
+
+BARE = '''"""The floor: a title and one Plotly line of 2,000 points."""
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+st.title("A bare page")
+y = np.cumsum(np.random.default_rng(0).normal(size=2000))
+st.plotly_chart(go.Figure(go.Scatter(y=y, mode="lines")), key="bare_chart")
+'''
+
+PAGES = ["", "smoothing", "bias_correction", "tf_dynamic_decay", "choosing_decay", "weights_lab"]
+
+# Polled in the page from navigation start: when each milestone is first true.
+MILESTONES = """() => new Promise((resolve) => {
+    const seen = {};
+    const tick = () => {
+        const now = performance.now();
+        const main = document.querySelector('[data-testid="stMain"]');
+        if (!seen.content && main && main.innerText.trim().length > 0) seen.content = now;
+        const charts = Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]'));
+        const drawn = charts.filter((c) => c.querySelector('.main-svg .cartesianlayer'));
+        if (!seen.chart && drawn.length > 0) seen.chart = now;
+        const running = document.querySelector('[data-testid="stStatusWidget"]');
+        if (seen.chart && !running && drawn.length === charts.length) {
+            seen.all = now;
+            seen.charts = charts.length;
+            resolve(seen);
+            return;
+        }
+        requestAnimationFrame(tick);
+    };
+    tick();
+})"""
+
+
+def load(browser, url: str) -> dict:
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    received = []
+    page.on("requestfinished", lambda r: received.append(r))
+    cdp = context.new_cdp_session(page)
+    cdp.send("Performance.enable")
+    page.goto(url, wait_until="commit")
+    seen = page.evaluate(MILESTONES)
+    page.wait_for_timeout(300)
+    script = next(
+        m["value"]
+        for m in cdp.send("Performance.getMetrics")["metrics"]
+        if m["name"] == "ScriptDuration"
+    )
+    size = 0
+    for r in received:
+        s = r.sizes()
+        size += max(0, s["responseBodySize"]) + max(0, s["responseHeadersSize"])
+    context.close()
+    return {**{k: seen[k] / 1000 for k in ("content", "chart", "all")}, "charts": seen["charts"],
+            "bytes": size, "script": script}  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--loads", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        bare = Path(tmp) / "bare_page.py"
+        bare.write_text(BARE)
+        with streamlit_server(str(bare)) as floor, streamlit_server() as lab, chromium() as b:
+            targets = [("bare page (the floor)", f"{floor}/")]
+            targets += [(f"/{p}", f"{lab}/{p}") for p in PAGES]
+            for _, url in targets:  # warm: imports, compiled kernels, caches
+                load(b, url)
+            results = {name: [] for name, _ in targets}
+            for _ in range(args.loads):  # interleaved, so that drift hits every page alike
+                for name, url in targets:
+                    results[name].append(load(b, url))
+                    time.sleep(0.2)
+
+    def median(name, key):
+        return statistics.median(r[key] for r in results[name])
+
+    floor_name = targets[0][0]
+    print(f"First load, fresh Chromium context each time, median of {args.loads} (1440×900):")
+    print(f"  {'page':<24}{'content':>9}{'1st chart':>11}{'all charts':>12}{'× floor':>9}"
+          f"{'1st × floor':>13}{'charts':>8}{'received':>11}{'scripting':>11}")  # fmt: skip
+    for name, _ in targets:
+        first, every = median(name, "chart"), median(name, "all")
+        print(
+            f"  {name:<24}{median(name, 'content'):>8.2f}s{first:>10.2f}s{every:>11.2f}s"
+            f"{every / median(floor_name, 'all'):>9.2f}{first / median(floor_name, 'chart'):>13.2f}"
+            f"{int(median(name, 'charts')):>8}{median(name, 'bytes') / 1e6:>9.2f}MB"
+            f"{median(name, 'script'):>10.2f}s"
+        )
+
+
+if __name__ == "__main__":
+    main()
