@@ -46,13 +46,36 @@ def duration(amount: float | np.timedelta64, *, dated: bool = True) -> str:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _typical_spacing(times: np.ndarray):
+    """The median spacing, or the mean where most observations share their time; None for
+    a single observation."""
+    spacings = np.diff(times)
+    if not len(spacings):
+        return None
+    typical = np.median(spacings)
+    if typical == np.zeros((), spacings.dtype):
+        typical = (times[-1] - times[0]) / (len(times) - 1)
+    return typical
+
+
+def _long_gaps(times: np.ndarray, typical) -> np.ndarray:
+    """Indices ``i`` whose spacing to ``i + 1`` exceeds `GAP_FACTOR` times ``typical``."""
+    spacings = np.diff(times)
+    if typical is None or not typical > np.zeros((), spacings.dtype):
+        return np.array([], dtype=np.int64)
+    return np.flatnonzero(spacings > GAP_FACTOR * typical)
+
+
 def has_gaps(times: np.ndarray) -> bool:
     """Whether any spacing exceeds `GAP_FACTOR` times the typical one."""
-    if len(times) < 3:
-        return False
-    spacings = np.diff(times)
-    typical = np.median(spacings)
-    return bool(typical > np.zeros((), spacings.dtype) and (spacings > GAP_FACTOR * typical).any())
+    return len(_long_gaps(times, _typical_spacing(times))) > 0
+
+
+def _in_time(steps: float, typical, dated: bool):
+    """``steps`` steps at the ``typical`` spacing: a timedelta64 (in ns) or a number."""
+    if dated:
+        return np.timedelta64(round(steps * (typical / np.timedelta64(1, "ns"))), "ns")
+    return float(steps * typical)
 
 
 def _to_span(amount: float, unit: str, dated: bool):
@@ -100,29 +123,25 @@ def time_view(
     """
     dated = times.dtype.kind == "M"
     spacings = np.diff(times)
-    zero = np.zeros((), spacings.dtype) if len(spacings) else None
-    typical = np.median(spacings) if len(spacings) else None
-    if typical is not None and typical == zero:  # mostly repeated times: use the mean
-        typical = (times[-1] - times[0]) / max(1, len(times) - 1)
+    typical = _typical_spacing(times)
+    step_half_life = ec.half_life(decay)
     matched = half_life is None
     if matched:
-        steps = ec.half_life(decay)
-        if typical is None or typical == zero or not np.isfinite(steps):
+        if (
+            typical is None
+            or typical == np.zeros((), spacings.dtype)
+            or not np.isfinite(step_half_life)
+        ):
             span = np.timedelta64(1, "D") if dated else 1.0
-        elif dated:
-            span = np.timedelta64(round(steps * (typical / np.timedelta64(1, "ns"))), "ns")
         else:
-            span = float(steps * typical)
+            span = _in_time(step_half_life, typical, dated)
     else:
         if not half_life > 0:
             raise ValueError(f"half_life must be > 0, got {half_life:g}")
         span = _to_span(half_life, unit, dated)
     ema = ec.ema_at_times(values, times, span)
 
-    if typical is not None and typical > zero:
-        long = np.flatnonzero(spacings > GAP_FACTOR * typical)
-    else:
-        long = np.array([], dtype=np.int64)
+    long = _long_gaps(times, typical)
     longest = long[np.argsort(spacings[long])[::-1]]
     gaps = tuple((times[i], times[i + 1]) for i in longest[:MAX_SHADED_GAPS])
     spacing_text = duration(typical, dated=dated) if typical is not None else "none"
@@ -131,8 +150,8 @@ def time_view(
     readouts = (
         f"In time, at the typical spacing of {spacing_text}: the step EMA's window of "
         f"{_steps(window_time)} spans about "
-        f"{_scaled(typical, window_time, dated)}, its half-life of {_steps(ec.half_life(decay))} "
-        f"about {_scaled(typical, ec.half_life(decay), dated)}, its lag about "
+        f"{_scaled(typical, window_time, dated)}, its half-life of {_steps(step_half_life)} "
+        f"about {_scaled(typical, step_half_life, dated)}, its lag about "
         f"{_scaled(typical, ec.center_of_mass(decay), dated)}. The time-aware EMA's "
         f"half-life: {half_text}" + (" (matched to the step EMA's)." if matched else ".")
     )
@@ -187,9 +206,7 @@ def time_view(
 def _scaled(typical, steps: float, dated: bool) -> str:
     if typical is None or not np.isfinite(steps):
         return "forever" if not np.isfinite(steps) else "—"
-    if dated:
-        return duration(np.timedelta64(round(steps * (typical / np.timedelta64(1, "ns"))), "ns"))
-    return duration(steps * float(typical), dated=False)
+    return duration(_in_time(steps, typical, dated), dated=dated)
 
 
 def _steps(count: float) -> str:
