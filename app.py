@@ -5,7 +5,7 @@ import streamlit as st
 import ema_core as ec
 from ema_lab import figures
 from ema_lab.numbers import readable
-from ema_lab.offline import FixedLine, MovingLine, OfflineView
+from ema_lab.offline import MovingLine, OfflineView
 from ema_lab.style import COLORS
 from ema_lab.widgets import (
     PAGES,
@@ -58,7 +58,7 @@ with right:
     title = "A noisy signal and its EMA (started at the first value)"
     fig = figures.time_figure(
         [
-            figures.Line(x, "signal", COLORS["raw"], width=1.0, opacity=0.6),
+            figures.raw_line(x),
             figures.Line(ema, "EMA", COLORS["biased"]),
         ],
         title=title,
@@ -74,7 +74,7 @@ with right:
             initial=None,
             title=title,
             moving=(MovingLine("first_value", "EMA", COLORS["biased"]),),
-            fixed=(FixedLine(x, "signal", COLORS["raw"], 1.0, 0.6),),
+            fixed=(figures.raw_line(x),),
             link=view_link(""),
         ),
     )

@@ -119,6 +119,11 @@ class Line:
     at: np.ndarray | None = None  # x of each value, once decimated (see `decimated`)
 
 
+def raw_line(values: np.ndarray) -> Line:
+    """The signal itself, thin and grey, under the averages drawn over it."""
+    return Line(values, LABELS["raw"], COLORS["raw"], width=1.0, opacity=0.6)
+
+
 def decimated(line: Line, x: np.ndarray | None = None, max_points: int = MAX_POINTS) -> Line:
     """The line as drawn: at most ``max_points`` values with their x (steps 1..T, or ``x``).
 
@@ -264,7 +269,7 @@ def scrubber_figure(
     first = list(decays).index(start) if start in decays else 0
     fig = go.Figure(
         data=[
-            _scatter(None, Line(x, LABELS["raw"], COLORS["raw"], width=1.0, opacity=0.6)),
+            _scatter(None, raw_line(x)),
             go.Scatter(
                 x=steps,
                 y=frames[first].data[0].y,
@@ -318,7 +323,7 @@ def smoothing_lines(
     show_raw: bool = True,
 ) -> list[Line]:
     """The standard set of lines: raw signal, biased, debiased and TensorFlow EMA."""
-    lines = [Line(values, LABELS["raw"], COLORS["raw"], width=1.0, opacity=0.6)] if show_raw else []
+    lines = [raw_line(values)] if show_raw else []
     for key, series in (("biased", biased), ("debiased", debiased), ("tensorflow", tensorflow)):
         if series is not None:
             lines.append(
@@ -904,6 +909,7 @@ __all__ = [
     "posthoc_paths_figure",
     "posthoc_profile_figure",
     "posthoc_sweep_figure",
+    "raw_line",
     "schedule_figure",
     "scrubber_figure",
     "set_title",

@@ -20,6 +20,7 @@ import numpy as np
 
 import ema_core as ec
 from ema_lab.decimate import decimate
+from ema_lab.figures import Line
 from ema_lab.numbers import readable
 from ema_lab.style import COLORS, LABELS
 
@@ -52,17 +53,6 @@ class MovingLine:
 
 
 @dataclass(frozen=True)
-class FixedLine:
-    """A line that stays (the signal, or a decay the page compares)."""
-
-    values: np.ndarray
-    name: str
-    color: str
-    width: float = 2.0
-    opacity: float = 1.0
-
-
-@dataclass(frozen=True)
 class OfflineView:
     """What the exported figure shows: the page's view, at the page's decay."""
 
@@ -71,7 +61,7 @@ class OfflineView:
     initial: float | None
     title: str
     moving: tuple[MovingLine, ...]
-    fixed: tuple[FixedLine, ...] = ()
+    fixed: tuple[Line, ...] = ()  # lines that stay: the signal, the decays a page compares
     dates: np.ndarray | None = None
     y_title: str = "value"
     link: str = ""  # the live page with the same view, if known

@@ -6,7 +6,7 @@ import streamlit as st
 import ema_core as ec
 from ema_lab import figures
 from ema_lab.numbers import readable
-from ema_lab.offline import FixedLine, MovingLine, OfflineView
+from ema_lab.offline import MovingLine, OfflineView
 from ema_lab.style import COLORS
 from ema_lab.views.bias import keras_replay
 from ema_lab.widgets import (
@@ -50,7 +50,7 @@ debiased = ec.ema_series(x, decay, debias=True) if decay < 1 else zero_start
 
 with main:
     lines = [
-        figures.Line(x, "signal", COLORS["raw"], width=1.0, opacity=0.6),
+        figures.raw_line(x),
         figures.Line(zero_start, "zero start (biased)", COLORS["biased"]),
         figures.Line(debiased, "zero start, debiased", COLORS["debiased"], width=3.0),
         # Drawn last, dotted, over the debiased line it often nearly covers.
@@ -73,7 +73,7 @@ with main:
                 MovingLine("debiased", "zero start, debiased", COLORS["debiased"]),
                 MovingLine("first_value", "start at the first value", COLORS["reference"], "dot"),
             ),
-            fixed=(FixedLine(x, "signal", COLORS["raw"], 1.0, 0.6),),
+            fixed=(lines[0],),  # the signal, as the chart draws it
             dates=signal.dates,
             y_title=signal.unit or "value",
             link=view_link("bias_correction"),

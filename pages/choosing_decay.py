@@ -6,7 +6,7 @@ import streamlit as st
 import ema_core as ec
 from ema_lab import figures
 from ema_lab.numbers import readable
-from ema_lab.offline import FixedLine, MovingLine, OfflineView
+from ema_lab.offline import MovingLine, OfflineView
 from ema_lab.style import COLORS, decay_color
 from ema_lab.widgets import (
     DECAY_ALLOWED,
@@ -73,7 +73,7 @@ with controls:
     signal = signal_input(default="noisy_sine", default_n=1000)
 x = signal.values
 emas = {d: ec.ema_series(x, d, initial=None) for d in decays}
-lines = [figures.Line(x, "signal", COLORS["raw"], width=1.0, opacity=0.6)]
+lines = [figures.raw_line(x)]
 lines += [figures.Line(e, f"β = {d:g}", decay_color(i)) for i, (d, e) in enumerate(emas.items())]
 compare = figures.time_figure(
     lines,
@@ -93,13 +93,7 @@ with main:
             initial=None,
             title=f"{signal.label}: the decays compared, and one more on the slider",
             moving=(MovingLine("first_value", "β on the slider", COLORS["biased"], "dash"),),
-            fixed=(
-                FixedLine(x, "signal", COLORS["raw"], 1.0, 0.6),
-                *(
-                    FixedLine(e, f"β = {d:g}", decay_color(i))
-                    for i, (d, e) in enumerate(emas.items())
-                ),
-            ),
+            fixed=tuple(lines),  # the chart's own: the signal and the decays compared
             dates=signal.dates,
             link=view_link("choosing_decay"),
         ),

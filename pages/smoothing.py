@@ -6,7 +6,7 @@ import streamlit as st
 import ema_core as ec
 from ema_lab import figures
 from ema_lab.numbers import readable
-from ema_lab.offline import FixedLine, OfflineView, standard_moving
+from ema_lab.offline import OfflineView, standard_moving
 from ema_lab.style import COLORS, LABELS
 from ema_lab.views.smoothing import window_claim
 from ema_lab.views.time_aware import TIME_UNITS, TimeView, has_gaps, time_view
@@ -228,9 +228,7 @@ def smoothing_view(signal: Signal) -> None:
                 initial=initial,
                 title=f"{signal.label}: the EMA as β moves",
                 moving=standard_moving(kinds),
-                fixed=(FixedLine(x, LABELS["raw"], COLORS["raw"], 1.0, 0.6),)
-                if "signal" in views
-                else (),
+                fixed=(figures.raw_line(x),) if "signal" in views else (),
                 dates=signal.dates
                 if signal.dates is not None and signal.dates.dtype.kind == "M"
                 else None,

@@ -6,8 +6,7 @@ import streamlit as st
 import ema_core as ec
 from ema_lab import figures
 from ema_lab.numbers import readable
-from ema_lab.offline import FixedLine, OfflineView, standard_moving
-from ema_lab.style import COLORS, LABELS
+from ema_lab.offline import OfflineView, standard_moving
 from ema_lab.widgets import (
     SIGNAL_PARAMS,
     announce_bad_params,
@@ -99,7 +98,7 @@ share_panel(
         initial=initial,
         title=f"{signal.label}: TensorFlow's dynamic decay as β moves",
         moving=standard_moving(["biased", "debiased", "tensorflow"]),
-        fixed=(FixedLine(x, LABELS["raw"], COLORS["raw"], 1.0, 0.6),),
+        fixed=(figures.raw_line(x),),
         dates=signal.dates,
         y_title=signal.unit or "value",
         link=view_link("tf_dynamic_decay"),

@@ -22,6 +22,7 @@ import ema_core as ec
 from app_support import PAGES, open_page
 from browser_support import ARTIFACTS, CHROMIUM, chromium, press_slider, streamlit_server
 from ema_lab import offline
+from ema_lab.figures import raw_line
 from ema_lab.widgets import EMBED_HEIGHTS, embed_snippet
 
 
@@ -33,7 +34,7 @@ def smoothing_view(n: int = 2000, decay: float = 0.95) -> offline.OfflineView:
         initial=0.5,
         title="noisy sine",
         moving=offline.standard_moving(["biased", "debiased", "tensorflow"]),
-        fixed=(offline.FixedLine(x, "signal", "#8C8C8C", 1.0, 0.6),),
+        fixed=(raw_line(x),),
     )
 
 
