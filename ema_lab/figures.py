@@ -59,25 +59,36 @@ def title_lines(title: str, width: int = TITLE_LINE_CHARS) -> list[str]:
     return lines
 
 
+TITLE_LINE_PX = 19
+"""Height of each further title line, added above the plot."""
+
+
+def _title_text(title: str) -> tuple[str, int]:
+    # Plotly renders a few HTML tags in titles; a title may carry a file's name
+    lines = title_lines(title)
+    return "<br>".join(html.escape(line) for line in lines), len(lines)
+
+
 def set_title(fig: go.Figure, title: str) -> go.Figure:
-    """Replace a chart's title, wrapped as `_layout` wraps it."""
-    fig.update_layout(title_text="<br>".join(html.escape(line) for line in title_lines(title)))
+    """Replace a chart's title, wrapped as `_layout` wraps it, the room above kept in step."""
+    old_lines = (fig.layout.title.text or "").count("<br>") + 1
+    text, lines = _title_text(title)
+    grow = TITLE_LINE_PX * (lines - old_lines)
+    fig.update_layout(
+        title_text=text,
+        height=fig.layout.height + grow,
+        margin_t=fig.layout.margin.t + grow,
+    )
     return fig
 
 
 def _layout(
     fig: go.Figure, *, title: str, x_title: str, y_title: str, height: int = 420
 ) -> go.Figure:
-    lines = title_lines(title)
-    extra = 19 * (len(lines) - 1)  # each further title line, added above the plot
+    text, lines = _title_text(title)
+    extra = TITLE_LINE_PX * (lines - 1)
     fig.update_layout(
-        # Plotly renders a few HTML tags in titles; a title may carry a file's name
-        title={
-            "text": "<br>".join(html.escape(line) for line in lines),
-            "x": 0,
-            "xanchor": "left",
-            "font": {"size": 15},
-        },
+        title={"text": text, "x": 0, "xanchor": "left", "font": {"size": 15}},
         height=height + extra,
         margin={"l": 10, "r": 10, "t": 44 + extra, "b": 10},
         font={"family": FONT},
@@ -684,21 +695,24 @@ def posthoc_paths_figure(run: ec.training.WeightsRun, v) -> go.Figure:
 
 def posthoc_loss_figure(v) -> go.Figure:
     """Held-out loss: raw weights, the tracked power EMA, the rebuilt one at the snapshots."""
-    n = len(v.raw_loss)
-    steps = np.arange(n)
-    fig = go.Figure()
-    for values, key, width in ((v.raw_loss, "raw", 1.0), (v.tracked_loss, "power", 2.0)):
-        idx = decimate(values, 2 * PATH_POINTS)
-        fig.add_trace(
-            go.Scatter(
-                x=steps[idx],
-                y=values[idx].astype(np.float32),
-                name=STRATEGY_LABELS[key],
-                mode="lines",
-                line={"color": STRATEGY_COLORS[key], "width": width},
-                hovertemplate="%{y:.6g}",
-            )
+    steps = np.arange(len(v.raw_loss))  # 0: the initial weights, before any step
+    lines = [
+        decimated(
+            Line(values, STRATEGY_LABELS[key], STRATEGY_COLORS[key], width),
+            x=steps,
+            max_points=2 * PATH_POINTS,
         )
+        for values, key, width in ((v.raw_loss, "raw", 1.0), (v.tracked_loss, "power", 2.0))
+    ]
+    fig = time_figure(
+        lines,
+        title=f"Held-out loss, σ_rel {v.sigma_rel:g}",
+        x=steps,
+        x_title="step t",
+        y_title="held-out loss",
+        height=380,
+        length=len(steps),
+    )
     fig.add_trace(
         go.Scatter(
             x=v.rebuilt_steps,
@@ -709,19 +723,12 @@ def posthoc_loss_figure(v) -> go.Figure:
             hovertemplate="%{y:.6g}",
         )
     )
-    fig.update_xaxes(range=[0, n - 1])
     # The axis serves the comparison of the two averages; the raw weights' spikes
     # run off the top rather than flatten both averages into one band.
     low = min(v.tracked_loss.min(), v.rebuilt_loss.min()) / 1.02
     high = max(v.rebuilt_loss.max(), np.quantile(v.tracked_loss, 0.95)) * 1.05
     fig.update_yaxes(type="log", range=[np.log10(low), np.log10(high)])
-    return _layout(
-        fig,
-        title=f"Held-out loss, σ_rel {v.sigma_rel:g}",
-        x_title="step t",
-        y_title="held-out loss",
-        height=380,
-    )
+    return fig
 
 
 def posthoc_sweep_figure(study, sigma_rel: float) -> go.Figure:
@@ -787,12 +794,6 @@ def posthoc_profile_figure(v) -> go.Figure:
     )
 
 
-def excess_loss(run: ec.training.WeightsRun, name: str) -> np.ndarray:
-    """Held-out loss above the least held-out loss any weights reach, after every step."""
-    best = float(run.problem.loss(run.problem.minimum()))
-    return run.test_loss(name) - best
-
-
 def weights_loss_figure(run: ec.training.WeightsRun, names: Sequence[str]) -> go.Figure:
     """Held-out loss above its minimum after every step, raw and each EMA, on log-log axes.
 
@@ -802,10 +803,12 @@ def weights_loss_figure(run: ec.training.WeightsRun, names: Sequence[str]) -> go
     Log steps, because the warm-ups differ in the first tens of steps.
     """
     steps = np.arange(len(run.weights))  # 0: the initial weights, before any step
+    best = float(run.problem.loss(run.problem.minimum()))
+    excess = {n: run.test_loss(n) - best for n in ["raw", *names]}
     lines = [
         decimated(
             Line(
-                excess_loss(run, n),
+                excess[n],
                 STRATEGY_LABELS[n],
                 STRATEGY_COLORS[n],
                 1.0 if n == "raw" else 2.0,
@@ -814,7 +817,7 @@ def weights_loss_figure(run: ec.training.WeightsRun, names: Sequence[str]) -> go
             x=steps,
             max_points=2 * PATH_POINTS,
         )
-        for n in ["raw", *names]
+        for n in excess
     ]
     fig = time_figure(
         lines,
@@ -828,9 +831,7 @@ def weights_loss_figure(run: ec.training.WeightsRun, names: Sequence[str]) -> go
     log_axis(fig.layout.xaxis)
     log_axis(fig.layout.yaxis)
     fig.update_xaxes(range=[0, np.log10(max(10, steps[-1]))])
-    averages = np.concatenate(
-        [excess_loss(run, n)[1:] for n in names] or [excess_loss(run, "raw")[1:]]
-    )
+    averages = np.concatenate([excess[n][1:] for n in names or ["raw"]])
     # The averages' own spread sets the axis; a moment when one crosses the very bottom
     # (an excess of 1e-7) would otherwise stretch it by decades.
     low = max(float(np.quantile(averages, 0.02)), 1e-12)
