@@ -206,14 +206,17 @@ class DataSet:
 
 
 @cache
-def _seattle_rows() -> tuple[np.ndarray, np.ndarray]:
-    with open(_DATA / "seattle-weather.csv", newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    dates = np.array([r["date"].replace("/", "-") for r in rows], dtype="datetime64[D]")
-    temps = np.array([float(r["temp_max"]) for r in rows])
+def _dated_series(file: str, value_column: str) -> tuple[np.ndarray, np.ndarray]:
+    """A shipped CSV's ``date`` column (2012/01/01 or 19580329) and one value column,
+    read-only; rows without a value are left out (a gap in the dates)."""
+    with open(_DATA / file, newline="", encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r[value_column].strip()]
+    digits = [r["date"].replace("/", "").replace("-", "") for r in rows]
+    dates = np.array([f"{d[:4]}-{d[4:6]}-{d[6:]}" for d in digits], dtype="datetime64[D]")
+    values = np.array([float(r[value_column]) for r in rows])
     dates.flags.writeable = False
-    temps.flags.writeable = False
-    return dates, temps
+    values.flags.writeable = False
+    return dates, values
 
 
 def seattle_weather() -> DataSet:
@@ -229,7 +232,7 @@ def seattle_weather() -> DataSet:
     >>> len(data.values), str(data.dates[0]), float(data.values[0])
     (1461, '2012-01-01', 12.8)
     """
-    dates, temps = _seattle_rows()
+    dates, temps = _dated_series("seattle-weather.csv", "temp_max")
     return DataSet(
         values=temps,
         dates=dates,
@@ -237,19 +240,6 @@ def seattle_weather() -> DataSet:
         unit="°C",
         source="NOAA (public domain), via the vega-datasets package",
     )
-
-
-@cache
-def _co2_rows() -> tuple[np.ndarray, np.ndarray]:
-    with open(_DATA / "mauna-loa-co2-weekly.csv", newline="", encoding="utf-8") as f:
-        rows = [r for r in csv.DictReader(f) if r["co2"].strip()]  # a missing week: no row
-    dates = np.array(
-        [f"{r['date'][:4]}-{r['date'][4:6]}-{r['date'][6:]}" for r in rows], dtype="datetime64[D]"
-    )
-    co2 = np.array([float(r["co2"]) for r in rows])
-    dates.flags.writeable = False
-    co2.flags.writeable = False
-    return dates, co2
 
 
 def mauna_loa_co2() -> DataSet:
@@ -272,7 +262,7 @@ def mauna_loa_co2() -> DataSet:
     >>> int(np.diff(data.dates).max() / np.timedelta64(1, "D"))  # the longest gap, in days
     133
     """
-    dates, co2 = _co2_rows()
+    dates, co2 = _dated_series("mauna-loa-co2-weekly.csv", "co2")
     return DataSet(
         values=co2,
         dates=dates,

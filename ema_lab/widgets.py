@@ -504,10 +504,10 @@ def _uploaded_signal(key: str) -> Signal:
         st.session_state[f"{key}_read"] = upload.file_id
         st.session_state[f"{key}_time_columns"] = ()
         first = _read_new_upload(key, upload)
-        timed = first is not None and first.key[2] is not None
+        read_with = first.key[2] if first is not None else None  # the time column, if any
         if first is not None and st.session_state.get(f"{key}_time_columns"):
-            st.session_state[f"{key}_time"] = first.key[2] if timed else NO_TIME
-        st.session_state[f"{key}_tried"] = first.key[2] if first is not None else None
+            st.session_state[f"{key}_time"] = read_with or NO_TIME
+        st.session_state[f"{key}_tried"] = read_with
         stored = st.session_state.get(f"{key}_signal")
     found = st.session_state.get(f"{key}_time_columns", ())
     if upload is not None and found:
