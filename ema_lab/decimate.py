@@ -9,6 +9,17 @@ MAX_POINTS = 2000
 """Points sent to the browser per trace, at most."""
 
 
+def evenly(n: int, max_points: int) -> np.ndarray:
+    """Indices of at most ``max_points`` evenly spaced samples of ``n``, both ends kept.
+
+    Examples
+    --------
+    >>> evenly(10, 4).tolist(), evenly(3, 5).tolist()
+    ([0, 3, 6, 9], [0, 1, 2])
+    """
+    return np.unique(np.linspace(0, n - 1, min(n, max_points)).round().astype(np.int64))
+
+
 def decimate(y: np.ndarray, max_points: int = MAX_POINTS) -> np.ndarray:
     """Indices of the points of ``y`` to draw: all of them, or each bucket's min and max.
 

@@ -16,7 +16,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 import ema_core as ec
-from ema_lab.decimate import MAX_POINTS, decimate
+from ema_lab.decimate import MAX_POINTS, decimate, evenly
 from ema_lab.numbers import readable
 from ema_lab.style import COLORS, LABELS, STRATEGY_COLORS, STRATEGY_LABELS, decay_color
 
@@ -269,7 +269,7 @@ def scrubber_figure(
     """
     x = np.asarray(values, dtype=np.float64)
     n = len(x)
-    grid = np.unique(np.linspace(0, n - 1, min(n, SCRUBBER_POINTS)).round().astype(np.int64))
+    grid = evenly(n, SCRUBBER_POINTS)
     steps = (grid + 1).astype(np.int32)
     frames = []
     for d in decays:
@@ -590,7 +590,7 @@ def _path(points: np.ndarray, limit: int = PATH_POINTS) -> np.ndarray:
     # A path in the plane keeps its order: thin it evenly, keep both ends.
     if len(points) <= limit:
         return points
-    idx = np.unique(np.linspace(0, len(points) - 1, limit).round().astype(np.int64))
+    idx = evenly(len(points), limit)
     return points[idx]
 
 

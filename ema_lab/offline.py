@@ -13,13 +13,13 @@ import html
 import json
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 import ema_core as ec
-from ema_lab.decimate import decimate
+from ema_lab.decimate import decimate, evenly
 from ema_lab.figures import Line
 from ema_lab.numbers import readable
 from ema_lab.style import COLORS, LABELS
@@ -65,7 +65,6 @@ class OfflineView:
     dates: np.ndarray | None = None
     y_title: str = "value"
     link: str = ""  # the live page with the same view, if known
-    extra: dict = field(default_factory=dict)
 
 
 def standard_moving(kinds: Sequence[str]) -> tuple[MovingLine, ...]:
@@ -106,16 +105,15 @@ def figure_data(view: OfflineView) -> dict:
     """Everything the file draws, as JSON-ready data: every curve from `ema_core`."""
     x = np.asarray(view.values, dtype=np.float64)
     n = len(x)
-    grid = np.unique(np.linspace(0, n - 1, min(n, POINTS)).round().astype(np.int64))
+    grid = evenly(n, POINTS)
     decays = decay_grid(view.decay)
     frames = []
     for d in decays:
         frames.append(
             [_f32(SERIES[line.kind](x, float(d), view.initial)[grid]) for line in view.moving]
         )
-    if view.dates is not None:
-        axis = [str(t) for t in np.asarray(view.dates)]
-        at = lambda idx: [axis[i] for i in idx]  # noqa: E731
+    if view.dates is not None:  # only the dates drawn become text, not all n of them
+        at = lambda idx: np.asarray(view.dates)[idx].astype(str).tolist()  # noqa: E731
     else:
         at = lambda idx: (np.asarray(idx) + 1).tolist()  # noqa: E731
     fixed = []
