@@ -200,7 +200,7 @@ def embed_footer(fig: go.Figure, page: str) -> None:
 def embed_chart(fig: go.Figure, height: int = 300) -> go.Figure:
     """The embedded chart: shorter, its legend replaced by `embed_footer`'s key."""
     if embedded():
-        fig.update_layout(height=height, showlegend=False, margin={"b": 10})
+        fig.update_layout(height=height, showlegend=False)
     return fig
 
 
