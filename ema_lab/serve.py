@@ -55,8 +55,14 @@ def upload_limit_mb(config: Path = ROOT / ".streamlit" / "config.toml") -> int:
     return int(settings.get("server", {}).get("maxUploadSize", 200))
 
 
-def nginx_config(listen: str, worker_ports: list[int], run_dir: Path) -> str:
-    """The nginx configuration for a public ``host:port`` in front of ``worker_ports``."""
+def nginx_config(
+    listen: str, worker_ports: list[int], run_dir: Path, buffer_dir: Path | None = None
+) -> str:
+    """The nginx configuration for a public ``host:port`` in front of ``worker_ports``.
+
+    ``run_dir`` holds the pid file and the log; ``buffer_dir`` (``run_dir`` by default)
+    the folders nginx's worker processes write.
+    """
     upstreams = "\n".join(
         f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in worker_ports
     )
@@ -65,6 +71,7 @@ def nginx_config(listen: str, worker_ports: list[int], run_dir: Path) -> str:
         listen=listen,
         upstreams=upstreams,
         run_dir=run_dir,
+        buffer_dir=buffer_dir or run_dir,
         mime_types=MIME_TYPES,
         max_body=upload_limit_mb(),
     )
@@ -148,15 +155,17 @@ class Cluster:
             Worker(port + 1 + i, run_dir / f"worker-{port + 1 + i}.log") for i in range(workers)
         ]
         self.nginx: subprocess.Popen | None = None
+        self.buffer_dir: Path | None = None
 
     def start(self, timeout: float = 120) -> None:
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         if not Path(nginx).exists():
             raise SystemExit("nginx is not installed: apt-get install nginx")
-        if os.geteuid() == 0:
-            # Started by root, nginx's workers run as "nobody": they must reach the cache
-            # and buffer folders in the run folder (mkdtemp makes it private to root).
-            self.run_dir.chmod(0o755)
+        # Started by root, nginx's workers run as "nobody", who may not be able to enter the
+        # run folder (a folder made by mkdtemp, or one inside it, is private to root): what
+        # they write goes to a folder of their own in the system's temp folder.
+        self.buffer_dir = Path(tempfile.mkdtemp(prefix="ema-lab-nginx-"))
+        self.buffer_dir.chmod(0o755)
         for w in self.workers:
             w.start()
         deadline = time.monotonic() + timeout
@@ -170,7 +179,9 @@ class Cluster:
             self.say(f"worker on 127.0.0.1:{w.port} is up")
         conf = self.run_dir / "nginx.conf"
         listen = f"{self.host}:{self.port}"
-        conf.write_text(nginx_config(listen, [w.port for w in self.workers], self.run_dir))
+        conf.write_text(
+            nginx_config(listen, [w.port for w in self.workers], self.run_dir, self.buffer_dir)
+        )
         test = subprocess.run(
             [nginx, "-t", "-q", "-p", str(self.run_dir), "-c", str(conf)],
             capture_output=True,
@@ -209,6 +220,8 @@ class Cluster:
         _stop(self.nginx, signal.SIGQUIT)  # graceful: open requests finish
         for w in self.workers:
             _stop(w.process)
+        if self.buffer_dir is not None:
+            shutil.rmtree(self.buffer_dir, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> None:
