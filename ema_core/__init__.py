@@ -18,7 +18,9 @@ from ema_core.power import (
     sigma_rel_to_gamma,
 )
 from ema_core.readings import (
+    DecayReadings,
     center_of_mass,
+    decay_readings,
     decay_from_center_of_mass,
     decay_from_half_life,
     decay_from_span,
@@ -31,12 +33,13 @@ from ema_core.readings import (
     weight_in_last,
 )
 from ema_core.responses import (
+    cutoff_cycles,
     cutoff_frequency,
     frequency_response,
     impulse_response,
     step_response,
 )
-from ema_core.schedules import tf_decay, warmup_decay
+from ema_core.schedules import tf_crossover, tf_decay, warmup_decay
 from ema_core.series import ema_series
 from ema_core.tf_ema import ExponentialMovingAverage
 from ema_core.times import ema_at_times, time_decay
@@ -44,11 +47,14 @@ from ema_core.update import ema_update
 
 __all__ = [
     "SIGMA_REL_MAX",
+    "DecayReadings",
     "ExponentialMovingAverage",
     "bias_correction",
     "center_of_mass",
+    "cutoff_cycles",
     "cutoff_frequency",
     "debias",
+    "decay_readings",
     "decay_from_center_of_mass",
     "decay_from_half_life",
     "decay_from_sigma_rel",
@@ -74,6 +80,7 @@ __all__ = [
     "span",
     "step_response",
     "strategies",
+    "tf_crossover",
     "tf_decay",
     "time_decay",
     "training",

@@ -9,15 +9,19 @@ window, half-life, span and center of mass are ``inf``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ema_core._validation import check_at_least, check_decay, to_output
+from ema_core._validation import check_at_least, check_decay, check_scalar_decay, to_output
+from ema_core.responses import cutoff_cycles
 
 __all__ = [
+    "DecayReadings",
     "center_of_mass",
+    "decay_readings",
     "decay_from_center_of_mass",
     "decay_from_half_life",
     "decay_from_span",
@@ -197,3 +201,46 @@ def weight_in_last(decay: ArrayLike, n: ArrayLike) -> Any:
     d = _decay64(decay)
     k = check_at_least(n, "n", 0)
     return to_output(1 - d**k, decay, n)
+
+
+@dataclass(frozen=True)
+class DecayReadings:
+    """Every way to read one decay, in steps unless named otherwise (see `decay_readings`)."""
+
+    decay: float
+    window: float  # 1/(1 - decay)
+    half_life: float
+    span: float  # pandas' span
+    center_of_mass: float  # the lag behind a ramp
+    noise_variance_ratio: float
+    noise_std_ratio: float  # its square root: how much the noise's spread shrinks
+    cutoff_cycles: float  # the -3 dB point in cycles per step; nan where there is none
+
+
+def decay_readings(decay: float) -> DecayReadings:
+    r"""One decay read every way people reason about it.
+
+    .. math:: N = \tfrac{1}{1-\beta},\; h = \tfrac{\ln 0.5}{\ln\beta},\;
+        \mathrm{span} = \tfrac{2}{1-\beta} - 1,\; \mathrm{lag} = \tfrac{\beta}{1-\beta},\;
+        \tfrac{\sigma^2_{out}}{\sigma^2_{in}} = \tfrac{1-\beta}{1+\beta}
+
+    Examples
+    --------
+    >>> r = decay_readings(0.9)
+    >>> round(r.window, 6), round(r.span, 6), round(r.center_of_mass, 6)
+    (10.0, 19.0, 9.0)
+    >>> round(r.noise_std_ratio, 4), round(r.cutoff_cycles, 4)
+    (0.2294, 0.0168)
+    """
+    d = check_scalar_decay(decay)
+    ratio = float(noise_variance_ratio(d))
+    return DecayReadings(
+        decay=d,
+        window=float(effective_window(d)),
+        half_life=float(half_life(d)),
+        span=float(span(d)),
+        center_of_mass=float(center_of_mass(d)),
+        noise_variance_ratio=ratio,
+        noise_std_ratio=float(np.sqrt(ratio)),
+        cutoff_cycles=float(cutoff_cycles(d)),
+    )

@@ -19,7 +19,13 @@ from ema_core._validation import (
     to_output,
 )
 
-__all__ = ["cutoff_frequency", "frequency_response", "impulse_response", "step_response"]
+__all__ = [
+    "cutoff_cycles",
+    "cutoff_frequency",
+    "frequency_response",
+    "impulse_response",
+    "step_response",
+]
 
 
 def impulse_response(decay: float, n: int) -> np.ndarray:
@@ -108,3 +114,16 @@ def cutoff_frequency(decay: ArrayLike) -> Any:
         ratio = (1 - d) / (2 * np.sqrt(d))
         omega = np.where(ratio <= 1, 2 * np.arcsin(np.minimum(ratio, 1)), np.nan)
     return to_output(omega, decay)
+
+
+def cutoff_cycles(decay: ArrayLike) -> Any:
+    r"""The -3 dB point in cycles per step: :math:`\omega_c / 2\pi` (see `cutoff_frequency`).
+
+    ``nan`` below :math:`\beta = 3 - 2\sqrt 2`, where the gain never falls that far.
+
+    Examples
+    --------
+    >>> round(cutoff_cycles(0.9), 6)
+    0.016784
+    """
+    return to_output(np.asarray(cutoff_frequency(decay)) / (2 * np.pi), decay)

@@ -10,7 +10,7 @@ from numpy.typing import ArrayLike
 from ema_core import _kernels
 from ema_core._validation import as_real_array, check_at_least, check_decay, to_output
 
-__all__ = ["tf_decay", "warmup_decay"]
+__all__ = ["tf_crossover", "tf_decay", "warmup_decay"]
 
 
 def tf_decay(decay: ArrayLike, num_updates: ArrayLike) -> Any:
@@ -48,6 +48,26 @@ def tf_decay(decay: ArrayLike, num_updates: ArrayLike) -> Any:
     d = check_decay(decay).astype(np.float64, copy=False)
     n = check_at_least(num_updates, "num_updates", 0)
     return to_output(_kernels.tf_rule(d, n), decay, num_updates)
+
+
+def tf_crossover(decay: ArrayLike) -> Any:
+    r"""The step from which TensorFlow's rule uses ``decay`` itself: :math:`n^* = (10\beta-1)/(1-\beta)`.
+
+    Solving :math:`(1+n)/(10+n) = \beta` for :math:`n`. At or below 0 (a decay of at
+    most 0.1) the rule never binds: :math:`(1+n)/(10+n) \ge 0.1 \ge \beta` from the
+    start. A decay of 1 never is reached: the crossover is ``inf``.
+
+    Examples
+    --------
+    >>> tf_crossover([0.99, 0.999])
+    array([ 890., 8990.])
+    >>> tf_crossover(1.0)
+    inf
+    """
+    d = check_decay(decay).astype(np.float64, copy=False)
+    with np.errstate(divide="ignore"):
+        n = np.where(d < 1, (10 * d - 1) / np.where(d < 1, 1 - d, 1.0), np.inf)
+    return to_output(n, decay)
 
 
 def warmup_decay(

@@ -128,3 +128,53 @@ def test_bias_correction_and_debias():
         ec.debias(ec.ema_series(x, 0.8), 0.8, t), ec.ema_series(x, 0.8, debias=True), rtol=1e-12
     )
     assert ec.debias(np.array([0.2], np.float32), 0.9, 1).dtype == np.float32
+
+
+@given(st.floats(0.1001, 1 - 1e-6))
+def test_tf_crossover_is_where_the_rule_meets_the_decay(decay):
+    n = ec.tf_crossover(decay)
+    assert (1 + n) / (10 + n) == pytest.approx(decay, rel=1e-9)
+    # Just before it the rule's decay is smaller; from it on, the decay itself is used.
+    if n >= 1:
+        assert ec.tf_decay(decay, np.floor(n) - 1) < decay
+    assert ec.tf_decay(decay, np.ceil(n)) == decay
+
+
+def test_tf_crossover_hand_worked_and_at_the_ends():
+    assert ec.tf_crossover(0.99) == pytest.approx(890)  # (9.9 - 1) / 0.01
+    assert ec.tf_crossover(0.1) == pytest.approx(0)  # the rule never binds
+    assert ec.tf_crossover(0.05) < 0
+    assert ec.tf_crossover(1.0) == np.inf
+
+
+@given(st.floats(0.1716, 1 - 1e-6))
+def test_cutoff_cycles_halve_the_power(decay):
+    f = ec.cutoff_cycles(decay)
+    assert abs(ec.frequency_response(decay, 2 * np.pi * f)) ** 2 == pytest.approx(0.5, rel=1e-9)
+
+
+def test_cutoff_cycles_is_nan_where_the_gain_never_falls_that_far():
+    assert np.isnan(ec.cutoff_cycles(0.1))
+    assert ec.cutoff_cycles(3 - 2 * np.sqrt(2) + 1e-9) == pytest.approx(0.5, abs=1e-3)  # Nyquist
+
+
+@given(open_decay)
+def test_decay_readings_match_pandas_parameterisations(decay):
+    r = ec.decay_readings(decay)
+    alpha = 1 - decay
+    # pandas' ewm: alpha = 2/(span+1) = 1/(1+com) = 1 - exp(-ln 2 / halflife)
+    assert 2 / (r.span + 1) == pytest.approx(alpha, rel=1e-9)
+    assert 1 / (1 + r.center_of_mass) == pytest.approx(alpha, rel=1e-9)
+    assert 1 - np.exp(-np.log(2) / r.half_life) == pytest.approx(alpha, rel=1e-6)
+    assert r.window == pytest.approx(1 / alpha, rel=1e-12)
+    assert r.noise_std_ratio**2 == pytest.approx(r.noise_variance_ratio, rel=1e-12)
+    # The steady-state variance of white noise through the filter: the sum of squared weights.
+    weights = alpha * decay ** np.arange(200_000)
+    if decay < 0.999:
+        assert np.sum(weights**2) == pytest.approx(r.noise_variance_ratio, rel=1e-6)
+
+
+def test_decay_readings_name_the_decay_and_reject_a_bad_one():
+    assert ec.decay_readings(0.99).decay == 0.99
+    with pytest.raises(ValueError, match="decay"):
+        ec.decay_readings(1.5)
