@@ -47,8 +47,8 @@ from bench_load import check_chart, rerun, student, until_finished  # noqa: E402
 
 import ema_core as ec  # noqa: E402
 from browser_support import CHROMIUM, CHROMIUM_ARGS, free_port, streamlit_server  # noqa: E402
+from ema_lab.controls import DECAY_GRID, fmt_decay  # noqa: E402
 from ema_lab.serve import Cluster  # noqa: E402
-from ema_lab.widgets import DECAY_GRID, fmt_decay  # noqa: E402
 
 
 def cookie_for(base: str) -> tuple[dict[str, str], str]:

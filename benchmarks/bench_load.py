@@ -36,8 +36,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import ema_core as ec  # noqa: E402
 from browser_support import ARTIFACTS, streamlit_server  # noqa: E402
+from ema_lab.controls import DECAY_GRID, fmt_decay  # noqa: E402
 from ema_lab.memory import TIDY_EVERY  # noqa: E402
-from ema_lab.widgets import DECAY_GRID, fmt_decay  # noqa: E402
 
 
 def rss_mb(pid: int) -> float:

@@ -160,9 +160,9 @@ def sgd_affine(a, c, lr, w0, out):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def sgd_affine_keras(a, c, lr, w0, momentum, every, out, ema):  # pragma: no cover
-    # Keras 3: after each step ema = m*ema + (1-m)*w, m = 0 on the first step; and
-    # every ``every`` steps the weights are overwritten by the average.
+def sgd_affine_overwritten(a, c, lr, w0, decays, every, out, ema):  # pragma: no cover
+    # Keras 3's ema_overwrite_frequency: after each step ema = d*ema + (1-d)*w with that
+    # step's decay (1 holds it), and every ``every`` steps the weights become the average.
     w0_, w1_ = w0[0], w0[1]
     e0, e1 = w0_, w1_
     out[0, 0], out[0, 1] = w0_, w1_
@@ -172,9 +172,9 @@ def sgd_affine_keras(a, c, lr, w0, momentum, every, out, ema):  # pragma: no cov
         g1 = a[t, 1, 0] * w0_ + a[t, 1, 1] * w1_ - c[t, 1]
         w0_ -= lr * g0
         w1_ -= lr * g1
-        m = momentum if t > 0 else 0.0
-        e0 = m * e0 + (1.0 - m) * w0_
-        e1 = m * e1 + (1.0 - m) * w1_
+        d = decays[t]
+        e0 = d * e0 + (1.0 - d) * w0_
+        e1 = d * e1 + (1.0 - d) * w1_
         if every > 0 and (t + 1) % every == 0:
             w0_, w1_ = e0, e1
         out[t + 1, 0], out[t + 1, 1] = w0_, w1_

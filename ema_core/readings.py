@@ -21,11 +21,11 @@ from ema_core.responses import cutoff_cycles
 __all__ = [
     "DecayReadings",
     "center_of_mass",
-    "decay_readings",
     "decay_from_center_of_mass",
     "decay_from_half_life",
     "decay_from_span",
     "decay_from_window",
+    "decay_readings",
     "effective_window",
     "forget_steps",
     "half_life",

@@ -51,7 +51,9 @@ def tf_decay(decay: ArrayLike, num_updates: ArrayLike) -> Any:
 
 
 def tf_crossover(decay: ArrayLike) -> Any:
-    r"""The step from which TensorFlow's rule uses ``decay`` itself: :math:`n^* = (10\beta-1)/(1-\beta)`.
+    r"""The step from which TensorFlow's rule uses ``decay`` itself.
+
+    .. math:: n^* = \frac{10\beta - 1}{1 - \beta}
 
     Solving :math:`(1+n)/(10+n) = \beta` for :math:`n`. At or below 0 (a decay of at
     most 0.1) the rule never binds: :math:`(1+n)/(10+n) \ge 0.1 \ge \beta` from the

@@ -12,7 +12,7 @@ given the seed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,6 +30,7 @@ __all__ = [
     "EmaSettings",
     "LeastSquares",
     "PowerSnapshots",
+    "Strategy",
     "WeightsRun",
     "beats_from",
     "least_squares",
@@ -38,9 +39,6 @@ __all__ = [
     "sgd",
     "simulate",
 ]
-
-STRATEGIES: tuple[str, ...] = ("constant", "tensorflow", "warmup", "keras", "debiased")
-"""The decay strategies `simulate` compares, by name."""
 
 
 @dataclass(frozen=True)
@@ -162,6 +160,50 @@ class EmaSettings:
 
 
 @dataclass(frozen=True)
+class Strategy:
+    r"""One way to keep an EMA of the weights: its decay at each step, and how it starts.
+
+    ``schedule(steps, settings)`` gives :math:`\beta_1, \dots, \beta_T` before the
+    settings' ``start_after`` and ``every`` are applied (see `ema_core.strategies`).
+    """
+
+    name: str
+    schedule: Callable[[int, EmaSettings], np.ndarray]
+    zero_start: bool = False  # start at 0 and divide by the exact correction
+    overwrites: bool = False  # honours keras_overwrite: the weights become the average
+
+    def decays(self, steps: int, settings: EmaSettings) -> np.ndarray:
+        """The decay of every update, ``start_after`` and ``every`` applied."""
+        base = self.schedule(steps, settings)
+        return strat.every_k_steps(strat.start_after(base, settings.start_after), settings.every)
+
+
+STRATEGIES: tuple[Strategy, ...] = (
+    Strategy("constant", lambda steps, s: strat.constant_schedule(steps, s.decay)),
+    Strategy("tensorflow", lambda steps, s: strat.tf_schedule(steps, s.decay)),
+    Strategy(
+        "warmup",
+        lambda steps, s: strat.warmup_schedule(
+            steps, s.decay, inv_gamma=s.inv_gamma, power=s.power, min_decay=s.min_decay
+        ),
+    ),
+    Strategy("keras", lambda steps, s: strat.keras_schedule(steps, s.decay), overwrites=True),
+    Strategy("debiased", lambda steps, s: strat.constant_schedule(steps, s.decay), zero_start=True),
+)
+"""The strategies `simulate` compares by default, each also found by its name."""
+
+_BY_NAME = {s.name: s for s in STRATEGIES}
+
+
+def _strategy(strategy: str | Strategy) -> Strategy:
+    if isinstance(strategy, Strategy):
+        return strategy
+    if strategy not in _BY_NAME:
+        raise ValueError(f"strategy must be one of {', '.join(_BY_NAME)}; got {strategy!r}")
+    return _BY_NAME[strategy]
+
+
+@dataclass(frozen=True)
 class WeightsRun:
     """One training run and the EMA track of each strategy, all of shape (steps + 1, 2)."""
 
@@ -177,22 +219,6 @@ class WeightsRun:
         return self.test_losses[name]
 
 
-def _schedule(name: str, steps: int, s: EmaSettings) -> np.ndarray:
-    if name in ("constant", "debiased"):
-        base = strat.constant_schedule(steps, s.decay)
-    elif name == "tensorflow":
-        base = strat.tf_schedule(steps, s.decay)
-    elif name == "warmup":
-        base = strat.warmup_schedule(
-            steps, s.decay, inv_gamma=s.inv_gamma, power=s.power, min_decay=s.min_decay
-        )
-    elif name == "keras":
-        base = strat.keras_schedule(steps, s.decay)
-    else:
-        raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}; got {name!r}")
-    return strat.every_k_steps(strat.start_after(base, s.start_after), s.every)
-
-
 def simulate(
     *,
     learning_rate: float = 0.3,
@@ -200,16 +226,18 @@ def simulate(
     batch_size: int = 1,
     seed: int = 0,
     settings: EmaSettings = EmaSettings(),
-    strategies: Sequence[str] = STRATEGIES,
+    strategies: Sequence[str | Strategy] = STRATEGIES,
     problem: LeastSquares | None = None,
 ) -> WeightsRun:
     """Train with SGD and follow the weights with every strategy's EMA.
 
-    Every track starts at the initial weights and is computed by `ema_series` from
-    its schedule, except: ``debiased`` starts at zero and divides by the exact
-    correction (steps before its first update show the initial weights), and
-    ``keras`` with ``keras_overwrite`` > 0 runs its own training, whose weights the
-    average overwrites every so many steps (its raw path is ``keras_weights``).
+    ``strategies`` are `Strategy` records or the names of the default ones. Every
+    track starts at the initial weights and is computed by `ema_series` from its
+    decays, except: a zero-start one starts at zero and divides by the exact
+    correction (steps before its first update show the initial weights), and one
+    that ``overwrites`` with ``keras_overwrite`` > 0 runs its own training, whose
+    weights the average overwrites every so many steps (its raw path is
+    ``keras_weights``); its average follows the same decays as the others.
 
     Examples
     --------
@@ -227,28 +255,28 @@ def simulate(
     w0, later = weights[0], weights[1:]
     tracks, decays = {}, {}
     keras_weights = None
-    for name in strategies:
-        schedule = _schedule(name, steps, settings)
+    for strategy in map(_strategy, strategies):
+        name = strategy.name
+        schedule = strategy.decays(steps, settings)
         decays[name] = schedule
         track = np.empty_like(weights)
         track[0] = w0
-        if name == "debiased":
+        if strategy.zero_start:
             first = int(np.argmax(schedule != 1)) if (schedule != 1).any() else steps
             track[1 : first + 1] = w0
             if first < steps:
                 track[first + 1 :] = ema_series(
                     later[first:], schedule[first:], initial=0.0, debias=True
                 )
-        elif name == "keras" and settings.keras_overwrite > 0:
+        elif strategy.overwrites and settings.keras_overwrite > 0:
             a, c = _batches(problem, steps, batch_size, seed)
             keras_weights = np.empty_like(weights)
-            lr = float(learning_rate)
-            _kernels.sgd_affine_keras(
+            _kernels.sgd_affine_overwritten(
                 a,
                 c,
-                lr,
+                float(learning_rate),
                 w0.copy(),
-                float(settings.decay),
+                schedule,
                 int(settings.keras_overwrite),
                 keras_weights,
                 track,

@@ -16,9 +16,11 @@ import numpy as np
 import plotly.graph_objects as go
 
 import ema_core as ec
+from ema_lab import strategies
 from ema_lab.decimate import MAX_POINTS, decimate, evenly
 from ema_lab.numbers import readable
-from ema_lab.style import COLORS, LABELS, STRATEGY_COLORS, STRATEGY_LABELS, decay_color
+from ema_lab.style import COLORS, LABELS, decay_color
+from ema_lab.views.common import debiased_or_gaps
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"  # no web font to fetch
 
@@ -215,7 +217,11 @@ def shade_gaps(fig: go.Figure, gaps: Sequence[tuple[object, object]]) -> go.Figu
 
 
 def gap_zoom_figure(
-    times: np.ndarray, values: np.ndarray, step_ema: np.ndarray, time_ema: np.ndarray, view
+    times: np.ndarray,
+    values: np.ndarray,
+    step_ema: np.ndarray | None,
+    time_ema: np.ndarray,
+    view,
 ) -> go.Figure:
     """The observations around the longest gap: the signal, the step EMA, the time-aware EMA."""
     first, last = view.zoom
@@ -226,6 +232,8 @@ def gap_zoom_figure(
         (step_ema, "debiased", "step EMA (debiased)", "lines"),
         (time_ema, "time", LABELS["time"], "lines"),
     ):
+        if y is None:  # no debiased step EMA at a decay of 1
+            continue
         fig.add_trace(
             go.Scatter(
                 x=x,
@@ -251,6 +259,24 @@ SCRUBBER_POINTS = 800
 """Points per frame: frames hold only y, on one shared grid of steps."""
 
 
+def scrubber_curves(
+    values: np.ndarray,
+    *,
+    initial: float | None = 0.0,
+    debias: bool = False,
+    decays: Sequence[float] = SCRUBBER_DECAYS,
+) -> np.ndarray:
+    """The scrubber's frames: the EMA for each decay, computed by `ema_core` on the full
+    series and sampled on a shared grid of at most `SCRUBBER_POINTS` steps, as float32."""
+    x = np.asarray(values, dtype=np.float64)
+    grid = evenly(len(x), SCRUBBER_POINTS)
+    curves = [
+        debiased_or_gaps(x, d, initial) if debias else ec.ema_series(x, d, initial=initial)
+        for d in decays
+    ]
+    return np.stack([curve[grid] for curve in curves]).astype(np.float32)
+
+
 def scrubber_figure(
     values: np.ndarray,
     *,
@@ -259,24 +285,23 @@ def scrubber_figure(
     start: float = 0.99,
     decays: Sequence[float] = SCRUBBER_DECAYS,
     title: str = "Drag the decay: every frame is precomputed, the browser redraws alone",
+    curves: np.ndarray | None = None,
 ) -> go.Figure:
     """The signal and its EMA, with a decay slider inside the chart (Plotly frames).
 
-    Each frame holds the EMA for one decay, computed by `ema_core` on the full
-    series and sampled on a shared grid of at most `SCRUBBER_POINTS` steps, as
-    float32; moving the slider swaps frames in the browser with no server round
-    trip. The figure is self-contained: it also works as a static HTML file.
+    Each frame holds one of `scrubber_curves` (given as ``curves``, or computed here);
+    moving the slider swaps frames in the browser with no server round trip. The figure
+    is self-contained: it also works as a static HTML file.
     """
     x = np.asarray(values, dtype=np.float64)
     n = len(x)
-    grid = evenly(n, SCRUBBER_POINTS)
-    steps = (grid + 1).astype(np.int32)
-    frames = []
-    for d in decays:
-        ema = ec.ema_series(x, d, initial=initial, debias=debias and d < 1)
-        frames.append(
-            go.Frame(name=f"{d:g}", data=[go.Scatter(y=ema[grid].astype(np.float32))], traces=[1])
-        )
+    steps = (evenly(n, SCRUBBER_POINTS) + 1).astype(np.int32)
+    if curves is None:
+        curves = scrubber_curves(x, initial=initial, debias=debias, decays=decays)
+    frames = [
+        go.Frame(name=f"{d:g}", data=[go.Scatter(y=curve)], traces=[1])
+        for d, curve in zip(decays, curves, strict=True)
+    ]
     first = list(decays).index(start) if start in decays else 0
     fig = go.Figure(
         data=[
@@ -410,7 +435,7 @@ def schedule_figure(decay: float, n: int) -> go.Figure:
                 hovertemplate=f"decay {decay:g}, window %{{y:,.4~r}}",
             )
         )
-    crossover = (10 * decay - 1) / (1 - decay) if decay < 1 else np.inf
+    crossover = ec.tf_crossover(decay)
     if 1 <= crossover < np.inf:
         fig.add_trace(
             go.Scatter(
@@ -653,7 +678,7 @@ def weights_contour_figure(run: ec.training.WeightsRun, names: Sequence[str]) ->
     fig = _loss_contour(run.problem, paths)
     for name, path in zip(["raw", *names], paths, strict=True):
         trace = _path_trace(
-            path, STRATEGY_LABELS[name], STRATEGY_COLORS[name], width=1 if name == "raw" else 2.5
+            path, strategies.label(name), strategies.color(name), width=1 if name == "raw" else 2.5
         )
         trace.opacity = 0.7 if name == "raw" else 1.0
         fig.add_trace(trace)
@@ -662,7 +687,7 @@ def weights_contour_figure(run: ec.training.WeightsRun, names: Sequence[str]) ->
             _path_trace(
                 run.keras_weights,
                 "Keras raw weights (overwritten by the EMA)",
-                STRATEGY_COLORS["keras"],
+                strategies.color("keras"),
                 width=1,
                 dash="dot",
             )
@@ -673,19 +698,19 @@ def weights_contour_figure(run: ec.training.WeightsRun, names: Sequence[str]) ->
 def posthoc_paths_figure(run: ec.training.WeightsRun, v) -> go.Figure:
     """The power EMA of one width: tracked during training, and rebuilt from snapshots."""
     fig = _loss_contour(run.problem, [run.weights, v.tracked_path])
-    raw = _path_trace(run.weights, STRATEGY_LABELS["raw"], STRATEGY_COLORS["raw"], width=1)
+    raw = _path_trace(run.weights, strategies.label("raw"), strategies.color("raw"), width=1)
     raw.opacity = 0.7
     fig.add_trace(raw)
     fig.add_trace(
-        _path_trace(v.tracked_path, STRATEGY_LABELS["power"], STRATEGY_COLORS["power"], width=2.5)
+        _path_trace(v.tracked_path, strategies.label("power"), strategies.color("power"), width=2.5)
     )
     fig.add_trace(
         go.Scatter(
             x=v.rebuilt_path[:, 0],
             y=v.rebuilt_path[:, 1],
             mode="markers",
-            name=STRATEGY_LABELS["posthoc"],
-            marker={"color": STRATEGY_COLORS["posthoc"], "size": 6, "symbol": "circle-open"},
+            name=strategies.label("posthoc"),
+            marker={"color": strategies.color("posthoc"), "size": 6, "symbol": "circle-open"},
             customdata=v.rebuilt_steps,
             hovertemplate="step %{customdata:,}<br>(%{x:.4f}, %{y:.4f})",
         )
@@ -698,7 +723,7 @@ def posthoc_loss_figure(v) -> go.Figure:
     steps = np.arange(len(v.raw_loss))  # 0: the initial weights, before any step
     lines = [
         decimated(
-            Line(values, STRATEGY_LABELS[key], STRATEGY_COLORS[key], width),
+            Line(values, strategies.label(key), strategies.color(key), width),
             x=steps,
             max_points=2 * PATH_POINTS,
         )
@@ -717,9 +742,9 @@ def posthoc_loss_figure(v) -> go.Figure:
         go.Scatter(
             x=v.rebuilt_steps,
             y=v.rebuilt_loss,
-            name=STRATEGY_LABELS["posthoc"],
+            name=strategies.label("posthoc"),
             mode="markers",
-            marker={"color": STRATEGY_COLORS["posthoc"], "size": 7, "symbol": "circle-open"},
+            marker={"color": strategies.color("posthoc"), "size": 7, "symbol": "circle-open"},
             hovertemplate="%{y:.6g}",
         )
     )
@@ -744,7 +769,7 @@ def posthoc_sweep_figure(study, sigma_rel: float) -> go.Figure:
                 y=values,
                 name=name,
                 mode="lines",
-                line={"color": STRATEGY_COLORS[key], "width": width, "dash": dash},
+                line={"color": strategies.color(key), "width": width, "dash": dash},
                 hovertemplate="%{y:.6g}",
             )
         )
@@ -754,7 +779,7 @@ def posthoc_sweep_figure(study, sigma_rel: float) -> go.Figure:
             y=[study.best_loss],
             name=f"least loss: σ_rel = {study.best:.4g}",
             mode="markers",
-            marker={"color": STRATEGY_COLORS["posthoc"], "size": 12, "symbol": "star"},
+            marker={"color": strategies.color("posthoc"), "size": 12, "symbol": "star"},
         )
     )
     fig.add_vline(x=sigma_rel, line_color=COLORS["window"], line_dash="dash")
@@ -772,7 +797,7 @@ def posthoc_profile_figure(v) -> go.Figure:
     fig = go.Figure()
     for values, name, color, dash in (
         (v.target_profile, f"target: σ_rel {v.sigma_rel:g}", COLORS["reference"], None),
-        (v.rebuilt_profile, "Σ cᵢ · snapshot profileᵢ", STRATEGY_COLORS["posthoc"], "dash"),
+        (v.rebuilt_profile, "Σ cᵢ · snapshot profileᵢ", strategies.color("posthoc"), "dash"),
     ):
         fig.add_trace(
             go.Scatter(
@@ -809,8 +834,8 @@ def weights_loss_figure(run: ec.training.WeightsRun, names: Sequence[str]) -> go
         decimated(
             Line(
                 excess[n],
-                STRATEGY_LABELS[n],
-                STRATEGY_COLORS[n],
+                strategies.label(n),
+                strategies.color(n),
                 1.0 if n == "raw" else 2.0,
                 opacity=0.5 if n == "raw" else 1.0,
             ),
@@ -857,12 +882,12 @@ def decay_in_effect_figure(
         t = _early_and_log_spread(t)
         decay = d[t - 1]
         window = every / (1 - decay)
-        style = {"color": STRATEGY_COLORS[name], "shape": "hv"}  # a decay holds until the next
+        style = {"color": strategies.color(name), "shape": "hv"}  # a decay holds until the next
         fig.add_trace(
-            go.Scatter(x=t, y=decay, name=STRATEGY_LABELS[name], line=style), row=1, col=1
+            go.Scatter(x=t, y=decay, name=strategies.label(name), line=style), row=1, col=1
         )
         fig.add_trace(
-            go.Scatter(x=t, y=window, name=STRATEGY_LABELS[name], line=style, showlegend=False),
+            go.Scatter(x=t, y=window, name=strategies.label(name), line=style, showlegend=False),
             row=1,
             col=2,
         )
@@ -912,6 +937,7 @@ __all__ = [
     "posthoc_sweep_figure",
     "raw_line",
     "schedule_figure",
+    "scrubber_curves",
     "scrubber_figure",
     "set_title",
     "shade_gaps",

@@ -72,7 +72,7 @@ def _tidy_forever(seconds: float) -> None:
 def keep_lean(every: float = TIDY_EVERY) -> threading.Thread:
     """Set the allocator up, freeze what start-up made, and tidy every ``every`` seconds.
 
-    Once per process (cached): pages call it on every run.
+    Once per process (cached): the router calls it on every run.
     """
     return_large_blocks()
     # called from the first page run: the first session's own objects are frozen too,

@@ -23,6 +23,7 @@ from ema_lab.decimate import decimate, evenly
 from ema_lab.figures import Line
 from ema_lab.numbers import readable
 from ema_lab.style import COLORS, LABELS
+from ema_lab.views.common import debiased_or_gaps
 
 PLOTLY_JS = Path(__file__).parent / "static" / "plotly-basic.min.js"
 POINTS = 1000
@@ -34,9 +35,7 @@ GRID_DECAYS = 72
 # How each moving line is computed from the signal, a decay and ema₀.
 SERIES: dict[str, Callable[[np.ndarray, float, float | None], np.ndarray]] = {
     "biased": lambda x, d, s0: ec.ema_series(x, d, initial=s0),
-    "debiased": lambda x, d, s0: (
-        ec.ema_series(x, d, initial=s0, debias=True) if d < 1 else ec.ema_series(x, d, initial=s0)
-    ),
+    "debiased": debiased_or_gaps,
     "tensorflow": lambda x, d, s0: ec.ema_series(x, ec.tf_decay(d, np.arange(len(x))), initial=s0),
     "first_value": lambda x, d, s0: ec.ema_series(x, d, initial=None),
 }

@@ -29,30 +29,6 @@ LABELS: dict[str, str] = {
 }
 
 
-# The decay strategies of the weights lab; TensorFlow and debiased keep their colours.
-STRATEGY_COLORS: dict[str, str] = {
-    "raw": COLORS["raw"],
-    "constant": "#0072B2",
-    "tensorflow": COLORS["tensorflow"],
-    "warmup": COLORS["reference"],
-    "keras": COLORS["window"],
-    "debiased": COLORS["debiased"],
-    # The post-hoc section shows no other strategy, so it reuses two colours.
-    "power": "#0072B2",
-    "posthoc": COLORS["biased"],
-}
-STRATEGY_LABELS: dict[str, str] = {
-    "raw": "raw weights",
-    "constant": "constant decay",
-    "tensorflow": "TensorFlow num_updates",
-    "warmup": "warm-up (timm, ema-pytorch)",
-    "keras": "Keras 3 (first step copies)",
-    "debiased": "zero start, debiased",
-    "power": "power EMA, tracked",
-    "posthoc": "power EMA, rebuilt post hoc",
-}
-
-
 # The nearest of Streamlit's named Markdown colours, for a key written in Markdown.
 MARKDOWN_COLORS: dict[str, str] = {
     "#8C8C8C": "gray",

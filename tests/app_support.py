@@ -8,17 +8,12 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
+from ema_lab import site
 from ema_lab.figures import decoded
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = {
-    "home": None,
-    "smoothing": "pages/smoothing.py",
-    "bias_correction": "pages/bias_correction.py",
-    "tf_dynamic_decay": "pages/tf_dynamic_decay.py",
-    "choosing_decay": "pages/choosing_decay.py",
-    "weights_lab": "pages/weights_lab.py",
-}
+PAGES = {p.name or "home": None if p is site.HOME else p.file for p in site.PAGES}
+"""The file of every page by its name (home: None, the router's default page)."""
 
 
 def open_page(page: str, query: dict | None = None) -> AppTest:
@@ -41,14 +36,13 @@ def charts(at: AppTest) -> dict[str, list[dict]]:
     """Every chart of the page, by its widget key, as decoded traces."""
     out = {}
     for element in at.get("plotly_chart"):
-        key = element.proto.id.rsplit("-", 1)[-1]
-        out[key] = decoded(json.loads(element.proto.spec))
+        out[element.key] = decoded(json.loads(element.proto.spec))
     return out
 
 
 def chart_specs(at: AppTest) -> dict[str, str]:
     """Every chart's figure JSON, by widget key: equal strings, equal charts."""
-    return {e.proto.id.rsplit("-", 1)[-1]: e.proto.spec for e in at.get("plotly_chart")}
+    return {e.key: e.proto.spec for e in at.get("plotly_chart")}
 
 
 def trace(at: AppTest, chart: str, name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -72,16 +66,12 @@ def warnings(at: AppTest) -> str:
 
 def widget(at: AppTest, key: str):
     """The widget with this key, whatever its type."""
-    for kind in (
-        "select_slider",
-        "slider",
-        "number_input",
-        "selectbox",
-        "radio",
-        "multiselect",
-        "button_group",
-    ):
-        for w in at.get(kind):
-            if getattr(w, "key", None) == key:
-                return w
-    raise AssertionError(f"no widget with key {key!r}")
+    try:
+        return at.get_by_key(key)
+    except KeyError:
+        raise AssertionError(f"no widget with key {key!r}") from None
+
+
+def table(at: AppTest, key: str):
+    """The table inside the container with this key, as a data frame."""
+    return at.get_by_key(key).table[0].value

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import ema_core as ec
-from app_support import PAGES, charts, drawn, open_page, trace, warnings, widget
-from ema_lab.widgets import DECAY_GRID
+from app_support import PAGES, charts, drawn, open_page, table, trace, warnings, widget
+from ema_lab.controls import DECAY_GRID
 
 
 @pytest.mark.parametrize("page", list(PAGES))
@@ -76,7 +76,7 @@ def test_tf_page_signal_chart():
 
 def test_tf_page_replays_the_documentation_example():
     at = open_page("tf_dynamic_decay")
-    replay = at.table[-1].value
+    replay = table(at, "tf_replay")
 
     def numbers(column):
         return [float(v.replace(",", "")) for v in replay[column]]
@@ -98,8 +98,8 @@ def test_choosing_page_compares_the_chosen_decays():
         lag, noise = trace(at, "tradeoff_chart", f"β = {d:g}")
         assert lag[0] == pytest.approx(ec.center_of_mass(d))
         assert noise[0] == pytest.approx(np.sqrt(ec.noise_variance_ratio(d)))
-    table = at.table[0].value
-    assert list(table["decay β"]) == ["0.5", "0.9", "0.999"]
+    readings = table(at, "readings_table")
+    assert list(readings["decay β"]) == ["0.5", "0.9", "0.999"]
 
 
 def test_choosing_page_needs_two_decays():

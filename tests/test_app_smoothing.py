@@ -5,8 +5,8 @@ import pytest
 
 import ema_core as ec
 from app_support import drawn, open_page, trace, warnings, widget
+from ema_lab.controls import DECAY_GRID, LENGTHS
 from ema_lab.numbers import readable
-from ema_lab.widgets import DECAY_GRID, LENGTHS
 
 DEFAULTS = {
     "signal": "noisy_sine",
@@ -126,7 +126,7 @@ def test_window_band_ends_where_asked_and_holds_63_percent():
     at = open_page("smoothing", {"window_end": "600"})  # default: the middle
     import json
 
-    layout = json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]
+    layout = json.loads(at.get_by_key("smoothing_chart").proto.spec)["layout"]
     band = layout["shapes"][0]
     assert band["x1"] == 600
     assert band["x0"] == 501  # 100 steps: 501..600
@@ -141,9 +141,9 @@ def test_readouts_come_from_ema_core():
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["window 1/(1−β)"] == readable(ec.effective_window(0.9))
     assert metrics["half-life"] == readable(ec.half_life(0.9))
-    assert metrics["lag"] == readable(ec.center_of_mass(0.9))
-    assert metrics["noise ratio"] == readable(ec.noise_variance_ratio(0.9), 3)
-    assert metrics["cutoff (−3 dB)"] == readable(ec.cutoff_frequency(0.9) / (2 * np.pi), 3)
+    assert metrics["lag (center of mass)"] == readable(ec.center_of_mass(0.9))
+    assert metrics["noise variance ratio"] == readable(ec.noise_variance_ratio(0.9), 3)
+    assert metrics["cutoff (cycles/step)"] == readable(ec.cutoff_frequency(0.9) / (2 * np.pi), 3)
 
 
 BAD_QUERIES = [

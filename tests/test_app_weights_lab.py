@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from app_support import charts, open_page, warnings
+from app_support import table as app_table
 from ema_core.training import EmaSettings, beats_from, simulate
-from ema_lab.style import STRATEGY_LABELS
+from ema_lab.strategies import label
 
 
 def traces(at, chart):
@@ -20,19 +21,19 @@ def test_default_run_is_the_library_run():
     contour = traces(at, "contour_chart")
     for name in ["raw", *run.tracks]:
         path = run.weights if name == "raw" else run.tracks[name]
-        t = contour[STRATEGY_LABELS[name]]
+        t = contour[label(name)]
         # the path is thinned evenly, both ends kept
         np.testing.assert_allclose([t["x"][0], t["y"][0]], path[0])
         np.testing.assert_allclose([t["x"][-1], t["y"][-1]], path[-1])
     loss = traces(at, "loss_chart")
-    steps = loss[STRATEGY_LABELS["constant"]]["x"]  # 0 = before the first step
+    steps = loss[label("constant")]["x"]  # 0 = before the first step
     best = run.problem.loss(run.problem.minimum())
     np.testing.assert_allclose(
-        loss[STRATEGY_LABELS["constant"]]["y"],
+        loss[label("constant")]["y"],
         (run.test_loss("constant") - best)[steps].astype(np.float32),
     )
-    table = at.table[0].value
-    row = table[table["weights"] == STRATEGY_LABELS["warmup"]].iloc[0]
+    table = app_table(at, "strategies_table")
+    row = table[table["weights"] == label("warmup")].iloc[0]
     assert (
         row["beats raw from step"]
         == f"{beats_from(run.test_loss('warmup'), run.test_loss('raw')):,}"
@@ -56,14 +57,14 @@ def test_url_parameters_reach_the_run():
         strategies=["constant", "keras"],
     )
     contour = traces(at, "contour_chart")
-    assert set(contour) == {STRATEGY_LABELS[n] for n in ("raw", "constant", "keras")} | {
+    assert set(contour) == {label(n) for n in ("raw", "constant", "keras")} | {
         "held-out loss",
         "held-out minimum",
         "Keras raw weights (overwritten by the EMA)",
     }
     overwritten = contour["Keras raw weights (overwritten by the EMA)"]
     np.testing.assert_allclose([overwritten["x"][-1], overwritten["y"][-1]], run.keras_weights[-1])
-    keras = contour[STRATEGY_LABELS["keras"]]
+    keras = contour[label("keras")]
     np.testing.assert_allclose([keras["x"][-1], keras["y"][-1]], run.tracks["keras"][-1])
     assert any("overwrites its weights" in c.value for c in at.caption)
 
@@ -90,13 +91,13 @@ def test_bad_parameters_are_announced(query):
 def test_warmup_power_and_gamma_change_the_schedule():
     a = traces(open_page("weights_lab", {"power": "3/4", "inv_gamma": "10"}), "decay_chart")
     b = traces(open_page("weights_lab"), "decay_chart")
-    label = STRATEGY_LABELS["warmup"]
-    assert not np.array_equal(a[label]["y"], b[label]["y"])
+    warmup = label("warmup")
+    assert not np.array_equal(a[warmup]["y"], b[warmup]["y"])
 
 
 def test_batch_scaling_calculator():
     at = open_page("weights_lab", {"decay": "0.999", "batch": "8", "batch_factor": "4"})
     text = " ".join(m.value for m in at.markdown)
     assert f"{0.999**4:.6g}" in text
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    spec = json.loads(at.get_by_key("contour_chart").proto.spec)
     assert spec["data"]

@@ -23,7 +23,9 @@ from app_support import PAGES, open_page
 from browser_support import ARTIFACTS, CHROMIUM, chromium, press_slider, streamlit_server
 from ema_lab import offline
 from ema_lab.figures import raw_line
-from ema_lab.widgets import EMBED_HEIGHTS, embed_snippet
+from ema_lab.sharing import embed_snippet
+from ema_lab.site import BY_NAME
+from ema_lab.site import PAGES as SITE_PAGES
 
 
 def smoothing_view(n: int = 2000, decay: float = 0.95) -> offline.OfflineView:
@@ -113,7 +115,7 @@ def test_offline_figure_from_disk_in_a_host_page(tmp_path):
     host.write_text(
         "<!doctype html><html><body style='max-width:720px;margin:20px auto;font:16px serif'>"
         "<p>Some words of a blog post.</p>"
-        + embed_snippet("ema-lab_smoothing.html", "smoothing", "EMA Lab figure")
+        + embed_snippet("ema-lab_smoothing.html", BY_NAME["smoothing"], "EMA Lab figure")
         + "<p>More words.</p></body></html>"
     )
     data = offline.figure_data(view)
@@ -224,7 +226,7 @@ def test_live_embed_fits_a_blog_column(server, page, width):
     path = "" if PAGES[page] is None else page
     src = f"{server}/{path}?{QUERIES[page]}&embed=true"
     key = "" if page == "home" else page
-    snippet = embed_snippet(src, key, "EMA Lab")
+    snippet = embed_snippet(src, BY_NAME[key], "EMA Lab")
     with chromium() as browser:
         context = browser.new_context(viewport={"width": width + 30, "height": 900})
         tab = context.new_page()
@@ -240,12 +242,14 @@ def test_live_embed_fits_a_blog_column(server, page, width):
         fit = frame.evaluate(FITS)
         where = f"{page} in a {width} px column"
         assert fit["sideways"] <= 1, f"{where}: scrolls sideways"
-        assert fit["below"] <= 1, f"{where}: {fit['height']} px in a {EMBED_HEIGHTS[key]} px frame"
+        assert fit["below"] <= 1, (
+            f"{where}: {fit['height']} px in a {BY_NAME[key].embed_height} px frame"
+        )
         link = frame.get_by_text("Open in EMA Lab")
         assert link.count() == 1
         box = link.bounding_box()
         assert box is not None
-        assert box["y"] + box["height"] <= EMBED_HEIGHTS[key] + 1
+        assert box["y"] + box["height"] <= BY_NAME[key].embed_height + 1
         if page == "smoothing":  # the decay still answers inside the frame
             before = frame.evaluate(
                 "() => Array.from(document.querySelector('.js-plotly-plot')._fullData[1].y)"
@@ -262,9 +266,9 @@ def test_live_embed_fits_a_blog_column(server, page, width):
 
 
 def test_embed_heights_cover_every_page():
-    assert set(EMBED_HEIGHTS) == {"" if p == "home" else p for p in PAGES}
-    for height in EMBED_HEIGHTS.values():
-        assert 300 <= height <= 800
+    assert {p.name for p in SITE_PAGES} == {"" if p == "home" else p for p in PAGES}
+    for page in SITE_PAGES:
+        assert 300 <= page.embed_height <= 800
 
 
 def test_offline_data_reads_back_as_json():

@@ -54,7 +54,7 @@ def shown_text(at) -> list[str]:
 
 
 def chart_layouts(at) -> dict[str, dict]:
-    return {c.proto.id.rsplit("-", 1)[-1]: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+    return {c.key: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
 
 
 @pytest.fixture(scope="module", params=[(p, d) for p in PAGES for d in DECAYS], ids=str)

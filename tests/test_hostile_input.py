@@ -136,19 +136,19 @@ def test_ten_million_rows_are_read_and_one_more_is_refused():
 
 
 def test_csv_written_back_has_no_formula_cells():
-    from ema_lab import widgets
+    from ema_lab import sharing
 
     captured = {}
 
     def fake_button(label, data, **kwargs):
         captured["data"] = data
 
-    widgets.st.download_button, original = fake_button, widgets.st.download_button
+    sharing.st.download_button, original = fake_button, sharing.st.download_button
     try:
         x = np.array([-1.0, 2.0, -3.5])
-        widgets.csv_download({"signal": x, "ema": ec.ema_series(x, 0.5)}, "x.csv", key="k")
+        sharing.csv_download(lambda: {"signal": x, "ema": ec.ema_series(x, 0.5)}, "x.csv", key="k")
     finally:
-        widgets.st.download_button = original
+        sharing.st.download_button = original
     text = captured["data"]().decode()
     table = list(csv.reader(io.StringIO(text)))
     assert table[0] == ["t", "signal", "ema"]
@@ -193,9 +193,7 @@ def test_chart_json_escapes_user_text():
         "<img src=x onerror=alert(1)>.csv",
         GOOD_CSV,
     )
-    spec = json.loads(
-        next(e for e in at.get("plotly_chart") if e.proto.id.endswith("smoothing_chart")).proto.spec
-    )
+    spec = json.loads(at.get_by_key("smoothing_chart").proto.spec)
     title = spec["layout"]["title"]["text"]
     assert "<img" not in title  # plotly titles accept a few tags: user text is escaped
     assert "&lt;img src=x onerror=alert(1)&gt;.csv" in title

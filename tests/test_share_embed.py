@@ -9,7 +9,7 @@ import pytest
 
 from app_support import open_page
 from browser_support import CHROMIUM
-from ema_lab.widgets import EMBED_HEIGHTS
+from ema_lab.site import BY_NAME
 
 
 def codes(at):
@@ -24,7 +24,7 @@ def test_share_panel_carries_every_non_default_control():
     snippet = next(c for c in codes(at) if c.startswith("<iframe"))
     # Responsive: the column's width up to a maximum, at the page's own height.
     assert "width:100%;max-width:860px" in snippet
-    assert f"height:{EMBED_HEIGHTS['smoothing']}px" in snippet
+    assert f"height:{BY_NAME['smoothing'].embed_height}px" in snippet
     src = re.search(r'src="([^"]+)"', snippet).group(1).replace("&amp;", "&")
     assert parse_qs(urlparse(src).query)["embed"] == ["true"]
 
@@ -41,7 +41,7 @@ def test_chart_images_are_named_and_take_the_chosen_format():
     import json
 
     at = open_page("smoothing", {"image_format": "svg"})
-    element = next(e for e in at.get("plotly_chart") if e.proto.id.endswith("smoothing_chart"))
+    element = at.get_by_key("smoothing_chart")
     options = json.loads(element.proto.config)["toImageButtonOptions"]
     assert options["format"] == "svg"
     assert options["filename"] == "ema-lab_smoothing_chart"

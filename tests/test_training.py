@@ -61,6 +61,57 @@ def test_keras_overwrite_resets_the_weights_to_the_average():
     assert not np.array_equal(run.keras_weights[11], run.tracks["keras"][11])
 
 
+def keras_by_hand(problem, *, lr, steps, batch, seed, decay, start_after, every, overwrite):
+    """Keras 3's optimizer EMA written out step by step, with ema-pytorch's start_after and
+    an update every k steps (decay^k), as plain Python: the weights and the average."""
+    rng = np.random.default_rng([seed, 1])  # the mini-batches sgd draws
+    idx = rng.integers(0, len(problem.targets), size=(steps, batch))
+    w = np.array([-1.5, 2.0])
+    ema = w.copy()
+    ws, emas = [w.copy()], [ema.copy()]
+    for t in range(1, steps + 1):
+        x, y = problem.features[idx[t - 1]], problem.targets[idx[t - 1]]
+        w = w - lr * (x.T @ (x @ w - y)) / batch
+        if t % every == 0:  # otherwise the average holds
+            if t <= start_after or t == 1:
+                ema = w.copy()  # copy the weights (Keras' first step; before start_after)
+            else:
+                ema = decay**every * ema + (1 - decay**every) * w
+        if t % overwrite == 0:
+            w = ema.copy()
+        ws.append(w.copy())
+        emas.append(ema.copy())
+    return np.array(ws), np.array(emas)
+
+
+@pytest.mark.parametrize(("start_after", "every"), [(0, 1), (20, 1), (0, 5), (20, 5), (33, 2)])
+def test_keras_overwrite_track_honours_start_after_and_every(start_after, every):
+    settings = EmaSettings(decay=0.95, start_after=start_after, every=every, keras_overwrite=50)
+    run = simulate(
+        learning_rate=0.1, steps=300, batch_size=4, seed=5, settings=settings, strategies=["keras"]
+    )
+    weights, ema = keras_by_hand(
+        least_squares(5), lr=0.1, steps=300, batch=4, seed=5, decay=0.95,
+        start_after=start_after, every=every, overwrite=50,
+    )  # fmt: skip
+    np.testing.assert_allclose(run.keras_weights, weights, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(run.tracks["keras"], ema, rtol=1e-10, atol=1e-12)
+    # The average follows exactly the decays the page draws for it.
+    held = run.decays["keras"] == 1
+    np.testing.assert_array_equal(ema[1:][held], ema[:-1][held])
+
+
+def test_a_new_strategy_is_one_record():
+    halved = ec.training.Strategy("halved", lambda steps, s: np.full(steps, s.decay / 2))
+    run = simulate(steps=30, seed=1, strategies=[halved, "constant"])
+    assert sorted(run.tracks) == ["constant", "halved"]
+    np.testing.assert_allclose(
+        run.tracks["halved"][1:], ec.ema_series(run.weights[1:], 0.495, initial=run.weights[0])
+    )
+    with pytest.raises(ValueError, match="strategy must be one of"):
+        simulate(steps=10, strategies=["nope"])
+
+
 def test_update_every_k_with_decay_to_the_k_matches_every_step_on_a_slow_target():
     t = np.arange(1, 4001)
     target = np.stack([np.sin(t / 2000), np.cos(t / 3000)], axis=1)  # slowly moving

@@ -1,14 +1,139 @@
-"""/bias_correction's replay of Keras' documented ``moving_average_update`` example."""
+"""/bias_correction: three starts of one EMA, where the start's weight sits, Adam's
+corrections, and the replay of Keras' documented ``moving_average_update`` example."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import plotly.graph_objects as go
 
 import ema_core as ec
+from ema_lab import figures
 from ema_lab.numbers import readable
+from ema_lab.offline import MovingLine, OfflineView
+from ema_lab.params import Control
+from ema_lab.style import COLORS
+from ema_lab.views.common import NO_DEBIASED, Signal, debiased, debiased_or_gaps
+
+ADAM_STEPS = (1, 10, 100, 1000)
+
+
+MOMENTUM = Control(
+    "keras_momentum",
+    "momentum (the decay β)",
+    "number",
+    default=0.9,
+    low=0.0,
+    high=0.9999,
+    step=0.01,
+    extra={"format": "%.4f"},
+)
+
+
+@dataclass(frozen=True)
+class BiasView:
+    """What /bias_correction shows for one signal and decay."""
+
+    chart: go.Figure  # the three starts
+    gap_caption: str  # how far the debiased and the first-value starts stay apart
+    factor_chart: go.Figure  # where the weight sits after t updates
+    fade: str  # when the start stops mattering, in words ("" at a decay of 1)
+    adam_table: dict[str, list]
+    csv: Callable[[], dict[str, np.ndarray]]
+    csv_name: str
+
+
+def bias_view(signal: Signal, decay: float) -> BiasView:
+    """The three starts of ``signal`` at ``decay``, the weight chart and the words.
+
+    Examples
+    --------
+    >>> v = bias_view(Signal(np.ones(50), "ones"), 0.9)
+    >>> "44 steps" in v.fade, v.adam_table["t"]
+    (True, [1, 10, 100, 1000])
+    """
+    x = signal.values
+    zero_start = ec.ema_series(x, decay, initial=0.0)
+    first_value = ec.ema_series(x, decay, initial=None)
+    corrected = debiased(x, decay)
+    lines = [
+        figures.raw_line(x),
+        figures.Line(zero_start, "zero start (biased)", COLORS["biased"]),
+        *(
+            [figures.Line(corrected, "zero start, debiased", COLORS["debiased"], width=3.0)]
+            if corrected is not None
+            else []
+        ),
+        # Drawn last, dotted, over the debiased line it often nearly covers.
+        figures.Line(first_value, "start at the first value", COLORS["reference"], dash="dot"),
+    ]
+    chart = figures.time_figure(
+        lines, title=f"Three starts, β = {decay:g}", x=signal.dates, y_title=signal.y_title
+    )
+    if corrected is None:
+        gap_caption = NO_DEBIASED
+    else:
+        gap = float(np.max(np.abs(first_value - corrected)))
+        gap_caption = (
+            "The dotted “start at the first value” line runs close to the debiased one: neither "
+            "puts weight on a made-up start. They differ only in how the first values are "
+            f"weighted (here by at most {readable(gap, 3)}), and the gap fades with the "
+            "start's weight βᵗ."
+        )
+    # The x axis follows the decay: the start's weight fades over a few windows, however
+    # long the signal is (at β = 0.9999 that is 46,000 steps for n = 200).
+    fade_1 = ec.forget_steps(decay, 0.01) if 0 < decay < 1 else 10.0
+    factor_chart = figures.bias_factor_figure(decay, int(max(10, np.ceil(1.25 * fade_1))))
+    fade = ""
+    if decay < 1:
+        window = ec.effective_window(decay)
+        fade = (
+            f"**When does it stop mattering?** The start keeps 10% of the weight for "
+            f"{ec.forget_steps(decay, 0.1):,.0f} steps and 1% for **{fade_1:,.0f} steps** "
+            f"({fade_1 / window:.1f} windows of {readable(window)}). After a few windows, "
+            "biased and debiased averages agree; before that the correction is what keeps "
+            "early values honest."
+        )
+    adam_table = {
+        "t": list(ADAM_STEPS),
+        "1 − 0.9ᵗ (β₁)": [f"{ec.bias_correction(0.9, t):.4f}" for t in ADAM_STEPS],
+        "1 − 0.999ᵗ (β₂)": [f"{ec.bias_correction(0.999, t):.4f}" for t in ADAM_STEPS],
+    }
+    return BiasView(
+        chart=chart,
+        gap_caption=gap_caption,
+        factor_chart=factor_chart,
+        fade=fade,
+        adam_table=adam_table,
+        csv=lambda: {
+            "signal": x,
+            "ema_zero_start": zero_start,
+            "ema_first_value": first_value,
+            **({"ema_debiased": corrected} if corrected is not None else {}),
+        },
+        csv_name=f"ema_bias_correction_decay{decay:g}.csv",
+    )
+
+
+def offline(signal: Signal, decay: float, link: str) -> OfflineView:
+    """The three starts as an offline figure with a decay slider."""
+    return OfflineView(
+        values=signal.values,
+        decay=decay,
+        initial=0.0,
+        title=f"{signal.label}: three starts as β moves",
+        moving=(
+            MovingLine("biased", "zero start (biased)", COLORS["biased"]),
+            MovingLine("debiased", "zero start, debiased", COLORS["debiased"]),
+            MovingLine("first_value", "start at the first value", COLORS["reference"], "dot"),
+        ),
+        fixed=(figures.raw_line(signal.values),),  # the signal, as the chart draws it
+        dates=signal.dates,
+        y_title=signal.y_title,
+        link=link,
+    )
 
 
 @dataclass(frozen=True)
@@ -38,11 +163,7 @@ def keras_replay(values: Sequence[float | None], momentum: float) -> KerasReplay
     if kept:
         biased = ec.ema_series(kept, momentum, initial=0.0)
         correction = ec.bias_correction(momentum, steps)
-        corrected = (
-            ec.ema_series(kept, momentum, initial=0.0, debias=True)
-            if momentum < 1
-            else np.full(len(kept), np.nan)
-        )
+        corrected = debiased_or_gaps(np.asarray(kept), momentum)
     else:
         biased = correction = corrected = np.array([])
     rows = {

@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import plotly.graph_objects as go
 
 import ema_core as ec
 from ema_core.training import PowerSnapshots, WeightsRun, power_ema_track, power_snapshots
+from ema_lab import figures
 
 SWEEP: np.ndarray = np.round(np.arange(0.02, 0.2501, 0.0025), 4)
 """The widths of the "sweep after training" chart: every 0.0025 from 0.02 to 0.25."""
@@ -133,3 +135,13 @@ def view(run: WeightsRun, st_: Study, sigma_rel: float) -> View:
         summary=summary,
         translation=translation,
     )
+
+
+def charts(run: WeightsRun, st_: Study, v: View) -> dict[str, go.Figure]:
+    """The section's charts by key: the sweep, then the paths, the loss and the profiles."""
+    return {
+        "posthoc_sweep_chart": figures.posthoc_sweep_figure(st_, v.sigma_rel),
+        "posthoc_paths_chart": figures.posthoc_paths_figure(run, v),
+        "posthoc_loss_chart": figures.posthoc_loss_figure(v),
+        "posthoc_profile_chart": figures.posthoc_profile_figure(v),
+    }

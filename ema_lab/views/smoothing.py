@@ -1,11 +1,22 @@
-"""/smoothing's claim about the effective window, and the band that illustrates it."""
+"""/smoothing: the averages of a signal, the claim about the effective window and the band
+that illustrates it, the time-aware EMA for data with gaps, the CSV and the offline figure."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import plotly.graph_objects as go
+
 import ema_core as ec
+from ema_lab import figures
 from ema_lab.numbers import readable
+from ema_lab.offline import OfflineView, standard_moving
+from ema_lab.params import Control
+from ema_lab.style import COLORS, LABELS
+from ema_lab.views.common import NO_DEBIASED, Signal, debiased
+from ema_lab.views.time_aware import TIME_UNITS, TimeView, time_view
 
 
 @dataclass(frozen=True)
@@ -49,4 +60,220 @@ def window_claim(decay: float, end: int) -> WindowClaim:
         first=first,
         last=end,
         label=label,
+    )
+
+
+# -- the page ------------------------------------------------------------------------------
+
+LINE_NAMES = ("signal", "biased", "debiased", "TensorFlow")
+"""The lines the reader may show, as the URL names them (``?views=biased``)."""
+_SHOWN_AS = {
+    "raw": "signal",
+    "biased": "biased",
+    "debiased": "debiased",
+    "tensorflow": "TensorFlow",
+}
+
+
+VIEWS = Control("views", "show", "pills", default=LINE_NAMES, options=LINE_NAMES)
+WINDOW_END = Control(
+    "window_end",
+    "effective window ends at step",
+    "slider",
+    low=1,
+    high=10**7,
+    whole=True,
+    extra={"help": "Move the shaded band: it covers the last 1/(1−β) steps up to this one."},
+)
+SCRUBBER = Control(
+    "scrubber",
+    "Instant scrubber: a decay slider inside the chart, answered by the browser alone",
+    "toggle",
+    default=False,
+)
+TIME_AWARE = Control(
+    "time_aware",
+    "time-aware EMA",
+    "toggle",
+    extra={
+        "help": "Let the past fade by a half-life in time, across the gaps too "
+        "(pandas' ewm with times and halflife)."
+    },
+)
+TIME_HALF_LIFE = Control(
+    "time_half_life",
+    "half-life in time",
+    "number",
+    low=0.0,
+    high=1e9,
+    step=1.0,
+    extra={
+        "placeholder": "auto",
+        "help": "Empty: the step EMA's half-life times the typical spacing, so the two EMAs "
+        "agree where the data is evenly spaced and part across the gaps.",
+    },
+)
+TIME_UNIT = Control("time_unit", "unit", "selectbox", default="days", options=tuple(TIME_UNITS))
+
+
+def averages(values: np.ndarray, decay: float, initial: float) -> dict[str, np.ndarray | None]:
+    """The page's three averages on the full series (no debiased one at a decay of 1)."""
+    return {
+        "biased": ec.ema_series(values, decay, initial=initial),
+        "debiased": debiased(values, decay, initial),
+        "tensorflow": ec.ema_series(
+            values, ec.tf_decay(decay, np.arange(len(values))), initial=initial
+        ),
+    }
+
+
+def drawn_lines(signal: Signal, decay: float, initial: float) -> dict[str, figures.Line]:
+    """The signal and the averages as drawn: decimated, small enough to share."""
+    series = averages(signal.values, decay, initial)
+    lines = figures.smoothing_lines(signal.values, **series)
+    keys = ["raw", *(k for k, v in series.items() if v is not None)]
+    return {
+        key: figures.decimated(line, signal.dates) for key, line in zip(keys, lines, strict=True)
+    }
+
+
+def time_aware(
+    signal: Signal, decay: float, half_life: float | None, unit: str
+) -> tuple[TimeView, figures.Line]:
+    """The time-aware EMA of a signal with times, and its line as drawn."""
+    view = time_view(
+        signal.values,
+        signal.dates,
+        decay,
+        half_life=half_life,
+        unit=unit,
+        repeated=signal.repeated_times,
+    )
+    line = figures.decimated(figures.Line(view.ema, LABELS["time"], COLORS["time"]), signal.dates)
+    return view, line
+
+
+@dataclass(frozen=True)
+class SmoothingView:
+    """What /smoothing shows for one setting of its controls."""
+
+    chart: go.Figure
+    zoom: go.Figure | None  # the longest gap, for data with gaps
+    notes: tuple[str, ...]  # under the formulas
+    csv_name: str
+
+
+def smoothing_view(
+    signal: Signal,
+    decay: float,
+    initial: float,
+    window_end: int,
+    shown: Sequence[str],
+    lines: dict[str, figures.Line],
+    timed: tuple[TimeView, figures.Line] | None = None,
+    *,
+    compact: bool = False,
+) -> SmoothingView:
+    """The chart with its title's claim and its band, the gap zoom, and the notes.
+
+    ``shown`` are the `LINE_NAMES` the reader picked; ``compact`` is the embedded layout's
+    short title.
+    """
+    n = len(signal.values)
+    claim = window_claim(decay, window_end)
+    band = (
+        (claim.first, window_end)
+        if signal.dates is None
+        else (signal.dates[claim.first - 1], signal.dates[window_end - 1])
+    )
+    drawn = [line for key, line in lines.items() if _SHOWN_AS[key] in shown]
+    title = f"{signal.label}, β = {decay:g}, ema₀ = {initial:g}: {claim.claim}"
+    if timed is not None:
+        drawn.append(timed[1])
+        title = timed[0].title
+    chart = figures.time_figure(
+        drawn,
+        title=f"β = {decay:g}: {claim.claim}" if compact else title,
+        x=signal.dates,
+        x_title=signal.x_title,
+        y_title=signal.y_title,
+        window=(*band, claim.label),
+        height=480,
+        length=n,
+    )
+    notes = [] if "debiased" in lines or "debiased" not in shown else [NO_DEBIASED]
+    zoom = None
+    if timed is not None:
+        view = timed[0]
+        figures.shade_gaps(chart, view.gaps)
+        # The zero start's first steps run off the axis rather than squash the data.
+        chart.update_yaxes(range=view.value_range)
+        if view.zoom is not None:
+            zoom = figures.gap_zoom_figure(
+                signal.dates, signal.values, view.step_ema, view.ema, view
+            )
+            zoom.update_xaxes(title_text=signal.time_title)
+            zoom.update_yaxes(title_text=signal.y_title)
+        notes.append(view.readouts)
+        if view.gap_count:
+            notes.append(
+                f"Shaded: the {view.gap_count:,} gaps longer than 1.5× the typical spacing "
+                f"(the longest {view.longest_gap_text}). Across a gap the step EMA moves "
+                "one step; the time-aware EMA lets the past fade for the whole gap."
+            )
+        if view.note:
+            notes.append(view.note)
+    notes.append(
+        f"Computed on all {n:,} values; the chart draws at most {figures.MAX_POINTS:,} points "
+        "per line (each bucket's minimum and maximum)."
+    )
+    return SmoothingView(
+        chart=chart, zoom=zoom, notes=tuple(notes), csv_name=f"ema_smoothing_decay{decay:g}.csv"
+    )
+
+
+def csv_columns(
+    signal: Signal, decay: float, initial: float, timed: TimeView | None
+) -> dict[str, np.ndarray]:
+    """The CSV download: the signal (with its times) and every average, on the full series."""
+    return {
+        **({"time": signal.dates} if signal.dates is not None else {}),
+        "signal": signal.values,
+        **{
+            f"ema_{k}": v
+            for k, v in averages(signal.values, decay, initial).items()
+            if v is not None
+        },
+        **({"ema_time_aware": timed.ema} if timed is not None else {}),
+    }
+
+
+def offline(
+    signal: Signal, decay: float, initial: float, shown: Sequence[str], link: str
+) -> OfflineView:
+    """The chart as an offline figure: the lines shown, with a decay slider."""
+    kinds = [k for k in ("biased", "debiased", "tensorflow") if _SHOWN_AS[k] in shown]
+    return OfflineView(
+        values=signal.values,
+        decay=decay,
+        initial=initial,
+        title=f"{signal.label}: the EMA as β moves",
+        moving=standard_moving(kinds),
+        fixed=(figures.raw_line(signal.values),) if "signal" in shown else (),
+        dates=signal.calendar,
+        y_title=signal.y_title,
+        link=link,
+    )
+
+
+SCRUBBER_NOTE = (
+    "{decays} decays precomputed by ema_core on all {n:,} values (each EMA started at the "
+    "first value), {points} points per frame."
+)
+
+
+def scrubber_note(n: int) -> str:
+    """What the in-chart scrubber holds."""
+    return SCRUBBER_NOTE.format(
+        decays=len(figures.SCRUBBER_DECAYS), n=n, points=figures.SCRUBBER_POINTS
     )

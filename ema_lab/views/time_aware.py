@@ -13,6 +13,7 @@ import numpy as np
 
 import ema_core as ec
 from ema_lab.numbers import readable
+from ema_lab.views.common import debiased
 
 GAP_FACTOR = 1.5
 """A gap is a spacing more than this many times the typical (median) spacing."""
@@ -99,7 +100,7 @@ class TimeView:
     title: str
     readouts: str
     note: str  # what happens at repeated times, when there are any
-    step_ema: np.ndarray  # the step-counting EMA it is compared with (debiased, as adjust=True)
+    step_ema: np.ndarray | None  # the step EMA it is compared with (debiased, as adjust=True)
     zoom: tuple[int, int] | None  # observations around the longest gap, [first, last)
     zoom_title: str
     value_range: tuple[float, float]  # the y range that serves the comparison
@@ -159,11 +160,7 @@ def time_view(
         f"step EMA (β = {decay:g}) and time-aware EMA (half-life {half_text}): "
         f"{len(long):,} gap{'s' if len(long) != 1 else ''} shaded"
     )
-    step_ema = (
-        ec.ema_series(values, decay, debias=True)
-        if decay < 1
-        else np.full_like(values, values.mean())
-    )
+    step_ema = debiased(values, decay)
     zoom, zoom_title = None, ""
     if len(longest):
         i = int(longest[0])

@@ -1,0 +1,106 @@
+"""The page frame: page set-up, the sidebar, and the layout helpers every page uses.
+
+A page runs either full (a tab of its own) or embedded (``?embed=true``, an iframe in a
+blog post or a slide), where it shows its key control and chart in one column.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+import streamlit as st
+
+from ema_lab import sharing, url
+from ema_lab.site import PAGES, Page
+
+_ROUTED = contextvars.ContextVar("ema_lab_routed", default=False)
+
+
+def routes() -> list[tuple[st.Page, Page]]:
+    """Streamlit's page of each of `PAGES`, with the page it runs."""
+    return [
+        (
+            st.Page(
+                p.file, title=p.label, icon=p.icon, url_path=p.name or None, default=not p.name
+            ),
+            p,
+        )
+        for p in PAGES
+    ]
+
+
+@contextmanager
+def routing() -> Iterator[None]:
+    """The router's run of a page: what `through_router` checks."""
+    token = _ROUTED.set(True)
+    try:
+        yield
+    finally:
+        _ROUTED.reset(token)
+
+
+def through_router() -> None:
+    """First line of every page: make sure it runs inside the router.
+
+    With a ``pages/`` folder beside ``app.py``, Streamlit runs a link to one of its
+    files by itself (its legacy multipage mode) until some session has called
+    ``st.navigation``: the first deep link to a freshly started server. Such a run
+    calls it (which ends that mode for every session) and reruns, now through
+    ``app.py``, on the same page.
+    """
+    if _ROUTED.get():
+        return
+    st.navigation([route for route, _ in routes()], position="hidden")
+    st.rerun()
+
+
+def embedded() -> bool:
+    """Whether the page runs in an iframe (``?embed=true``): a compact layout then."""
+    return bool(st.context.is_embedded)
+
+
+def start(page: Page) -> None:
+    """What every page has before its own content: its tab title, the sidebar, and the
+    place where a link's unusable values are named. The router calls it once per run."""
+    st.set_page_config(
+        page_title=f"{page.title} · EMA Lab",
+        page_icon=page.icon,
+        layout="wide",
+        initial_sidebar_state="collapsed" if embedded() else "auto",
+    )
+    url.notice_area()
+    if embedded():
+        return  # an iframe in a blog post has no room for navigation
+    with st.sidebar:
+        st.caption("ema = β·ema + (1 − β)·x")
+        sharing.IMAGE_FORMAT.draw()
+
+
+def page_title(page: Page) -> None:
+    """The page's title; embedded, a one-line caption that leaves room for the chart."""
+    if embedded():
+        st.caption(f"**EMA Lab** · {page.title}")
+    else:
+        st.title(f"{page.icon} {page.title}")
+
+
+def columns(spec: Sequence[float], gap: str = "large") -> list:
+    """Side-by-side columns; embedded, containers one above the other, so that the layout
+    is the same in a 700 px column and a 360 px one (where columns would stack anyway)."""
+    if embedded():
+        return [st.container() for _ in spec]
+    return st.columns(spec, gap=gap)
+
+
+def end_of_embed() -> None:
+    """Embedded pages stop here: the chart and its controls, no long sections."""
+    if embedded():
+        st.stop()
+
+
+def prose(text: str) -> None:
+    """Explanatory Markdown, left out of the compact embedded layout."""
+    if not embedded():
+        st.markdown(text)

@@ -1,0 +1,147 @@
+"""What leaves the page: charts with their image export, links to the exact view, embed
+snippets, offline figures and CSV downloads."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from ema_lab import figures
+from ema_lab.offline import OfflineView, offline_html
+from ema_lab.params import Control
+from ema_lab.site import EMBED_MAX_WIDTH, Page
+from ema_lab.style import MARKDOWN_COLORS
+from ema_lab.text import escape_markdown
+
+IMAGE_FORMAT = Control(
+    "image_format",
+    "chart images download as",
+    "radio",
+    default="png",
+    options=("png", "svg"),
+    extra={
+        "horizontal": True,
+        "help": "The camera button of every chart's tool bar saves it in this format.",
+    },
+)
+
+
+def _embedded() -> bool:
+    return bool(st.context.is_embedded)
+
+
+def show(fig: go.Figure, key: str, where=st) -> None:
+    """Draw a chart (in ``where``, a container) with its key and its image export name."""
+    fmt = st.session_state.get(IMAGE_FORMAT.key, IMAGE_FORMAT.default)
+    fmt = fmt if fmt in IMAGE_FORMAT.options else IMAGE_FORMAT.default
+    where.plotly_chart(fig, config=figures.config(f"ema-lab_{key}", fmt), key=key)
+
+
+def embed_chart(fig: go.Figure, height: int = 300) -> go.Figure:
+    """The embedded chart: shorter, its legend replaced by `embed_footer`'s key."""
+    if _embedded():
+        fig.update_layout(height=height, showlegend=False)
+    return fig
+
+
+def view_link(page: Page, *, embed: bool = False) -> str:
+    """The link to this page with every control of the view (and ``embed=true`` if asked)."""
+    base = (st.context.url or f"http://localhost:8501/{page.name}").split("?")[0]
+    params = [(k, v) for k in st.query_params if k != "embed" for v in st.query_params.get_all(k)]
+    if embed:
+        params.append(("embed", "true"))
+    query = urlencode(params)
+    return f"{base}?{query}" if query else base
+
+
+def embed_snippet(src: str, page: Page, title: str) -> str:
+    """An iframe that fills its column up to `EMBED_MAX_WIDTH` px, at the page's height."""
+    return (
+        f'<iframe src="{html.escape(src)}" title="{html.escape(title)}" loading="lazy" '
+        f'style="width:100%;max-width:{EMBED_MAX_WIDTH}px;height:{page.embed_height}px;'
+        'border:0"></iframe>'
+    )
+
+
+def embed_footer(fig: go.Figure, page: Page, where=st) -> None:
+    """Embedded: a one-line key of the chart's lines and the way to the full page.
+
+    Markdown only (no raw HTML anywhere in the app): each line's colour is the nearest of
+    Streamlit's named Markdown colours.
+    """
+    if not _embedded():
+        return
+    keys = [
+        f":{MARKDOWN_COLORS.get(str(t.line.color).upper(), 'gray')}[━] {escape_markdown(t.name)}"
+        for t in fig.data
+        if isinstance(t, go.Scatter) and t.name and t.showlegend is not False and t.line.color
+    ]
+    link = view_link(page).replace(" ", "%20").replace(")", "%29")
+    where.caption("  ".join(keys) + f"  ·  [Open in EMA Lab ↗]({link})")
+
+
+def chart(fig: go.Figure, key: str, page: Page, *, embed_height: int = 300, where=st) -> None:
+    """A page's main chart: shorter when embedded, with the embed's key and link under it."""
+    show(embed_chart(fig, embed_height), key, where)
+    embed_footer(fig, page, where)
+
+
+def share_panel(page: Page, *, offline: Callable[[], OfflineView] | None = None, where=st) -> None:
+    """Beside the main chart: this view's link, a responsive embed snippet, and the chart as
+    one offline HTML file with its own snippet."""
+    if _embedded():
+        return
+    with where.popover("🔗 Share, embed or download this view"):
+        st.markdown("**A link to exactly this view**: every control is in it.")
+        st.code(view_link(page), language=None, wrap_lines=True)
+        st.markdown("**Embed it live** in a blog post or a slide (it fits any column):")
+        st.code(
+            embed_snippet(view_link(page, embed=True), page, "EMA Lab"),
+            language="html",
+            wrap_lines=True,
+        )
+        if offline is None:
+            return
+        name = f"ema-lab_{page.name or 'home'}.html"
+        st.markdown(
+            "**No server?** Download this chart as one HTML file with a decay slider inside "
+            "(every curve precomputed by ema_core), put it next to your post and embed it:"
+        )
+        st.download_button(
+            "⬇️ Offline interactive figure (HTML)",
+            data=lambda: offline_html(offline()).encode(),
+            file_name=name,
+            mime="text/html",
+            key=f"{page.name or 'home'}_offline",
+            on_click="ignore",
+        )
+        st.code(embed_snippet(name, page, "EMA Lab figure"), language="html", wrap_lines=True)
+
+
+def csv_download(
+    columns: Callable[[], dict[str, np.ndarray]], file_name: str, *, key: str, where=st
+) -> None:
+    """A button that writes the full series as CSV, with a step column ``t``, built on click:
+    ``columns`` is a function, so that long series are computed only when asked for."""
+
+    def build() -> bytes:
+        import pandas as pd
+
+        table_columns = columns()
+        n = len(next(iter(table_columns.values())))
+        table = pd.DataFrame({"t": np.arange(1, n + 1), **table_columns})
+        return table.to_csv(index=False, float_format="%.10g").encode()
+
+    where.download_button(
+        "⬇️ Download the series (CSV)",
+        data=build,
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+        on_click="ignore",
+    )

@@ -1,0 +1,76 @@
+"""The pages of EMA Lab, declared once: the router, the sidebar, the home page's cards,
+the share panel and the tests all read this list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page: where its file is, what its URL calls it, and how it is introduced."""
+
+    name: str  # its URL path ("" for home): /smoothing
+    file: str  # pages/smoothing.py
+    label: str  # in the sidebar and on the home page's card
+    title: str  # above the page and in the browser's tab
+    icon: str
+    description: str  # the home page's card
+    embed_height: int  # px: the iframe that holds its embedded layout at 360 to 860 px wide
+
+
+PAGES: tuple[Page, ...] = (
+    Page("", "pages/home.py", "Home", "EMA Lab", "📈", "", 580),
+    Page(
+        "smoothing",
+        "pages/smoothing.py",
+        "Smoothing a signal",
+        "Smoothing a signal",
+        "〰️",
+        "Any signal, any decay: raw, biased, debiased and TensorFlow's EMA, with the "
+        "effective window drawn.",
+        710,
+    ),
+    Page(
+        "bias_correction",
+        "pages/bias_correction.py",
+        "Bias correction",
+        "Bias correction",
+        "⚖️",
+        "Why a zero start drags the average to 0, and how dividing by 1 − βᵗ fixes it (Adam).",
+        670,
+    ),
+    Page(
+        "tf_dynamic_decay",
+        "pages/tf_dynamic_decay.py",
+        "TensorFlow decay",
+        "TensorFlow's dynamic decay",
+        "⏱️",
+        "TensorFlow's min(β, (1+t)/(10+t)), replayed step by step.",
+        620,
+    ),
+    Page(
+        "choosing_decay",
+        "pages/choosing_decay.py",
+        "Choosing a decay",
+        "Choosing a decay",
+        "🎚️",
+        "Compare decays: weights, step and frequency responses, noise against lag.",
+        680,
+    ),
+    Page(
+        "weights_lab",
+        "pages/weights_lab.py",
+        "Weights lab",
+        "Weights lab",
+        "🧪",
+        "An EMA of model weights, trained live: every decay strategy side by side.",
+        760,
+    ),
+)
+
+BY_NAME: dict[str, Page] = {p.name: p for p in PAGES}
+HOME = BY_NAME[""]
+
+EMBED_MAX_WIDTH = 860
+"""The widest an embed grows in a wide column: the layout is made for 360 to 860 px."""

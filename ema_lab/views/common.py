@@ -1,0 +1,64 @@
+"""What several views share: the signal they are given and the one debias policy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+import ema_core as ec
+
+
+@dataclass(frozen=True)
+class Signal:
+    """What the pages plot: the values, a label, and dates when there are any."""
+
+    values: np.ndarray
+    label: str
+    dates: np.ndarray | None = None  # datetime64, or plain numbers from a CSV's time column
+    unit: str = ""
+    key: tuple = ()  # what identifies the values, for caches keyed on scalars
+    time_title: str = "date"  # the x axis' title when there are dates
+    repeated_times: int = 0
+
+    @property
+    def y_title(self) -> str:
+        return self.unit or "value"
+
+    @property
+    def x_title(self) -> str:
+        return self.time_title if self.dates is not None else "step t"
+
+    @property
+    def calendar(self) -> np.ndarray | None:
+        """The dates, when they are calendar dates (not plain numbers)."""
+        return self.dates if self.dates is not None and self.dates.dtype.kind == "M" else None
+
+
+NO_DEBIASED = (
+    "At β = 1 the average never leaves its start: no weight is on the data, so there is "
+    "nothing to rescale and no debiased EMA."
+)
+
+
+def debiased(values: np.ndarray, decay, initial: float | None = 0.0) -> np.ndarray | None:
+    """The debiased EMA, or None at a decay of 1: every page draws no debiased line then,
+    writes no ``ema_debiased`` column, and says why (`NO_DEBIASED`).
+
+    Examples
+    --------
+    >>> debiased(np.array([2.0, 4.0]), 0.5).tolist()
+    [2.0, 3.3333333333333335]
+    >>> debiased(np.array([2.0, 4.0]), 1.0) is None
+    True
+    """
+    if np.all(np.asarray(decay) >= 1):
+        return None
+    return ec.ema_series(values, decay, initial=initial, debias=True)
+
+
+def debiased_or_gaps(values: np.ndarray, decay, initial: float | None = 0.0) -> np.ndarray:
+    """`debiased`, for a curve that must exist (a frame of a slider): all gaps at a decay
+    of 1, so that nothing is drawn."""
+    series = debiased(values, decay, initial)
+    return np.full(len(values), np.nan) if series is None else series

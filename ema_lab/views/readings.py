@@ -1,0 +1,133 @@
+"""A decay's readings as a page words them: one label, value and explanation each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+import ema_core as ec
+from ema_lab.numbers import readable
+
+
+@dataclass(frozen=True)
+class Reading:
+    label: str
+    value: str
+    help: str
+
+
+def readings(decay: float) -> dict[str, Reading]:
+    """Every reading of ``decay``, by name, from `ema_core.decay_readings`.
+
+    Examples
+    --------
+    >>> r = readings(0.9)
+    >>> r["window"].value, r["cutoff"].value
+    ('10', '0.0168')
+    """
+    r = ec.decay_readings(decay)
+    return {
+        "decay": Reading("decay β", f"{r.decay:g}", "the fraction of the old average kept"),
+        "window": Reading("window 1/(1−β)", readable(r.window), "steps; about 63% of the weight"),
+        "half_life": Reading(
+            "half-life", readable(r.half_life), "steps until a value's weight halves"
+        ),
+        "span": Reading("span", readable(r.span), "pandas' span: alpha = 2/(span+1) = 1−β"),
+        "lag": Reading(
+            "lag (center of mass)",
+            readable(r.center_of_mass),
+            "steps the EMA trails a ramp",
+        ),
+        "noise_ratio": Reading(
+            "noise variance ratio",
+            readable(r.noise_variance_ratio, 3),
+            "white noise, variance out / in; its standard deviation shrinks "
+            f"{readable(r.noise_std_ratio, 3)}×",
+        ),
+        "noise_std": Reading(
+            "noise std left",
+            readable(r.noise_std_ratio, 3),
+            "white noise, standard deviation out / in",
+        ),
+        "cutoff": Reading(
+            "cutoff (cycles/step)",
+            "none" if np.isnan(r.cutoff_cycles) else readable(r.cutoff_cycles, 3),
+            "where the gain falls to 1/√2 (−3 dB); none below β = 0.172, where the gain "
+            "never falls that far",
+        ),
+    }
+
+
+def line(decay: float) -> str:
+    """One line: the decay in every unit.
+
+    Examples
+    --------
+    >>> line(0.9)
+    'β = 0.9 · window 10 · half-life 6.58 · span 19 · lag 9 steps'
+    """
+    r = readings(decay)
+    return (
+        f"β = {decay:.6g} · window {r['window'].value} · half-life {r['half_life'].value} · "
+        f"span {r['span'].value} · lag {r['lag'].value} steps"
+    )
+
+
+def table_row(decay: float, names: tuple[str, ...]) -> dict[str, str]:
+    """The readings ``names`` of ``decay`` as one table row, by label."""
+    r = readings(decay)
+    return {r[n].label: r[n].value for n in names}
+
+
+@dataclass(frozen=True)
+class DecayUnit:
+    """Another way to state a decay, with its conversions and its input's range."""
+
+    name: str  # as the "set the decay by" choice reads: "half-life"
+    label: str
+    to_decay: Callable
+    from_decay: Callable
+    low: float
+    high: float
+
+
+UNITS: dict[str, DecayUnit] = {
+    u.name: u
+    for u in (
+        DecayUnit(
+            "half-life", "half-life (steps)", ec.decay_from_half_life, ec.half_life, 0.1, 1e6
+        ),
+        DecayUnit(
+            "window",
+            "window 1/(1−β) (steps)",
+            ec.decay_from_window,
+            ec.effective_window,
+            1.0,
+            1e6,
+        ),
+        DecayUnit("span", "span (as in pandas)", ec.decay_from_span, ec.span, 1.0, 2e6),
+        DecayUnit(
+            "lag",
+            "lag / center of mass (steps)",
+            ec.decay_from_center_of_mass,
+            ec.center_of_mass,
+            0.0,
+            1e6,
+        ),
+    )
+}
+"""The ways to state a decay besides the decay itself, by name."""
+
+
+def calculate(unit: str, amount: float) -> tuple[float, str]:
+    """The decay whose reading ``unit`` is ``amount``, and how it is shown (8 digits).
+
+    Examples
+    --------
+    >>> calculate("span", 19)
+    (0.9, '0.9')
+    """
+    decay = float(UNITS[unit].to_decay(amount))
+    return decay, readable(decay, 8)

@@ -1,0 +1,47 @@
+"""EMA Lab's home page: the idea on one screen, and the way to every page."""
+
+import streamlit as st
+
+from ema_lab import controls, frame, sharing
+from ema_lab.site import HOME, PAGES
+from ema_lab.views import home
+
+frame.through_router()
+
+frame.page_title(HOME)
+frame.prose(
+    "The **exponential moving average** keeps a running summary of a noisy stream with one "
+    "number and one knob: each new value moves the average a fraction $1-\\beta$ of the way "
+    "towards it."
+)
+
+left, right = frame.columns([2, 3])
+with left:
+    if not frame.embedded():
+        st.latex(r"\mathrm{ema}_t = \beta\,\mathrm{ema}_{t-1} + (1-\beta)\,x_t")
+    decay = controls.decay_input(0.9)
+    x = controls.generated(*home.SIGNAL)
+    view = home.home_view(x, decay)
+    frame.prose(view.memory)
+    frame.prose(
+        "It is everywhere: the running statistics of **batch normalization**, the moment "
+        "estimates of the **Adam** optimizer, the **EMA of model weights** that diffusion and "
+        "self-supervised models evaluate with, and the moving averages of **finance**."
+    )
+with right:
+    sharing.chart(view.chart, "home_chart", HOME, embed_height=300)
+    sharing.share_panel(HOME, offline=lambda: home.offline(x, decay, sharing.view_link(HOME)))
+
+frame.end_of_embed()
+st.subheader("Explore")
+# Three to a row: five side by side cut their labels ("Smoothing a signa") even at 1440 px.
+cards = [*st.columns(3), *st.columns(3)]
+for card, page in zip(cards, PAGES[1:], strict=False):
+    with card.container(border=True, height="stretch"):
+        st.page_link(page.file, label=f"**{page.label}**", icon=page.icon)
+        st.caption(page.description)
+
+st.caption(
+    f"Every number on these pages comes from `ema_core` {home.VERSION}, tested against "
+    "TensorFlow's and Keras' documented examples and pandas."
+)
