@@ -2,13 +2,20 @@
 
 import streamlit as st
 
-from ema_lab import controls, frame, sharing
+from ema_lab import cache, controls, frame, sharing
 from ema_lab.site import BY_NAME
 from ema_lab.views import bias
 
 frame.through_router()
 
 PAGE = BY_NAME["bias_correction"]
+
+
+# Keyed on scalars: the three starts of one signal and decay are computed once for a class.
+@cache.shared(32)
+def starts_for(_signal, key: tuple, decay: float):
+    return bias.series(_signal.values, decay)
+
 
 frame.page_title(PAGE)
 frame.prose(
@@ -22,7 +29,7 @@ left, main = frame.columns([4, 11])
 with left:
     signal = controls.signal_input(default="noisy_constant", default_n=200)
     decay = controls.decay_input(0.9)
-view = bias.bias_view(signal, decay)
+view = bias.bias_view(signal, decay, starts_for(signal, signal.key, decay))
 
 with main:
     sharing.chart(view.chart, "bias_chart", PAGE)
@@ -58,27 +65,35 @@ with right:
     )
     st.table(view.adam_table, hide_index=True)
 
-st.subheader("Keras' documented example, step by step")
-st.markdown(
-    "`tf.keras.backend.moving_average_update(x, value, momentum)` documents it with "
-    "`x = tf.Variable(0.0)`, `momentum = 0.9` and one update with `value = 2.0`: `x` becomes "
-    "**0.2**, biased towards its zero start; dividing by `1 - momentum ** num_updates` with "
-    "`num_updates = 1` gives back **2.0**. Keras' `momentum` is the decay β. Edit the values or "
-    "add rows: every update recomputes."
-)
-inputs, table = st.columns([1, 2], gap="large")
-momentum = bias.MOMENTUM.draw(inputs)
-updates = inputs.data_editor(
-    {"value": [2.0]},
-    num_rows="dynamic",
-    column_config={"value": st.column_config.NumberColumn("value", format="%.6g", required=True)},
-    key="keras_values",
-)
-replay = bias.keras_replay(updates["value"], momentum)
-with table.container(key="keras_replay"):
-    if replay.skipped:
-        st.warning(f"{replay.skipped} empty or non-finite value(s) were left out.")
-    st.table(replay.rows, hide_index=True)
-    st.caption(replay.caption)
 
+# Editing the example reruns only this section: the charts above stay as they are.
+@st.fragment
+def keras_example() -> None:
+    st.subheader("Keras' documented example, step by step")
+    st.markdown(
+        "`tf.keras.backend.moving_average_update(x, value, momentum)` documents it with "
+        "`x = tf.Variable(0.0)`, `momentum = 0.9` and one update with `value = 2.0`: `x` becomes "
+        "**0.2**, biased towards its zero start; dividing by `1 - momentum ** num_updates` with "
+        "`num_updates = 1` gives back **2.0**. Keras' `momentum` is the decay β. Edit the "
+        "values or add rows: every update recomputes."
+    )
+    inputs, table = st.columns([1, 2], gap="large")
+    momentum = bias.MOMENTUM.draw(inputs)
+    updates = inputs.data_editor(
+        {"value": [2.0]},
+        num_rows="dynamic",
+        column_config={
+            "value": st.column_config.NumberColumn("value", format="%.6g", required=True)
+        },
+        key="keras_values",
+    )
+    replay = bias.keras_replay(updates["value"], momentum)
+    with table.container(key="keras_replay"):
+        if replay.skipped:
+            st.warning(f"{replay.skipped} empty or non-finite value(s) were left out.")
+        st.table(replay.rows, hide_index=True)
+        st.caption(replay.caption)
+
+
+keras_example()
 sharing.csv_download(view.csv, view.csv_name, key="bias_csv")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ema_lab import controls, frame, readouts, sharing
+from ema_lab import cache, controls, frame, readouts, sharing
 from ema_lab.controls import UNITS
 from ema_lab.site import BY_NAME
 from ema_lab.views import choosing, readings
@@ -10,6 +10,12 @@ from ema_lab.views import choosing, readings
 frame.through_router()
 
 PAGE = BY_NAME["choosing_decay"]
+
+
+@cache.shared(32)
+def averages_for(_signal, key: tuple, decays: tuple):
+    return choosing.averages(_signal.values, decays)
+
 
 frame.page_title(PAGE)
 frame.prose(
@@ -22,7 +28,8 @@ picked = choosing.DECAYS.draw()
 left, main = frame.columns([4, 11])
 with left:
     signal = controls.signal_input(default="noisy_sine", default_n=1000)
-view = choosing.compare_view(signal, picked)
+decays, _ = choosing.compared(picked)
+view = choosing.compare_view(signal, picked, averages_for(signal, signal.key, decays))
 if view.notice:
     st.info(view.notice)
 with main:
@@ -41,14 +48,22 @@ st.latex(
     r"\tfrac{\sigma^2_{out}}{\sigma^2_{in}} = \tfrac{1-\beta}{1+\beta}"
 )
 
-st.subheader("Calculator")
-c1, c2 = st.columns([1, 2])
-unit = UNITS[choosing.CALC_BY.draw(c1)]
-amount = choosing.CALC_VALUE.draw(c1, default=max(unit.low, 100.0), low=unit.low, label=unit.label)
-result, shown = readings.calculate(unit.name, amount)
-c2.metric("decay β", shown)
-readouts.table([result], where=c2)
 
+# The calculator reruns alone: the charts above stay as they are.
+@st.fragment
+def calculator() -> None:
+    st.subheader("Calculator")
+    c1, c2 = st.columns([1, 2])
+    unit = UNITS[choosing.CALC_BY.draw(c1)]
+    amount = choosing.CALC_VALUE.draw(
+        c1, default=max(unit.low, 100.0), low=unit.low, label=unit.label
+    )
+    result, shown = readings.calculate(unit.name, amount)
+    c2.metric("decay β", shown)
+    readouts.table([result], where=c2)
+
+
+calculator()
 st.subheader("The naming trap")
 st.markdown(
     "Libraries name the knob differently, and three of them mean **1 − β**: PyTorch's "

@@ -2,13 +2,19 @@
 
 import streamlit as st
 
-from ema_lab import controls, frame, sharing
+from ema_lab import cache, controls, frame, sharing
 from ema_lab.site import BY_NAME
 from ema_lab.views import tf_decay
 
 frame.through_router()
 
 PAGE = BY_NAME["tf_dynamic_decay"]
+
+
+@cache.shared(32)
+def series_for(_signal, key: tuple, decay: float, initial: float):
+    return tf_decay.series(_signal.values, decay, initial)
+
 
 frame.page_title(PAGE)
 frame.prose(
@@ -33,7 +39,7 @@ left, main = st.columns([4, 11], gap="large")
 with left:
     signal = controls.signal_input(default="step", default_n=2000)
     initial = controls.INITIAL.draw(help=None)
-view = tf_decay.signal_view(signal, decay, initial)
+view = tf_decay.signal_view(signal, decay, initial, series_for(signal, signal.key, decay, initial))
 sharing.show(view.chart, "tf_signal_chart", main)
 main.caption(view.caption)
 link = sharing.view_link(PAGE)
@@ -42,45 +48,53 @@ sharing.share_panel(
 )
 sharing.csv_download(view.csv, view.csv_name, key="tf_csv")
 
-st.subheader("Step by step, as TensorFlow does it")
-st.markdown(
-    "A worked example of `tf.train.ExponentialMovingAverage(decay, num_updates=...)`: decay "
-    "0.99, a variable `v1` and a step counter, replayed with TensorFlow's own arithmetic. Edit "
-    "any value or `num_updates`, add or delete rows: every row recomputes. The first row "
-    "creates the shadow from `v1`."
-)
-table_decay = tf_decay.TABLE_DECAY.draw()
-rows = st.data_editor(
-    tf_decay.DOC_EXAMPLE,
-    num_rows="dynamic",
-    column_config={
-        "v1": st.column_config.NumberColumn("v1 (value)", format="%.6g", required=True),
-        "num_updates": st.column_config.NumberColumn(
-            "num_updates", min_value=0, step=1, format="%d", required=True
-        ),
-    },
-    key="tf_steps",
-)
-replay = tf_decay.replay(rows["v1"], rows["num_updates"], table_decay)
-with st.container(key="tf_replay"):
-    if replay.skipped:
-        st.warning(
-            f"{replay.skipped} row(s) with an empty, non-finite or negative entry were left out."
-        )
-    # A static table wraps its headers and fits a phone.
-    st.table(replay.rows, hide_index=True)
-st.caption(
-    "`shadow, zero_debias` is TensorFlow's arithmetic as written, not something TensorFlow "
-    "shows for `v1`: it applies `zero_debias` only to plain tensors, never to a `tf.Variable`, "
-    "and eager mode refuses such tensors. Where `num_updates` changes the decay it divides by "
-    "1 − dᵗ with the decay in effect *now* and overshoots (153.36 for data between 0 and 10); "
-    "the exact column divides by 1 − Πd and stays within the data."
-)
-st.markdown(
-    "**zero_debias** keeps a zero-started accumulator $b$ and its own count $t$, and shows "
-    "$b/(1-d^t)$ with the decay $d$ in effect *now*. While the decay is constant that is the exact "
-    "correction; when `num_updates` changes it, the exact correction would divide by "
-    "$1-\\prod_k d_k$ instead, and the two differ.  \n"
-    "**float32**: TensorFlow computes the decay in float32, so its own numbers differ from "
-    "these float64 ones in the seventh significant digit (4.5549998 rather than 4.555)."
-)
+
+# Editing the replay reruns only this section.
+@st.fragment
+def step_by_step() -> None:
+    st.subheader("Step by step, as TensorFlow does it")
+    st.markdown(
+        "A worked example of `tf.train.ExponentialMovingAverage(decay, num_updates=...)`: decay "
+        "0.99, a variable `v1` and a step counter, replayed with TensorFlow's own arithmetic. Edit "
+        "any value or `num_updates`, add or delete rows: every row recomputes. The first row "
+        "creates the shadow from `v1`."
+    )
+    table_decay = tf_decay.TABLE_DECAY.draw()
+    rows = st.data_editor(
+        tf_decay.DOC_EXAMPLE,
+        num_rows="dynamic",
+        column_config={
+            "v1": st.column_config.NumberColumn("v1 (value)", format="%.6g", required=True),
+            "num_updates": st.column_config.NumberColumn(
+                "num_updates", min_value=0, step=1, format="%d", required=True
+            ),
+        },
+        key="tf_steps",
+    )
+    replay = tf_decay.replay(rows["v1"], rows["num_updates"], table_decay)
+    with st.container(key="tf_replay"):
+        if replay.skipped:
+            st.warning(
+                f"{replay.skipped} row(s) with an empty, non-finite or negative entry were "
+                "left out."
+            )
+        # A static table wraps its headers and fits a phone.
+        st.table(replay.rows, hide_index=True)
+    st.caption(
+        "`shadow, zero_debias` is TensorFlow's arithmetic as written, not something TensorFlow "
+        "shows for `v1`: it applies `zero_debias` only to plain tensors, never to a `tf.Variable`, "
+        "and eager mode refuses such tensors. Where `num_updates` changes the decay it divides by "
+        "1 − dᵗ with the decay in effect *now* and overshoots (153.36 for data between 0 and 10); "
+        "the exact column divides by 1 − Πd and stays within the data."
+    )
+    st.markdown(
+        "**zero_debias** keeps a zero-started accumulator $b$ and its own count $t$, and shows "
+        "$b/(1-d^t)$ with the decay $d$ in effect *now*. While the decay is constant that is "
+        "the exact correction; when `num_updates` changes it, the exact correction would divide by "
+        "$1-\\prod_k d_k$ instead, and the two differ.  \n"
+        "**float32**: TensorFlow computes the decay in float32, so its own numbers differ from "
+        "these float64 ones in the seventh significant digit (4.5549998 rather than 4.555)."
+    )
+
+
+step_by_step()

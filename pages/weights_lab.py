@@ -70,32 +70,38 @@ with main:
     if view.decay_chart is not None:
         sharing.show(view.decay_chart, "decay_chart")
 
-st.subheader("Choose the length after training")
-st.markdown(
-    "EDM2 (Karras et al. 2024) does not pick a decay before training. It tracks two "
-    "**power-function EMAs**, whose width grows with training (a fixed fraction σ_rel of it), "
-    "stores snapshots of them now and then, and afterwards **rebuilds the EMA of any width** "
-    "as a least-squares combination of the snapshots, with no retraining. Move σ_rel: "
-    "the rebuilt average is drawn beside the one a run that tracked that width would hold."
-)
-knobs, sweep_col = st.columns([4, 11], gap="large")
-with knobs:
-    tracked = tuple(control.draw() for control in weights.TRACKED)
-    per_track = weights.SNAPSHOTS.draw()
-if weights.same_widths(*tracked):
-    st.warning(weights.same_widths(*tracked))
-    tracked = (0.05, 0.10)
-study = study_for(run, run_key, tracked, int(per_track))
-sigma = weights.SIGMA.draw(knobs)
-ph = posthoc.view(run, study, float(sigma))
-charts = posthoc.charts(run, study, ph)
-with sweep_col:
-    st.markdown(ph.summary)
-    st.caption(ph.translation)
-    sharing.show(charts.pop("posthoc_sweep_chart"), "posthoc_sweep_chart")
-for where, (key, fig) in zip(st.columns(3), charts.items(), strict=True):
-    sharing.show(fig, key, where)
 
+# Moving σ_rel (or the snapshots) reruns only this section: no retraining, no redrawing.
+@st.fragment
+def after_training(run, run_key: tuple) -> None:
+    st.subheader("Choose the length after training")
+    st.markdown(
+        "EDM2 (Karras et al. 2024) does not pick a decay before training. It tracks two "
+        "**power-function EMAs**, whose width grows with training (a fixed fraction σ_rel of it), "
+        "stores snapshots of them now and then, and afterwards **rebuilds the EMA of any width** "
+        "as a least-squares combination of the snapshots, with no retraining. Move σ_rel: "
+        "the rebuilt average is drawn beside the one a run that tracked that width would hold."
+    )
+    knobs, sweep_col = st.columns([4, 11], gap="large")
+    with knobs:
+        tracked = tuple(control.draw() for control in weights.TRACKED)
+        per_track = weights.SNAPSHOTS.draw()
+    tracked, problem = weights.tracked_widths(*tracked)
+    if problem:
+        st.warning(problem)
+    study = study_for(run, run_key, tracked, int(per_track))
+    sigma = weights.SIGMA.draw(knobs)
+    ph = posthoc.view(run, study, float(sigma))
+    charts = posthoc.charts(run, study, ph)
+    with sweep_col:
+        st.markdown(ph.summary)
+        st.caption(ph.translation)
+        sharing.show(charts.pop("posthoc_sweep_chart"), "posthoc_sweep_chart")
+    for where, (key, fig) in zip(st.columns(3), charts.items(), strict=True):
+        sharing.show(fig, key, where)
+
+
+after_training(run, run_key)
 st.subheader("Why, in formulas")
 a, b, c = st.columns(3)
 with a:

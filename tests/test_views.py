@@ -59,9 +59,7 @@ def test_home_view_draws_the_ema_and_words_its_window(decay):
 @pytest.mark.parametrize("decay", [0.5, 0.99, 0.9999])
 def test_smoothing_view_claim_band_and_lines(sine, decay):
     drawn_lines = smoothing.drawn_lines(sine, decay, 0.0)
-    view = smoothing.smoothing_view(
-        sine, decay, 0.0, 600, smoothing.LINE_NAMES, drawn_lines, None
-    )
+    view = smoothing.smoothing_view(sine, decay, 0.0, 600, smoothing.LINE_NAMES, drawn_lines, None)
     layout = json.loads(view.chart.to_json())["layout"]
     title = layout["title"]["text"].replace("<br>", " ")
     window = ec.effective_window(decay)
@@ -88,9 +86,7 @@ def test_smoothing_view_shows_only_the_lines_picked(sine):
 def test_at_decay_one_no_page_shows_a_debiased_ema(sine):
     drawn_lines = smoothing.drawn_lines(sine, 1.0, 0.0)
     assert "debiased" not in drawn_lines
-    view = smoothing.smoothing_view(
-        sine, 1.0, 0.0, 500, smoothing.LINE_NAMES, drawn_lines, None
-    )
+    view = smoothing.smoothing_view(sine, 1.0, 0.0, 500, smoothing.LINE_NAMES, drawn_lines, None)
     assert "EMA (debiased)" not in lines(view.chart)
     assert NO_DEBIASED in view.notes
     assert "ema_debiased" not in smoothing.csv_columns(sine, 1.0, 0.0, None)
@@ -132,7 +128,8 @@ def test_bias_view_three_starts_and_the_fade(sine, decay):
     view = bias.bias_view(sine, decay)
     traced = lines(view.chart)
     x = sine.values
-    np.testing.assert_array_equal(traced["zero start (biased)"]["y"], drawn(ec.ema_series(x, decay)))
+    zero_start = traced["zero start (biased)"]["y"]
+    np.testing.assert_array_equal(zero_start, drawn(ec.ema_series(x, decay)))
     np.testing.assert_array_equal(
         traced["zero start, debiased"]["y"], drawn(ec.ema_series(x, decay, debias=True))
     )
@@ -142,7 +139,8 @@ def test_bias_view_three_starts_and_the_fade(sine, decay):
     assert f"1% for **{ec.forget_steps(decay, 0.01):,.0f} steps**" in view.fade
     factor = lines(view.factor_chart)["1 − βᵗ: weight on the data"]
     assert factor["x"][-1] >= 1.25 * ec.forget_steps(decay, 0.01)  # the fade fits on the axis
-    gap = np.max(np.abs(ec.ema_series(x, decay, initial=None) - ec.ema_series(x, decay, debias=True)))
+    first, corrected = ec.ema_series(x, decay, initial=None), ec.ema_series(x, decay, debias=True)
+    gap = np.max(np.abs(first - corrected))
     assert f"at most {readable(gap, 3)}" in view.gap_caption
 
 
@@ -264,7 +262,8 @@ def test_weights_settings_and_scaling():
 
 def test_strategy_registry_is_one_entry_each():
     for name, shown in strategies.STRATEGIES.items():
-        assert shown.strategy is not None and shown.strategy.name == name
+        assert shown.strategy is not None
+        assert shown.strategy.name == name
     labels = [strategies.label(n) for n in [*strategies.STRATEGIES, *strategies.OTHER_LINES]]
     assert len(set(labels)) == len(labels)
     run = simulate(steps=20, strategies=strategies.chosen(list(strategies.STRATEGIES)))
@@ -273,7 +272,8 @@ def test_strategy_registry_is_one_entry_each():
 
 def test_page_registry_matches_the_files():
     names = [p.name for p in site.PAGES]
-    assert len(set(names)) == len(names) and site.HOME.name == ""
+    assert len(set(names)) == len(names)
+    assert site.HOME.name == ""
     assert sorted(p.file for p in site.PAGES) == sorted(
         str(f.relative_to(ROOT)) for f in (ROOT / "pages").glob("*.py")
     )

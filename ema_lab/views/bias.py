@@ -45,8 +45,21 @@ class BiasView:
     csv_name: str
 
 
-def bias_view(signal: Signal, decay: float) -> BiasView:
-    """The three starts of ``signal`` at ``decay``, the weight chart and the words.
+def series(values: np.ndarray, decay: float) -> dict[str, np.ndarray | None]:
+    """The three starts on the full series: zero, the first value, and zero debiased
+    (None at a decay of 1)."""
+    return {
+        "zero_start": ec.ema_series(values, decay, initial=0.0),
+        "first_value": ec.ema_series(values, decay, initial=None),
+        "debiased": debiased(values, decay),
+    }
+
+
+def bias_view(
+    signal: Signal, decay: float, starts: dict[str, np.ndarray | None] | None = None
+) -> BiasView:
+    """The three starts of ``signal`` at ``decay`` (`series`, computed here unless given),
+    the weight chart and the words.
 
     Examples
     --------
@@ -55,9 +68,12 @@ def bias_view(signal: Signal, decay: float) -> BiasView:
     (True, [1, 10, 100, 1000])
     """
     x = signal.values
-    zero_start = ec.ema_series(x, decay, initial=0.0)
-    first_value = ec.ema_series(x, decay, initial=None)
-    corrected = debiased(x, decay)
+    starts = series(x, decay) if starts is None else starts
+    zero_start, first_value, corrected = (
+        starts["zero_start"],
+        starts["first_value"],
+        starts["debiased"],
+    )
     lines = [
         figures.raw_line(x),
         figures.Line(zero_start, "zero start (biased)", COLORS["biased"]),

@@ -55,8 +55,23 @@ class CompareView:
     csv: Callable[[], dict[str, np.ndarray]]
 
 
-def compare_view(signal: Signal, picked: Sequence[float]) -> CompareView:
-    """The picked decays (two to four; `FALLBACK` for fewer) compared on ``signal``.
+def compared(picked: Sequence[float]) -> tuple[tuple[float, ...], str]:
+    """The decays compared, sorted (`FALLBACK` for fewer than two), and why if not those."""
+    if len(picked) >= 2:
+        return tuple(sorted(picked)), ""
+    return FALLBACK, TOO_FEW
+
+
+def averages(values: np.ndarray, decays: Sequence[float]) -> dict[float, np.ndarray]:
+    """The EMA for each decay, each started at the first value, on the full series."""
+    return {d: ec.ema_series(values, d, initial=None) for d in decays}
+
+
+def compare_view(
+    signal: Signal, picked: Sequence[float], emas: dict[float, np.ndarray] | None = None
+) -> CompareView:
+    """The picked decays (two to four; `FALLBACK` for fewer) compared on ``signal``
+    (their `averages`, computed here unless given).
 
     Examples
     --------
@@ -64,10 +79,9 @@ def compare_view(signal: Signal, picked: Sequence[float]) -> CompareView:
     >>> v.decays, v.notice == TOO_FEW, sorted(v.responses)
     ((0.9, 0.99), True, ['frequency_chart', 'impulse_chart', 'step_chart', 'tradeoff_chart'])
     """
-    notice = "" if len(picked) >= 2 else TOO_FEW
-    decays = tuple(sorted(picked if len(picked) >= 2 else FALLBACK))
+    decays, notice = compared(picked)
     x = signal.values
-    emas = {d: ec.ema_series(x, d, initial=None) for d in decays}
+    emas = averages(x, decays) if emas is None else emas
     lines = (
         figures.raw_line(x),
         *(figures.Line(e, f"β = {d:g}", decay_color(i)) for i, (d, e) in enumerate(emas.items())),

@@ -45,6 +45,15 @@ def window_claim(decay: float, end: int) -> WindowClaim:
     ('the last 1,000 steps hold 63.2% of the weight', 1, 'first 500 of 1/(1−β) = 1,000 steps')
     """
     window = float(ec.effective_window(decay))
+    if not np.isfinite(window):  # a decay of 1 never forgets: the band is all of it
+        return WindowClaim(
+            window=window,
+            share=0.0,
+            claim="the average never leaves its start",
+            first=1,
+            last=end,
+            label="1/(1−β) = ∞",
+        )
     share = float(ec.weight_in_last(decay, window))
     first = max(1, round(end - window + 1))
     shown = end - first + 1

@@ -74,13 +74,30 @@ class SignalView:
     csv_name: str
 
 
-def signal_view(signal: Signal, decay: float, initial: float) -> SignalView:
-    """The biased EMA, TensorFlow's dynamic decay and the debiased EMA of ``signal``."""
+def series(values: np.ndarray, decay: float, initial: float) -> dict[str, np.ndarray | None]:
+    """On the full series: TensorFlow's decay at each step, and the biased, dynamic and
+    debiased EMA (None at a decay of 1)."""
+    schedule = ec.tf_decay(decay, np.arange(len(values)))
+    return {
+        "decay_tf": schedule,
+        "biased": ec.ema_series(values, decay, initial=initial),
+        "tensorflow": ec.ema_series(values, schedule, initial=initial),
+        "debiased": debiased(values, decay, initial),
+    }
+
+
+def signal_view(
+    signal: Signal,
+    decay: float,
+    initial: float,
+    averages: dict[str, np.ndarray | None] | None = None,
+) -> SignalView:
+    """The biased EMA, TensorFlow's dynamic decay and the debiased EMA of ``signal``
+    (`series`, computed here unless given)."""
     x = signal.values
-    fixed = ec.ema_series(x, decay, initial=initial)
-    schedule = ec.tf_decay(decay, np.arange(len(x)))
-    dynamic = ec.ema_series(x, schedule, initial=initial)
-    corrected = debiased(x, decay, initial)
+    averages = series(x, decay, initial) if averages is None else averages
+    fixed, schedule = averages["biased"], averages["decay_tf"]
+    dynamic, corrected = averages["tensorflow"], averages["debiased"]
     chart = figures.time_figure(
         figures.smoothing_lines(x, biased=fixed, debiased=corrected, tensorflow=dynamic),
         title=f"The biased EMA, TensorFlow's dynamic decay and the debiased EMA, β = {decay:g}",

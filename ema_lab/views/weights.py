@@ -235,11 +235,19 @@ def scaling(decay: float, batch: int, factor: int) -> str:
     )
 
 
-def same_widths(a: float, b: float) -> str:
-    """Why two equal tracked widths are replaced ("" when they differ)."""
+def tracked_widths(a: float, b: float) -> tuple[tuple[float, float], str]:
+    """The two widths the post-hoc section tracks, and why, if they are not ``a`` and ``b``.
+
+    Examples
+    --------
+    >>> tracked_widths(0.05, 0.2)
+    ((0.05, 0.2), '')
+    >>> tracked_widths(0.1, 0.1)[0]
+    (0.05, 0.1)
+    """
     if round(a, 6) != round(b, 6):
-        return ""
-    return (
+        return (a, b), ""
+    return (0.05, 0.10), (
         f"The two tracked widths are both {a:.3f}: two snapshots with the same step and width "
         "carry the same information. Using 0.05 and 0.10 instead."
     )
