@@ -55,3 +55,24 @@ def shared(max_entries: int, spinner: bool | str = False) -> Callable[[F], F]:
         return cached  # type: ignore[return-value]
 
     return wrap
+
+
+def per_signal(max_entries: int, spinner: bool | str = False) -> Callable[[F], F]:
+    """Cache ``fn(signal, *scalars)`` for every session on the signal's ``key`` and the
+    scalars: a class opening one link shares one result, and the values themselves (up
+    to 10^7 samples) are never hashed."""
+
+    def wrap(fn: F) -> F:
+        @functools.wraps(fn)  # Streamlit keys the cache on fn's own name and source
+        def on_signal(_signal, key: tuple, *args):
+            return fn(_signal, *args)
+
+        cached = shared(max_entries, spinner)(on_signal)
+
+        @functools.wraps(fn)
+        def call(signal, *args):
+            return cached(signal, signal.key, *args)
+
+        return call  # type: ignore[return-value]
+
+    return wrap

@@ -20,10 +20,10 @@ import numpy as np
 
 import ema_core as ec
 from ema_lab.decimate import decimate, evenly
-from ema_lab.figures import Line
+from ema_lab.figures import Line, raw_line
 from ema_lab.numbers import readable
 from ema_lab.style import COLORS, LABELS
-from ema_lab.views.common import debiased_or_gaps
+from ema_lab.views.common import Signal, debiased_or_gaps
 
 PLOTLY_JS = Path(__file__).parent / "static" / "plotly-basic.min.js"
 POINTS = 1000
@@ -64,6 +64,31 @@ class OfflineView:
     dates: np.ndarray | None = None
     y_title: str = "value"
     link: str = ""  # the live page with the same view, if known
+
+
+def of_signal(
+    signal: Signal,
+    *,
+    decay: float,
+    initial: float | None,
+    title: str,
+    moving: tuple[MovingLine, ...],
+    link: str,
+    fixed: tuple[Line, ...] | None = None,
+) -> OfflineView:
+    """A page's chart of ``signal`` as an offline figure: the signal drawn as the page draws
+    it unless ``fixed`` says otherwise, calendar dates under dates, the signal's unit."""
+    return OfflineView(
+        values=signal.values,
+        decay=decay,
+        initial=initial,
+        title=title,
+        moving=moving,
+        fixed=(raw_line(signal.values),) if fixed is None else fixed,
+        dates=signal.calendar,
+        y_title=signal.y_title,
+        link=link,
+    )
 
 
 def standard_moving(kinds: Sequence[str]) -> tuple[MovingLine, ...]:

@@ -104,6 +104,13 @@ class Control:
         return url.draw(self, where, default=default, **kwargs)
 
 
+def typed_decay(key: str, label: str, default: float, *, high: float, step: float) -> Control:
+    """A decay typed in as a number with four decimals: a worked example's own decay."""
+    return Control(
+        key, label, "number", default, low=0.0, high=high, step=step, extra={"format": "%.4f"}
+    )
+
+
 # -- the decay scale of every decay slider -------------------------------------------
 
 

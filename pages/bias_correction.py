@@ -9,13 +9,7 @@ from ema_lab.views import bias
 frame.through_router()
 
 PAGE = BY_NAME["bias_correction"]
-
-
-# Keyed on scalars: the three starts of one signal and decay are computed once for a class.
-@cache.shared(32)
-def starts_for(_signal, key: tuple, decay: float):
-    return bias.series(_signal.values, decay)
-
+starts_for = cache.per_signal(32)(bias.series)
 
 frame.page_title(PAGE)
 frame.prose(
@@ -29,7 +23,7 @@ left, main = frame.columns([4, 11])
 with left:
     signal = controls.signal_input(default="noisy_constant", default_n=200)
     decay = controls.decay_input(0.9)
-view = bias.bias_view(signal, decay, starts_for(signal, signal.key, decay))
+view = bias.bias_view(signal, decay, starts_for(signal, decay))
 
 with main:
     sharing.chart(view.chart, "bias_chart", PAGE)

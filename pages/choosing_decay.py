@@ -10,12 +10,7 @@ from ema_lab.views import choosing, readings
 frame.through_router()
 
 PAGE = BY_NAME["choosing_decay"]
-
-
-@cache.shared(32)
-def averages_for(_signal, key: tuple, decays: tuple):
-    return choosing.averages(_signal.values, decays)
-
+averages_for = cache.per_signal(32)(choosing.averages)
 
 frame.page_title(PAGE)
 frame.prose(
@@ -29,7 +24,7 @@ left, main = frame.columns([4, 11])
 with left:
     signal = controls.signal_input(default="noisy_sine", default_n=1000)
 decays, _ = choosing.compared(picked)
-view = choosing.compare_view(signal, picked, averages_for(signal, signal.key, decays))
+view = choosing.compare_view(signal, picked, averages_for(signal, decays))
 if view.notice:
     st.info(view.notice)
 with main:

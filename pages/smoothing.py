@@ -15,19 +15,9 @@ PAGE = BY_NAME["smoothing"]
 
 # Keyed on scalars (the signal's identity, not its values): a class opening one link or a
 # student toggling lines reuses the drawn lines; only a new decay or start computes.
-@cache.shared(64)
-def lines_for(_signal, key: tuple, decay: float, initial: float):
-    return smoothing.drawn_lines(_signal, decay, initial)
-
-
-@cache.shared(32)
-def time_aware_for(_signal, key: tuple, decay: float, half_life: float | None, unit: str):
-    return smoothing.time_aware(_signal, decay, half_life, unit)
-
-
-@cache.shared(8)
-def scrubber_for(_values, key: tuple):
-    return figures.scrubber_curves(_values, initial=None)
+lines_for = cache.per_signal(64)(smoothing.drawn_lines)
+time_aware_for = cache.per_signal(32)(smoothing.time_aware)
+scrubber_for = cache.per_signal(8)(smoothing.scrubber_curves)
 
 
 def time_controls(signal, decay: float):
@@ -43,7 +33,7 @@ def time_controls(signal, decay: float):
             "half-life instead."
         )
         half_life = None
-    return time_aware_for(signal, signal.key, decay, half_life, unit_name)
+    return time_aware_for(signal, decay, half_life, unit_name)
 
 
 frame.page_title(PAGE)
@@ -71,7 +61,7 @@ def smoothing_view(signal) -> None:
     with main:
         # Embedded, the line picker folds away with the start and the band: chart first.
         shown = smoothing.VIEWS.draw(more if frame.embedded() else st)
-        lines = lines_for(signal, signal.key, decay, initial)
+        lines = lines_for(signal, decay, initial)
         view = smoothing.smoothing_view(
             signal, decay, initial, end, shown, lines, timed, compact=frame.embedded()
         )
@@ -111,6 +101,6 @@ def smoothing_view(signal) -> None:
 smoothing_view(signal)
 
 if not frame.embedded() and smoothing.SCRUBBER.draw():
-    curves = scrubber_for(signal.values, signal.key)
+    curves = scrubber_for(signal)
     sharing.show(figures.scrubber_figure(signal.values, curves=curves), "scrubber_chart")
     st.caption(smoothing.scrubber_note(len(signal.values)))

@@ -9,12 +9,7 @@ from ema_lab.views import tf_decay
 frame.through_router()
 
 PAGE = BY_NAME["tf_dynamic_decay"]
-
-
-@cache.shared(32)
-def series_for(_signal, key: tuple, decay: float, initial: float):
-    return tf_decay.series(_signal.values, decay, initial)
-
+series_for = cache.per_signal(32)(tf_decay.series)
 
 frame.page_title(PAGE)
 frame.prose(
@@ -39,7 +34,7 @@ left, main = st.columns([4, 11], gap="large")
 with left:
     signal = controls.signal_input(default="step", default_n=2000)
     initial = controls.INITIAL.draw(help=None)
-view = tf_decay.signal_view(signal, decay, initial, series_for(signal, signal.key, decay, initial))
+view = tf_decay.signal_view(signal, decay, initial, series_for(signal, decay, initial))
 sharing.show(view.chart, "tf_signal_chart", main)
 main.caption(view.caption)
 link = sharing.view_link(PAGE)

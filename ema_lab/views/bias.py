@@ -12,24 +12,15 @@ import plotly.graph_objects as go
 import ema_core as ec
 from ema_lab import figures
 from ema_lab.numbers import readable
-from ema_lab.offline import MovingLine, OfflineView
-from ema_lab.params import Control
+from ema_lab.offline import MovingLine, OfflineView, of_signal
+from ema_lab.params import typed_decay
 from ema_lab.style import COLORS
 from ema_lab.views.common import NO_DEBIASED, Signal, debiased, debiased_or_gaps
 
 ADAM_STEPS = (1, 10, 100, 1000)
 
 
-MOMENTUM = Control(
-    "keras_momentum",
-    "momentum (the decay β)",
-    "number",
-    default=0.9,
-    low=0.0,
-    high=0.9999,
-    step=0.01,
-    extra={"format": "%.4f"},
-)
+MOMENTUM = typed_decay("keras_momentum", "momentum (the decay β)", 0.9, high=0.9999, step=0.01)
 
 
 @dataclass(frozen=True)
@@ -45,9 +36,10 @@ class BiasView:
     csv_name: str
 
 
-def series(values: np.ndarray, decay: float) -> dict[str, np.ndarray | None]:
+def series(signal: Signal, decay: float) -> dict[str, np.ndarray | None]:
     """The three starts on the full series: zero, the first value, and zero debiased
     (None at a decay of 1)."""
+    values = signal.values
     return {
         "zero_start": ec.ema_series(values, decay, initial=0.0),
         "first_value": ec.ema_series(values, decay, initial=None),
@@ -68,7 +60,7 @@ def bias_view(
     (True, [1, 10, 100, 1000])
     """
     x = signal.values
-    starts = series(x, decay) if starts is None else starts
+    starts = series(signal, decay) if starts is None else starts
     zero_start, first_value, corrected = (
         starts["zero_start"],
         starts["first_value"],
@@ -135,8 +127,8 @@ def bias_view(
 
 def offline(signal: Signal, decay: float, link: str) -> OfflineView:
     """The three starts as an offline figure with a decay slider."""
-    return OfflineView(
-        values=signal.values,
+    return of_signal(
+        signal,
         decay=decay,
         initial=0.0,
         title=f"{signal.label}: three starts as β moves",
@@ -145,9 +137,6 @@ def offline(signal: Signal, decay: float, link: str) -> OfflineView:
             MovingLine("debiased", "zero start, debiased", COLORS["debiased"]),
             MovingLine("first_value", "start at the first value", COLORS["reference"], "dot"),
         ),
-        fixed=(figures.raw_line(signal.values),),  # the signal, as the chart draws it
-        dates=signal.dates,
-        y_title=signal.y_title,
         link=link,
     )
 

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 import ema_core as ec
 from ema_lab import figures
-from ema_lab.offline import MovingLine, OfflineView
+from ema_lab.offline import MovingLine, OfflineView, of_signal
 from ema_lab.params import DECAY_ALLOWED, DECAY_GRID, Control, fmt_decay
 from ema_lab.style import COLORS, decay_color
 from ema_lab.views.common import Signal
@@ -62,9 +62,9 @@ def compared(picked: Sequence[float]) -> tuple[tuple[float, ...], str]:
     return FALLBACK, TOO_FEW
 
 
-def averages(values: np.ndarray, decays: Sequence[float]) -> dict[float, np.ndarray]:
+def averages(signal: Signal, decays: Sequence[float]) -> dict[float, np.ndarray]:
     """The EMA for each decay, each started at the first value, on the full series."""
-    return {d: ec.ema_series(values, d, initial=None) for d in decays}
+    return {d: ec.ema_series(signal.values, d, initial=None) for d in decays}
 
 
 def compare_view(
@@ -81,7 +81,7 @@ def compare_view(
     """
     decays, notice = compared(picked)
     x = signal.values
-    emas = averages(x, decays) if emas is None else emas
+    emas = averages(signal, decays) if emas is None else emas
     lines = (
         figures.raw_line(x),
         *(figures.Line(e, f"β = {d:g}", decay_color(i)) for i, (d, e) in enumerate(emas.items())),
@@ -109,14 +109,13 @@ def compare_view(
 
 def offline(signal: Signal, view: CompareView, link: str) -> OfflineView:
     """The comparison as an offline figure, with one more decay on a slider."""
-    return OfflineView(
-        values=signal.values,
+    return of_signal(
+        signal,
         decay=view.decays[0],
         initial=None,
         title=f"{signal.label}: the decays compared, and one more on the slider",
         moving=(MovingLine("first_value", "β on the slider", COLORS["biased"], "dash"),),
         fixed=view.lines,  # the chart's own: the signal and the decays compared
-        dates=signal.dates,
         link=link,
     )
 

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import ema_core as ec
 from ema_lab import figures
 from ema_lab.numbers import readable
-from ema_lab.offline import OfflineView, standard_moving
+from ema_lab.offline import OfflineView, of_signal, standard_moving
 from ema_lab.params import Control
 from ema_lab.style import COLORS, LABELS
 from ema_lab.views.common import NO_DEBIASED, Signal, debiased
@@ -262,17 +262,20 @@ def offline(
 ) -> OfflineView:
     """The chart as an offline figure: the lines shown, with a decay slider."""
     kinds = [k for k in ("biased", "debiased", "tensorflow") if _SHOWN_AS[k] in shown]
-    return OfflineView(
-        values=signal.values,
+    return of_signal(
+        signal,
         decay=decay,
         initial=initial,
         title=f"{signal.label}: the EMA as β moves",
         moving=standard_moving(kinds),
-        fixed=(figures.raw_line(signal.values),) if "signal" in shown else (),
-        dates=signal.calendar,
-        y_title=signal.y_title,
+        fixed=None if "signal" in shown else (),
         link=link,
     )
+
+
+def scrubber_curves(signal: Signal) -> np.ndarray:
+    """The in-chart scrubber's frames for ``signal`` (each EMA started at the first value)."""
+    return figures.scrubber_curves(signal.values, initial=None)
 
 
 SCRUBBER_NOTE = (

@@ -12,24 +12,15 @@ import plotly.graph_objects as go
 import ema_core as ec
 from ema_lab import figures
 from ema_lab.numbers import readable
-from ema_lab.offline import OfflineView, standard_moving
-from ema_lab.params import Control
+from ema_lab.offline import OfflineView, of_signal, standard_moving
+from ema_lab.params import typed_decay
 from ema_lab.views.common import NO_DEBIASED, Signal, debiased
 
 DOC_EXAMPLE = {"v1": [0.0, 5.0, 10.0, 10.0], "num_updates": [0, 0, 10000, 10000]}
 """The replay's first rows: ``v1`` and ``num_updates`` of TensorFlow's documented use."""
 
 
-TABLE_DECAY = Control(
-    "table_decay",
-    "decay of the table",
-    "number",
-    default=0.99,
-    low=0.0,
-    high=1.0,
-    step=0.001,
-    extra={"format": "%.4f"},
-)
+TABLE_DECAY = typed_decay("table_decay", "decay of the table", 0.99, high=1.0, step=0.001)
 
 
 @dataclass(frozen=True)
@@ -74,9 +65,10 @@ class SignalView:
     csv_name: str
 
 
-def series(values: np.ndarray, decay: float, initial: float) -> dict[str, np.ndarray | None]:
+def series(signal: Signal, decay: float, initial: float) -> dict[str, np.ndarray | None]:
     """On the full series: TensorFlow's decay at each step, and the biased, dynamic and
     debiased EMA (None at a decay of 1)."""
+    values = signal.values
     schedule = ec.tf_decay(decay, np.arange(len(values)))
     return {
         "decay_tf": schedule,
@@ -95,7 +87,7 @@ def signal_view(
     """The biased EMA, TensorFlow's dynamic decay and the debiased EMA of ``signal``
     (`series`, computed here unless given)."""
     x = signal.values
-    averages = series(x, decay, initial) if averages is None else averages
+    averages = series(signal, decay, initial) if averages is None else averages
     fixed, schedule = averages["biased"], averages["decay_tf"]
     dynamic, corrected = averages["tensorflow"], averages["debiased"]
     chart = figures.time_figure(
@@ -125,15 +117,12 @@ def signal_view(
 
 def offline(signal: Signal, decay: float, initial: float, link: str) -> OfflineView:
     """The signal chart as an offline figure with a decay slider."""
-    return OfflineView(
-        values=signal.values,
+    return of_signal(
+        signal,
         decay=decay,
         initial=initial,
         title=f"{signal.label}: TensorFlow's dynamic decay as β moves",
         moving=standard_moving(["biased", "debiased", "tensorflow"]),
-        fixed=(figures.raw_line(signal.values),),
-        dates=signal.dates,
-        y_title=signal.y_title,
         link=link,
     )
 

@@ -40,16 +40,18 @@ NAMES = Control(
 INV_GAMMA = Control("inv_gamma", "inv_gamma", "number", 1.0, low=0.01, high=1e6, step=1.0)
 POWER = Control("power", "power", "select_slider", "2/3", tuple(POWERS))
 MIN_DECAY = Control("min_decay", "min_decay", "number", 0.0, low=0.0, high=0.9999, step=0.01)
-START_AFTER = Control(
+
+
+def _a_step(key: str, label: str, **extra) -> Control:
+    # A step of the run, 0 for none: the page bounds it by the steps chosen.
+    return Control(key, label, "number", 0, low=0, high=max(STEP_COUNTS), step=10, whole=True,
+                   extra=extra)  # fmt: skip
+
+
+START_AFTER = _a_step(
     "start_after",
     "start the EMA after step",
-    "number",
-    0,
-    low=0,
-    high=max(STEP_COUNTS),  # the page bounds it by the steps chosen
-    step=10,
-    whole=True,
-    extra={"help": "Copy the weights until then (ema-pytorch's update_after_step)."},
+    help="Copy the weights until then (ema-pytorch's update_after_step).",
 )
 EVERY = Control(
     "every",
@@ -59,15 +61,8 @@ EVERY = Control(
     EVERY_K,
     extra={"help": "Between updates the average holds; each update uses β^k to keep the horizon."},
 )
-OVERWRITE = Control(
-    "overwrite",
-    "Keras: overwrite the weights with the EMA every k steps (0: never)",
-    "number",
-    0,
-    low=0,
-    high=max(STEP_COUNTS),  # the page bounds it by the steps chosen
-    step=10,
-    whole=True,
+OVERWRITE = _a_step(
+    "overwrite", "Keras: overwrite the weights with the EMA every k steps (0: never)"
 )
 TRACKED = tuple(
     Control(
