@@ -13,7 +13,7 @@ import numpy as np
 import streamlit as st
 
 import ema_core as ec
-from ema_lab import cache, readouts
+from ema_lab import cache, frame, readouts
 from ema_lab.params import DECAY_ALLOWED, DECAY_GRID, Control, fmt_decay
 from ema_lab.text import escape_markdown
 from ema_lab.views.common import Signal
@@ -94,7 +94,7 @@ def decay_input(default: float = 0.99, *, key: str = "decay", readout: bool = Tr
         value = float(f"{float(unit.from_decay(decay)):.10g}")
         st.session_state[amount.key] = float(np.clip(value, unit.low, unit.high))
 
-    embedded = bool(st.context.is_embedded)
+    embedded = frame.embedded()
     by = "decay" if embedded else controls.by.draw(on_change=carry_over)
     if by == "decay":
         decay = float(controls.decay.draw(default=default))
@@ -174,7 +174,7 @@ def signal_input(
     ``in_row`` lays the four controls side by side, for a full-width row. Embedded,
     the length, noise and seed fold into an expander (still read from the URL).
     """
-    embedded = bool(st.context.is_embedded)
+    embedded = frame.embedded()
     if embedded:  # one folded line: the chart comes first
         more = st.expander("signal, length, noise, seed")
         boxes = [more, more, *more.columns(2)]

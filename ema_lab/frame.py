@@ -12,7 +12,8 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from ema_lab import sharing, url
+from ema_lab import url
+from ema_lab.params import IMAGE_FORMAT
 from ema_lab.site import PAGES, Page
 
 _ROUTED = contextvars.ContextVar("ema_lab_routed", default=False)
@@ -75,7 +76,7 @@ def start(page: Page) -> None:
         return  # an iframe in a blog post has no room for navigation
     with st.sidebar:
         st.caption("ema = β·ema + (1 − β)·x")
-        sharing.IMAGE_FORMAT.draw()
+        IMAGE_FORMAT.draw()
 
 
 def page_title(page: Page) -> None:

@@ -111,6 +111,20 @@ def typed_decay(key: str, label: str, default: float, *, high: float, step: floa
     )
 
 
+IMAGE_FORMAT = Control(
+    "image_format",
+    "chart images download as",
+    "radio",
+    default="png",
+    options=("png", "svg"),
+    extra={
+        "horizontal": True,
+        "help": "The camera button of every chart's tool bar saves it in this format.",
+    },
+)
+"""The format of every chart's image export (its tool bar's camera button)."""
+
+
 # -- the decay scale of every decay slider -------------------------------------------
 
 

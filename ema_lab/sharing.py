@@ -12,27 +12,12 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ema_lab import figures
+from ema_lab.frame import embedded
 from ema_lab.offline import OfflineView, offline_html
-from ema_lab.params import Control
+from ema_lab.params import IMAGE_FORMAT
 from ema_lab.site import EMBED_MAX_WIDTH, Page
 from ema_lab.style import MARKDOWN_COLORS
 from ema_lab.text import escape_markdown
-
-IMAGE_FORMAT = Control(
-    "image_format",
-    "chart images download as",
-    "radio",
-    default="png",
-    options=("png", "svg"),
-    extra={
-        "horizontal": True,
-        "help": "The camera button of every chart's tool bar saves it in this format.",
-    },
-)
-
-
-def _embedded() -> bool:
-    return bool(st.context.is_embedded)
 
 
 def show(fig: go.Figure, key: str, where=st) -> None:
@@ -44,7 +29,7 @@ def show(fig: go.Figure, key: str, where=st) -> None:
 
 def embed_chart(fig: go.Figure, height: int = 300) -> go.Figure:
     """The embedded chart: shorter, its legend replaced by `embed_footer`'s key."""
-    if _embedded():
+    if embedded():
         fig.update_layout(height=height, showlegend=False)
     return fig
 
@@ -74,7 +59,7 @@ def embed_footer(fig: go.Figure, page: Page, where=st) -> None:
     Markdown only (no raw HTML anywhere in the app): each line's colour is the nearest of
     Streamlit's named Markdown colours.
     """
-    if not _embedded():
+    if not embedded():
         return
     keys = [
         f":{MARKDOWN_COLORS.get(str(t.line.color).upper(), 'gray')}[━] {escape_markdown(t.name)}"
@@ -94,7 +79,7 @@ def chart(fig: go.Figure, key: str, page: Page, *, embed_height: int = 300, wher
 def share_panel(page: Page, *, offline: Callable[[], OfflineView] | None = None, where=st) -> None:
     """Beside the main chart: this view's link, a responsive embed snippet, and the chart as
     one offline HTML file with its own snippet."""
-    if _embedded():
+    if embedded():
         return
     with where.popover("🔗 Share, embed or download this view"):
         st.markdown("**A link to exactly this view**: every control is in it.")
