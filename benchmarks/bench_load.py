@@ -84,7 +84,12 @@ async def until_finished(ws) -> tuple[dict, dict, float | None, list[str]]:
                 widgets["fragment"] = fm.delta.fragment_id
             elif which == "exception":
                 errors.append(element.exception.message)
-        elif kind == "script_finished":
+        elif (
+            kind == "script_finished"
+            # A run that ends in a rerun is not the answer: the first link to a fresh
+            # server runs a page file, which hands over to the router (app.py).
+            and fm.script_finished != ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN
+        ):
             return widgets, chart, chart_at, errors
 
 

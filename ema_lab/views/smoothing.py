@@ -125,6 +125,11 @@ TIME_HALF_LIFE = Control(
 TIME_UNIT = Control("time_unit", "unit", "selectbox", default="days", options=tuple(TIME_UNITS))
 
 
+def band_end(n: int) -> int:
+    """Where the shaded window ends until the reader moves it: the middle of the signal."""
+    return max(1, n // 2)
+
+
 def averages(values: np.ndarray, decay: float, initial: float) -> dict[str, np.ndarray | None]:
     """The page's three averages on the full series (no debiased one at a decay of 1)."""
     return {
