@@ -197,7 +197,7 @@ CSV_GOOD = b"time,loss\n1,2.5\n2,2.25\n3,2.0\n4,1.9\n5,1.7\n"
 
 
 def upload(at, name, content):
-    at.get("file_uploader")[0].upload(name, content, "text/csv")
+    at.get_by_key("csv_file").upload(name, content, "text/csv")
     at.run()
     return at
 
@@ -225,7 +225,7 @@ def test_csv_upload_becomes_the_signal():
 def test_bad_csv_keeps_the_previous_signal(content, message):
     at = open_page("smoothing", {"signal": "upload_csv"})
     upload(at, "good.csv", CSV_GOOD)
-    at.get("file_uploader")[0].clear() if hasattr(at.get("file_uploader")[0], "clear") else None
+    at.get_by_key("csv_file").clear() if hasattr(at.get_by_key("csv_file"), "clear") else None
     upload(at, "bad.csv", content)
     assert any(message in e.value for e in at.error), [e.value for e in at.error]
     _, y = trace(at, "smoothing_chart", "signal")

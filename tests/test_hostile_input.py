@@ -82,7 +82,7 @@ GOOD_CSV = b"step,loss\n1,2.0\n2,1.5\n3,1.25\n"
 
 
 def upload(at, name: str, content: bytes):
-    at.get("file_uploader")[0].upload(name, content, "text/csv")
+    at.get_by_key("csv_file").upload(name, content, "text/csv")
     at.run()
     return at
 

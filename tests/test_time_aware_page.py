@@ -131,7 +131,7 @@ def test_page_without_times_has_no_time_controls():
 
 
 def upload(at, name, content):
-    at.get("file_uploader")[0].upload(name, content, "text/csv")
+    at.get_by_key("csv_file").upload(name, content, "text/csv")
     at.run()
     return at
 
