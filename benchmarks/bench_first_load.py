@@ -1,6 +1,6 @@
 """First load of every page against a bare Streamlit + Plotly page, measured in one run.
 
-    python benchmarks/bench_first_load.py [--loads 5]
+    python benchmarks/bench_first_load.py [--loads 5] [--pages smoothing weights_lab]
 
 Writes the floor itself (a title and one Plotly line of 2,000 points), serves it and
 EMA Lab side by side, warms both servers, then opens each page in ``--loads`` fresh
@@ -87,13 +87,16 @@ def load(browser, url: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--loads", type=int, default=5)
+    parser.add_argument(
+        "--pages", nargs="*", default=PAGES, help="URL names of the pages to load ('' is home)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         bare = Path(tmp) / "bare_page.py"
         bare.write_text(BARE)
         with streamlit_server(str(bare)) as floor, streamlit_server() as lab, chromium() as b:
             targets = [("bare page (the floor)", f"{floor}/")]
-            targets += [(f"/{p}", f"{lab}/{p}") for p in PAGES]
+            targets += [(f"/{p}", f"{lab}/{p}") for p in args.pages]
             for _, url in targets:  # warm: imports, compiled kernels, caches
                 load(b, url)
             results = {name: [] for name, _ in targets}
