@@ -68,7 +68,7 @@ def tf_crossover(decay: ArrayLike) -> Any:
     """
     d = check_decay(decay).astype(np.float64, copy=False)
     with np.errstate(divide="ignore"):
-        n = np.where(d < 1, (10 * d - 1) / np.where(d < 1, 1 - d, 1.0), np.inf)
+        n = (10 * d - 1) / (1 - d)  # 9 / 0 = inf at a decay of 1
     return to_output(n, decay)
 
 

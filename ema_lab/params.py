@@ -56,6 +56,10 @@ class Control:
         """How the URL writes ``option``."""
         return (self.format_func or str)(option)
 
+    def bounds(self, low: float | None = None, high: float | None = None) -> tuple[float, float]:
+        """The range in effect: the declared one, unless the page gives a bound at draw time."""
+        return (self.low if low is None else low, self.high if high is None else high)
+
     def expected(self, high: float | None = None, low: float | None = None) -> str:
         """What the link may hold for this control, in words."""
         if self.allowed:
@@ -65,7 +69,7 @@ class Control:
         if self.widget in CHOICES:
             texts = [self.text(o) for o in self.options]
             return "one of " + ", ".join(texts[:8]) + (", …" if len(texts) > 8 else "")
-        low, high = self.low if low is None else low, self.high if high is None else high
+        low, high = self.bounds(low, high)
         kind = "a whole number" if self.whole else "a number"
         return f"{kind} from {low:,g} to {high:,g}"
 
@@ -76,7 +80,7 @@ class Control:
         if self.widget in CHOICES:
             return text in {self.text(o) for o in self.options}
         value = _number(text)
-        low, high = self.low if low is None else low, self.high if high is None else high
+        low, high = self.bounds(low, high)
         return (
             value is not None and low <= value <= high and (not self.whole or value == int(value))
         )

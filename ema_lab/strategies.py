@@ -25,11 +25,14 @@ class Shown:
 
 _core = {s.name: s for s in CORE}
 STRATEGIES: dict[str, Shown] = {
-    "constant": Shown("constant decay", "#0072B2", _core["constant"]),
-    "tensorflow": Shown("TensorFlow num_updates", COLORS["tensorflow"], _core["tensorflow"]),
-    "warmup": Shown("warm-up (timm, ema-pytorch)", COLORS["reference"], _core["warmup"]),
-    "keras": Shown("Keras 3 (first step copies)", COLORS["window"], _core["keras"]),
-    "debiased": Shown("zero start, debiased", COLORS["debiased"], _core["debiased"]),
+    shown.strategy.name: shown
+    for shown in (
+        Shown("constant decay", "#0072B2", _core["constant"]),
+        Shown("TensorFlow num_updates", COLORS["tensorflow"], _core["tensorflow"]),
+        Shown("warm-up (timm, ema-pytorch)", COLORS["reference"], _core["warmup"]),
+        Shown("Keras 3 (first step copies)", COLORS["window"], _core["keras"]),
+        Shown("zero start, debiased", COLORS["debiased"], _core["debiased"]),
+    )
 }
 """The strategies of the weights lab, by the name the URL uses (``?strategies=keras``)."""
 

@@ -37,55 +37,51 @@ def draw(
         if found:
             _announce(found)
     default = control.default if default is UNSET else default
+    w = control.widget
     # Set through the session (a carried-over unit, say): no default, or Streamlit warns.
-    value = {} if control.key in st.session_state else {"value": default}
+    if control.key in st.session_state:
+        first = {}
+    elif w in ("selectbox", "radio"):
+        first = {"index": control.options.index(default)}
+    elif w in ("pills", "multiselect"):
+        first = {"default": default}
+    else:
+        # A whole number is a float input (see below): its value is a float too.
+        whole_input = w == "number" and control.whole
+        first = {"value": float(default) if whole_input else default}
     common = {
         "key": control.key,
         "bind": "query-params",
         **control.extra,
         **overrides,
+        **first,
     }
-    low, high = control.low if low is None else low, control.high if high is None else high
+    low, high = control.bounds(low, high)
     label = control.label if label is None else label
-    if control.format_func is not None and control.widget in CHOICES:
+    if control.format_func is not None and w in CHOICES:
         common["format_func"] = control.format_func
-    w = control.widget
     if w == "select_slider":
-        return where.select_slider(label, options=control.options, **value, **common)
+        return where.select_slider(label, options=control.options, **common)
     if w == "slider":
-        return where.slider(
-            label, min_value=low, max_value=high, step=control.step, **value, **common
-        )
+        return where.slider(label, min_value=low, max_value=high, step=control.step, **common)
     if w == "number":
         if control.whole:
             # Streamlit 1.67's integer input crashes the page on ?key=inf (int(inf) while
             # seeding from the link); a float input refuses it and keeps the default.
             number = where.number_input(
-                label, float(low), float(high),
-                **{k: float(v) for k, v in value.items()},
-                step=float(control.step or 1), format="%.0f", **common,
+                label, float(low), float(high), step=float(control.step or 1), format="%.0f",
+                **common,
             )  # fmt: skip
             return int(number)
-        return where.number_input(
-            label, min_value=low, max_value=high, step=control.step, **value, **common
-        )
+        return where.number_input(label, min_value=low, max_value=high, step=control.step, **common)
     if w in ("selectbox", "radio"):
-        index = {} if value == {} else {"index": control.options.index(default)}
-        return getattr(where, w)(label, control.options, **index, **common)
+        return getattr(where, w)(label, control.options, **common)
     if w == "pills":
-        return where.pills(
-            label,
-            control.options,
-            selection_mode="multi",
-            **({} if value == {} else {"default": default}),
-            **common,
-        )
+        return where.pills(label, control.options, selection_mode="multi", **common)
     if w == "multiselect":
-        return where.multiselect(
-            label, control.options, **({} if value == {} else {"default": default}), **common
-        )
+        return where.multiselect(label, control.options, **common)
     if w == "toggle":
-        return where.toggle(label, **value, **common)
+        return where.toggle(label, **common)
     raise ValueError(f"widget must be one of {', '.join(Widget.__args__)}; got {w!r}")
 
 
