@@ -3,7 +3,7 @@ page shares once, and runs the page the URL names."""
 
 import streamlit as st
 
-from ema_lab import frame, memory, url
+from ema_lab import first_paint, frame, memory, url
 
 memory.keep_lean()  # once per process: what a class used goes back to the system
 routes = frame.routes()
@@ -12,7 +12,7 @@ current = st.navigation(
     position="hidden" if frame.embedded() else "sidebar",
 )
 frame.start(next(page for route, page in routes if route is current))
-with frame.routing():
+with frame.routing(), first_paint.stage():
     try:
         current.run()
     finally:  # embedded pages stop early (st.stop): their link is checked all the same

@@ -29,9 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from browser_support import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
-
-# Streamlit shows its status widget ("Running...") while a rerun is under way.
-BUSY_DONE = "() => !document.querySelector('[data-testid=stStatusWidget]')"
+from browser_support import PAGE_DONE as BUSY_DONE  # noqa: E402
 
 MARK = """([key, name]) => {
     const gd = document.querySelector(`.st-key-${key} .js-plotly-plot`);

@@ -48,7 +48,9 @@ MILESTONES = """() => new Promise((resolve) => {
         const drawn = charts.filter((c) => c.querySelector('.main-svg .cartesianlayer'));
         if (!seen.chart && drawn.length > 0) seen.chart = now;
         const running = document.querySelector('[data-testid="stStatusWidget"]');
-        if (seen.chart && !running && drawn.length === charts.length) {
+        // EMA Lab's first run stops at the main chart; the rest comes with the next one.
+        const waiting = document.querySelector('.st-key-ema_lab_first_paint');
+        if (seen.chart && !running && !waiting && drawn.length === charts.length) {
             seen.all = now;
             seen.charts = charts.length;
             resolve(seen);

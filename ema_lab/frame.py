@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from ema_lab import url
+from ema_lab import first_paint, url
 from ema_lab.params import IMAGE_FORMAT
 from ema_lab.site import PAGES, Page
 
@@ -72,6 +72,7 @@ def start(page: Page) -> None:
         initial_sidebar_state="collapsed" if embedded() else "auto",
     )
     url.notice_area()
+    first_paint.begin()
     if embedded():
         return  # an iframe in a blog post has no room for navigation
     with st.sidebar:

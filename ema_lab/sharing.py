@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from ema_lab import figures
+from ema_lab import figures, first_paint
 from ema_lab.frame import embedded
 from ema_lab.offline import OfflineView, offline_html
 from ema_lab.params import IMAGE_FORMAT
@@ -74,6 +74,7 @@ def chart(fig: go.Figure, key: str, page: Page, *, embed_height: int = 300, wher
     """A page's main chart: shorter when embedded, with the embed's key and link under it."""
     show(embed_chart(fig, embed_height), key, where)
     embed_footer(fig, page, where)
+    first_paint.chart_drawn()
 
 
 def share_panel(page: Page, *, offline: Callable[[], OfflineView] | None = None, where=st) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 import streamlit as st
 
+from ema_lab import first_paint
 from ema_lab.params import CHOICES, UNSET, Control, Widget
 
 
@@ -31,7 +32,7 @@ def draw(
     ``default``, ``low``, ``high`` and ``label`` are for a control whose range or
     wording depends on another one (the link is checked against the same bounds).
     """
-    where = st if where is None else where
+    where = first_paint.place(st if where is None else where, control.key, control.widget)
     if control.key in st.query_params:
         found = control.problem(st.query_params.get_all(control.key), high, low)
         if found:

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from ema_lab import site
+from ema_lab import first_paint, site
 from ema_lab.figures import decoded
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -16,9 +16,15 @@ PAGES = {p.name or "home": None if p is site.HOME else p.file for p in site.PAGE
 """The file of every page by its name (home: None, the router's default page)."""
 
 
-def open_page(page: str, query: dict | None = None) -> AppTest:
-    """Run ``page`` (a key of `PAGES`) with the given URL query; fail on any exception."""
+def open_page(page: str, query: dict | None = None, *, first_run: bool = False) -> AppTest:
+    """Run ``page`` (a key of `PAGES`) with the given URL query; fail on any exception.
+
+    The whole page, as a browser has it once its first chart is painted; ``first_run``:
+    the session's first run, which stops at the main chart (`ema_lab.first_paint`).
+    """
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    if not first_run:
+        at.session_state[first_paint.PAINTED] = True
     for key, value in (query or {}).items():
         at.query_params[key] = value
     if PAGES[page]:

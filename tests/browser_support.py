@@ -18,6 +18,13 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 ARTIFACTS = ROOT / "test-artifacts"
 
 
+# Streamlit shows its status widget while a run is under way; a session's first run
+# stops at the main chart and leaves its watcher (`ema_lab.first_paint`) until the next
+# one has drawn the whole page.
+PAGE_DONE = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+    && !document.querySelector('.st-key-ema_lab_first_paint')"""
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

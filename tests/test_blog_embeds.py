@@ -20,7 +20,7 @@ import pytest
 
 import ema_core as ec
 from app_support import PAGES, open_page
-from browser_support import ARTIFACTS, CHROMIUM, chromium, press_slider, streamlit_server
+from browser_support import ARTIFACTS, CHROMIUM, PAGE_DONE, chromium, press_slider, streamlit_server
 from ema_lab import offline
 from ema_lab.figures import raw_line
 from ema_lab.sharing import embed_snippet
@@ -234,9 +234,7 @@ def test_live_embed_fits_a_blog_column(server, page, width):
         tab.frame_locator("iframe").locator(".js-plotly-plot").first.wait_for(timeout=60_000)
         frame = next(f for f in tab.frames if f.url.startswith(server))
         frame.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=60_000)
-        frame.wait_for_function(
-            """() => !document.querySelector('[data-testid="stStatusWidget"]')"""
-        )
+        frame.wait_for_function(PAGE_DONE)
         frame.wait_for_timeout(800)
         tab.screenshot(path=str(ARTIFACTS / f"blog-{page}-{width}.png"), full_page=True)
         fit = frame.evaluate(FITS)

@@ -17,7 +17,7 @@ import pytest
 
 import ema_core as ec
 from app_support import drawn
-from browser_support import ARTIFACTS, CHROMIUM, chromium, press_slider, streamlit_server
+from browser_support import ARTIFACTS, CHROMIUM, PAGE_DONE, chromium, press_slider, streamlit_server
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("CI"):
@@ -90,9 +90,7 @@ class Watched:
         self.settle()
 
     def settle(self) -> None:
-        self.page.wait_for_function(
-            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
-        )
+        self.page.wait_for_function(PAGE_DONE, timeout=60_000)
         self.page.wait_for_timeout(300)
 
     def trace(self, chart_key: str, name: str) -> np.ndarray:

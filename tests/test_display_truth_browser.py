@@ -15,7 +15,7 @@ import pytest
 from test_display_truth import DECAYS, query_for
 
 from app_support import PAGES
-from browser_support import ARTIFACTS, CHROMIUM, chromium, streamlit_server
+from browser_support import ARTIFACTS, CHROMIUM, PAGE_DONE, chromium, streamlit_server
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("CI"):
@@ -54,9 +54,7 @@ def np_list(value) -> list:
 
 def settle(frame) -> None:
     frame.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
-    frame.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
-    )
+    frame.wait_for_function(PAGE_DONE, timeout=60_000)
     frame.wait_for_timeout(600)
 
 
