@@ -49,7 +49,9 @@ MILESTONES = """() => new Promise((resolve) => {
         if (!seen.chart && drawn.length > 0) seen.chart = now;
         const running = document.querySelector('[data-testid="stStatusWidget"]');
         // EMA Lab's first run stops at the main chart; the rest comes with the next one.
-        const waiting = document.querySelector('.st-key-ema_lab_first_paint');
+        // A skeleton stands in for an element whose code is still loading.
+        const waiting = document.querySelector(
+            '.st-key-ema_lab_first_paint, [data-testid="stSkeleton"]');
         if (seen.chart && !running && !waiting && drawn.length === charts.length) {
             seen.all = now;
             seen.charts = charts.length;

@@ -18,10 +18,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-# Streamlit shows its status widget while a run is under way; a session's first run
-# stops at the main chart and leaves its watcher (`ema_lab.first_paint`) until the next
-# one has drawn the whole page.
+# The page is whole: no run under way (Streamlit's status widget), no element waiting for
+# its code (a skeleton stands in until the chunk of its kind is loaded), and no watcher
+# of a session's first run, which stops at the main chart (`ema_lab.first_paint`).
 PAGE_DONE = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+    && !document.querySelector('[data-testid="stSkeleton"]')
     && !document.querySelector('.st-key-ema_lab_first_paint')"""
 
 

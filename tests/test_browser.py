@@ -18,6 +18,7 @@ import pytest
 import ema_core as ec
 from app_support import drawn
 from browser_support import ARTIFACTS, CHROMIUM, PAGE_DONE, chromium, press_slider, streamlit_server
+from ema_lab import first_paint
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("CI"):
@@ -202,6 +203,60 @@ def test_deep_link_reproduces_the_view(watched, server):
     assert query["signal"] == ["step"]
     assert watched.page.get_by_text("β = 0.95 · window 20").count() >= 1
     watched.page.screenshot(path=str(ARTIFACTS / "deep-link-smoothing.png"))
+    assert not watched.errors, watched.errors
+
+
+@pytest.mark.parametrize(
+    ("path", "chart"), [("smoothing", "smoothing_chart"), ("weights_lab", "contour_chart")]
+)
+def test_first_load_paints_the_chart_first_then_the_whole_page_around_it(
+    watched, server, path, chart
+):
+    # A fresh session stops at the main chart; the watcher reruns for the whole page.
+    # What the page held when the chart was first painted, noted in the page itself.
+    page = watched.page
+    page.add_init_script(
+        f"""(() => {{
+            const note = () => {{
+                const svg = document.querySelector('.st-key-{chart} .js-plotly-plot .main-svg');
+                if (!svg) return requestAnimationFrame(note);
+                window.__firstPlot = svg.closest('.js-plotly-plot');
+                window.__first = {{
+                    top: window.__firstPlot.getBoundingClientRect().top,
+                    widgets: document.querySelectorAll('[data-testid="stMain"] '
+                        + ':is([data-testid="stSlider"], input, [role="radiogroup"])').length,
+                    watcher: !!document.querySelector('.st-key-{first_paint.WATCHER}'),
+                }};
+            }};
+            requestAnimationFrame(note);
+        }})()"""
+    )
+    page.goto(f"{server}/{path}?decay=0.95&n=500&steps=500")
+    page.wait_for_function("() => window.__first", timeout=60_000)
+    first = page.evaluate("window.__first")
+    assert first["watcher"], first
+    assert first["widgets"] == 0, first  # the chart came alone
+    watched.settle()
+    after = page.evaluate(
+        """(chart) => ({
+            same: document.querySelector(`.st-key-${chart} .js-plotly-plot`) === window.__firstPlot,
+            top: window.__firstPlot.getBoundingClientRect().top,
+            sliders: document.querySelectorAll('[data-testid="stMain"] [data-testid="stSlider"]')
+                .length,
+        })""",
+        chart,
+    )
+    assert after["same"], "the chart was drawn a second time"
+    assert after["sliders"] >= 2, after
+    # Blanks of the widgets' heights held their places: the chart barely moved.
+    assert abs(after["top"] - first["top"]) <= 40, (first, after)
+    # Every widget shows the link's value (the first run left none behind in the session).
+    decay = page.locator('[data-testid="stSlider"]').filter(has_text="decay β")
+    assert decay.get_by_text("0.95", exact=True).count() == 1
+    wanted = "length n" if path == "smoothing" else "steps"
+    steps = page.locator('[data-testid="stSlider"]').filter(has_text=wanted)
+    assert steps.get_by_text("500", exact=True).count() == 1
+    page.screenshot(path=str(ARTIFACTS / f"first-load-{path}.png"))
     assert not watched.errors, watched.errors
 
 

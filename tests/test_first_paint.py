@@ -1,0 +1,90 @@
+"""A session's first run stops at the main chart (`ema_lab.first_paint`), through AppTest.
+
+The browser half (the watcher, the chart kept in place, the widgets' values once the
+page is whole) is in test_browser.py.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app_support import PAGES, assert_clean, chart_specs, open_page, widget
+from ema_lab import first_paint
+
+MAIN_CHART = {
+    "home": "home_chart",
+    "smoothing": "smoothing_chart",
+    "bias_correction": "bias_chart",
+    "tf_dynamic_decay": "schedule_chart",
+    "choosing_decay": "compare_chart",
+    "weights_lab": "contour_chart",
+}
+WIDGETS = ("slider", "select_slider", "number_input", "radio", "selectbox", "toggle")
+
+
+def test_every_page_has_its_main_chart_listed():
+    assert set(MAIN_CHART) == set(PAGES)
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_first_run_draws_the_main_chart_of_the_whole_page_and_no_widget(page):
+    first = open_page(page, first_run=True)
+    assert list(chart_specs(first)) == [MAIN_CHART[page]]  # nothing after it
+    whole = open_page(page)
+    assert chart_specs(first)[MAIN_CHART[page]] == chart_specs(whole)[MAIN_CHART[page]]
+    for kind in WIDGETS:
+        assert not first.main.get(kind), f"{page}: a {kind} in the page on the first run"
+    # Every widget went to the closed pop-over in the sidebar.
+    assert first.sidebar.get("popover")[0].proto.popover.disabled
+    assert first_paint.PAINTED not in first.session_state  # the watcher has not reported
+
+
+def test_first_run_leaves_no_widget_value_behind():
+    # The browser never held those widgets: each must be drawn anew from the link.
+    at = open_page("smoothing", {"decay": "0.95", "n": "500"}, first_run=True)
+    for key in ("decay", "n", "noise", "seed", "views", "image_format"):
+        assert key not in at.session_state, key
+
+
+@pytest.mark.parametrize(
+    ("page", "query", "title"),
+    [
+        ("smoothing", {"decay": "0.95", "n": "500", "noise": "0.1"}, "β = 0.95"),
+        ("weights_lab", {"decay": "0.95", "steps": "500"}, "Weight paths"),
+    ],
+)
+def test_link_values_reach_the_first_chart_and_the_whole_page(page, query, title):
+    # AppTest keeps the pop-over's widgets in its tree (a browser never mounts them), so
+    # the whole page is a session of its own here, opened as the watcher leaves it.
+    first = open_page(page, query, first_run=True)
+    whole = open_page(page, query)
+    chart = MAIN_CHART[page]
+    assert chart_specs(first)[chart] == chart_specs(whole)[chart]
+    assert title in json.loads(chart_specs(first)[chart])["layout"]["title"]["text"]
+    for key, value in query.items():
+        assert widget(whole, key).value == pytest.approx(float(value)), key
+
+
+def _page_without_chart():
+    import streamlit as st
+
+    from ema_lab import first_paint, params
+
+    first_paint.begin()
+    with first_paint.stage():
+        value = params.Control("level", "level", "slider", 3, low=0, high=9).draw()
+        st.write(f"level {value}, no chart")
+
+
+def test_a_page_without_a_main_chart_is_drawn_whole_at_once():
+    at = AppTest.from_function(_page_without_chart)
+    at.query_params["level"] = "7"
+    at.run()
+    assert_clean(at)
+    assert at.session_state[first_paint.PAINTED] is True
+    assert at.slider[0].value == 7  # drawn in the page, not in the pop-over
+    assert not at.sidebar.get("popover")
+    assert "level 7, no chart" in at.markdown[0].value
