@@ -175,14 +175,12 @@ def signal_input(
     the length, noise and seed fold into an expander (still read from the URL).
     """
     embedded = frame.embedded()
-    if embedded:  # one folded line: the chart comes first
-        more = st.expander("signal, length, noise, seed")
-        boxes = [more, more, *more.columns(2)]
-    elif in_row:
+    if in_row and not embedded:
         boxes = st.columns([3, 3, 2, 2])
-    else:
-        top, middle = st.container(), st.container()
-        boxes = [top, middle, *middle.columns(2)]
+    else:  # one above the other (embedded, folded: the chart comes first)
+        where = st.expander("signal, length, noise, seed") if embedded else st
+        top, middle, bottom = where.container(), where.container(), where.container()
+        boxes = [top, middle, *bottom.columns(2)]  # noise and seed under the length
     name = SIGNAL.draw(boxes[0], default=default)
     if not embedded:
         boxes[0].caption(SIGNAL_HELP[name])

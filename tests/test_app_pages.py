@@ -116,3 +116,21 @@ def test_calculator(unit, amount, decay):
     at = open_page("choosing_decay", {"calc_by": unit, "calc_value": str(amount)})
     metric = next(m for m in at.metric if m.label == "decay β")
     assert float(metric.value) == pytest.approx(decay, rel=1e-7)
+
+
+def _keys_in_order(node) -> list[str]:
+    """The keys of the widgets under ``node``, in the order the page shows them."""
+    keys = []
+    for child in getattr(node, "children", {}).values():
+        if getattr(child, "key", None):
+            keys.append(child.key)
+        keys += _keys_in_order(child)
+    return keys
+
+
+@pytest.mark.parametrize("query", [{}, {"embed": "true"}], ids=["page", "embedded"])
+def test_stacked_signal_controls_read_top_down(query):
+    # Signal, then its length, then noise and seed side by side under it.
+    at = open_page("bias_correction", query)
+    keys = [k for k in _keys_in_order(at.main) if k in ("signal", "n", "noise", "seed")]
+    assert keys == ["signal", "n", "noise", "seed"]
