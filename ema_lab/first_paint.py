@@ -8,10 +8,10 @@ each kind of widget adds 5-10% to the time a bare page takes to paint its chart.
 
 So the first run of a session draws the page only up to its main chart and stops:
 
-- every `Control` is drawn inside a closed pop-over (a closed pop-over mounts nothing in
-  the browser), so that its value is the widget's own, from the same key, link and
-  default; an empty slot holds its place on the page, so that every element keeps its
-  position and the chart is not drawn twice;
+- every `Control` is drawn inside a closed, hidden pop-over (a closed pop-over mounts
+  nothing in the browser), so that its value is the widget's own, from the same key,
+  link and default; a blank of its height holds its place on the page, so that every
+  element keeps its position and the chart is not drawn twice;
 - a watcher beside the chart reports once the browser has painted it; the rerun that
   follows (`PAINTED` set) draws the whole page, with the chart where it already is.
 
@@ -28,6 +28,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 PAINTED = "ema_lab_painted"  # session state: the first chart has been painted
 _BOX = "_ema_lab_first_paint_box"
+_BOX_KEY = "ema_lab_first_paint_box"  # its element's class
 _KEYS = "_ema_lab_first_paint_keys"
 WATCHER = "ema_lab_first_paint"  # the watcher's key (and its element's class)
 
@@ -58,13 +59,17 @@ def pending() -> bool:
 
 
 def begin() -> None:
-    """Called by the router before the page: on a first run, the closed pop-over that
-    holds the controls (in the sidebar, out of the page's own layout)."""
+    """Called by the router before the page, at the top of it: on a first run, the closed
+    pop-over that holds the controls, in a box the style below hides (so that nothing
+    shows, embedded too); later, an empty element in its place."""
     if pending():
-        st.session_state[_BOX] = st.sidebar.popover("Controls loading…", disabled=True)
+        # Static CSS, no data in it; style-only HTML takes no place in the page.
+        st.html(f"<style>.st-key-{_BOX_KEY} {{display: none}}</style>")
+        st.session_state[_BOX] = st.container(key=_BOX_KEY).popover("controls")
         st.session_state[_KEYS] = []
     else:
         st.session_state.pop(_BOX, None)
+        st.empty()  # the box's place: every element below keeps its position
 
 
 def place(where, key: str, widget: str):

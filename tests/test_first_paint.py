@@ -25,6 +25,20 @@ MAIN_CHART = {
 WIDGETS = ("slider", "select_slider", "number_input", "radio", "selectbox", "toggle")
 
 
+def _all(node):
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from _all(child)
+
+
+def _outside_popovers(node):
+    for child in getattr(node, "children", {}).values():
+        if getattr(child, "type", None) == "popover":
+            continue
+        yield child
+        yield from _outside_popovers(child)
+
+
 def test_every_page_has_its_main_chart_listed():
     assert set(MAIN_CHART) == set(PAGES)
 
@@ -35,10 +49,11 @@ def test_first_run_draws_the_main_chart_of_the_whole_page_and_no_widget(page):
     assert list(chart_specs(first)) == [MAIN_CHART[page]]  # nothing after it
     whole = open_page(page)
     assert chart_specs(first)[MAIN_CHART[page]] == chart_specs(whole)[MAIN_CHART[page]]
-    for kind in WIDGETS:
-        assert not first.main.get(kind), f"{page}: a {kind} in the page on the first run"
-    # Every widget went to the closed pop-over in the sidebar.
-    assert first.sidebar.get("popover")[0].proto.popover.disabled
+    shown = [e.type for e in _outside_popovers(first.main)]
+    assert not set(shown) & set(WIDGETS), f"{page}: widgets in the page on the first run"
+    # They are all in the closed pop-over hidden at the top of the page.
+    box = first.main.get("popover")[0]
+    assert {e.type for e in _all(box)} & set(WIDGETS)
     assert first_paint.PAINTED not in first.session_state  # the watcher has not reported
 
 
@@ -86,5 +101,5 @@ def test_a_page_without_a_main_chart_is_drawn_whole_at_once():
     assert_clean(at)
     assert at.session_state[first_paint.PAINTED] is True
     assert at.slider[0].value == 7  # drawn in the page, not in the pop-over
-    assert not at.sidebar.get("popover")
+    assert not at.main.get("popover")
     assert "level 7, no chart" in at.markdown[0].value
