@@ -29,6 +29,9 @@ from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 PAINTED = "ema_lab_painted"  # session state: the first chart has been painted
 _BOX = "_ema_lab_first_paint_box"
 _BOX_KEY = "ema_lab_first_paint_box"  # its element's class
+# The app's one piece of HTML: a constant style rule, no data in it (style-only HTML takes
+# no place in the page).
+HIDE_BOX = f"<style>.st-key-{_BOX_KEY} {{display: none}}</style>"
 _KEYS = "_ema_lab_first_paint_keys"
 WATCHER = "ema_lab_first_paint"  # the watcher's key (and its element's class)
 
@@ -63,8 +66,7 @@ def begin() -> None:
     pop-over that holds the controls, in a box the style below hides (so that nothing
     shows, embedded too); later, an empty element in its place."""
     if pending():
-        # Static CSS, no data in it; style-only HTML takes no place in the page.
-        st.html(f"<style>.st-key-{_BOX_KEY} {{display: none}}</style>")
+        st.html(HIDE_BOX)
         st.session_state[_BOX] = st.container(key=_BOX_KEY).popover("controls")
         st.session_state[_KEYS] = []
     else:
