@@ -1,6 +1,7 @@
 """First load of every page against a bare Streamlit + Plotly page, measured in one run.
 
     python benchmarks/bench_first_load.py [--loads 5] [--pages smoothing weights_lab]
+                                          [--against DIR]
 
 Writes the floor itself (a title and one Plotly line of 2,000 points), serves it and
 EMA Lab side by side, warms both servers, then opens each page in ``--loads`` fresh
@@ -8,12 +9,19 @@ Chromium contexts (an empty cache each time) and reports, per page, the medians 
 the first visible content, the first chart painted, every chart painted (the script
 has finished and every chart element holds a drawn plot), each as a ratio to the
 bare page; the bytes received; and the time the browser spent in scripting
-(``ScriptDuration`` of the performance timeline).
+(``ScriptDuration`` of the performance timeline). ``--against`` serves another checkout of
+EMA Lab beside them (``git worktree add /tmp/before <rev>``), so that a change is measured
+against what it changes in the same run.
+
+"All charts" is the page whole: the script has finished, every chart is drawn, no element
+waits for its code (Streamlit shows a skeleton until the chunk of its kind is loaded), and
+EMA Lab's first-run watcher (`ema_lab.first_paint`) is gone.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import sys
 import tempfile
@@ -94,13 +102,20 @@ def main() -> None:
     parser.add_argument(
         "--pages", nargs="*", default=PAGES, help="URL names of the pages to load ('' is home)"
     )
+    parser.add_argument("--against", type=Path, help="another checkout, served beside this one")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         bare = Path(tmp) / "bare_page.py"
         bare.write_text(BARE)
-        with streamlit_server(str(bare)) as floor, streamlit_server() as lab, chromium() as b:
+        with contextlib.ExitStack() as stack:
+            floor = stack.enter_context(streamlit_server(str(bare)))
+            lab = stack.enter_context(streamlit_server())
             targets = [("bare page (the floor)", f"{floor}/")]
             targets += [(f"/{p}", f"{lab}/{p}") for p in args.pages]
+            if args.against:
+                other = stack.enter_context(streamlit_server(root=args.against.resolve()))
+                targets += [(f"{args.against.name}: /{p}", f"{other}/{p}") for p in args.pages]
+            b = stack.enter_context(chromium())
             for _, url in targets:  # warm: imports, compiled kernels, caches
                 load(b, url)
             results = {name: [] for name, _ in targets}
@@ -114,12 +129,12 @@ def main() -> None:
 
     floor_name = targets[0][0]
     print(f"First load, fresh Chromium context each time, median of {args.loads} (1440×900):")
-    print(f"  {'page':<24}{'content':>9}{'1st chart':>11}{'all charts':>12}{'× floor':>9}"
+    print(f"  {'page':<30}{'content':>9}{'1st chart':>11}{'all charts':>12}{'× floor':>9}"
           f"{'1st × floor':>13}{'charts':>8}{'received':>11}{'scripting':>11}")  # fmt: skip
     for name, _ in targets:
         first, every = median(name, "chart"), median(name, "all")
         print(
-            f"  {name:<24}{median(name, 'content'):>8.2f}s{first:>10.2f}s{every:>11.2f}s"
+            f"  {name:<30}{median(name, 'content'):>8.2f}s{first:>10.2f}s{every:>11.2f}s"
             f"{every / median(floor_name, 'all'):>9.2f}{first / median(floor_name, 'chart'):>13.2f}"
             f"{int(median(name, 'charts')):>8}{median(name, 'bytes') / 1e6:>9.2f}MB"
             f"{median(name, 'script'):>10.2f}s"

@@ -56,8 +56,8 @@ def embed_snippet(src: str, page: Page, title: str) -> str:
 def embed_footer(fig: go.Figure, page: Page, where=st) -> None:
     """Embedded: a one-line key of the chart's lines and the way to the full page.
 
-    Markdown only (the app writes no HTML but one constant style rule): each line's colour
-    is the nearest of Streamlit's named Markdown colours.
+    Markdown only (no raw HTML anywhere in the app): each line's colour is the nearest of
+    Streamlit's named Markdown colours.
     """
     if not embedded():
         return

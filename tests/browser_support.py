@@ -39,8 +39,11 @@ class Server(str):
 
 
 @contextlib.contextmanager
-def streamlit_server(script: str = "app.py", *, log: Path | None = None) -> Iterator[str]:
-    """Start ``streamlit run <script>`` fresh and yield its base URL; stop it after."""
+def streamlit_server(
+    script: str = "app.py", *, log: Path | None = None, root: Path = ROOT
+) -> Iterator[str]:
+    """Start ``streamlit run <script>`` fresh in ``root`` (this checkout, or another one
+    to compare with) and yield its base URL; stop it after."""
     port = free_port()
     log = log or ARTIFACTS / f"server-{port}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -50,7 +53,7 @@ def streamlit_server(script: str = "app.py", *, log: Path | None = None) -> Iter
     ]  # fmt: skip
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=os.environ.copy()
+            cmd, cwd=root, stdout=out, stderr=subprocess.STDOUT, env=os.environ.copy()
         )
     base = Server(f"http://127.0.0.1:{port}")
     base.pid = proc.pid

@@ -128,9 +128,8 @@ def _keys_in_order(node) -> list[str]:
     return keys
 
 
-@pytest.mark.parametrize("query", [{}, {"embed": "true"}], ids=["page", "embedded"])
-def test_stacked_signal_controls_read_top_down(query):
+def test_stacked_signal_controls_read_top_down():
     # Signal, then its length, then noise and seed side by side under it.
-    at = open_page("bias_correction", query)
+    at = open_page("bias_correction")
     keys = [k for k in _keys_in_order(at.main) if k in ("signal", "n", "noise", "seed")]
     assert keys == ["signal", "n", "noise", "seed"]

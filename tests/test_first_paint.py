@@ -1,7 +1,8 @@
 """A session's first run stops at the main chart (`ema_lab.first_paint`), through AppTest.
 
 The browser half (the watcher, the chart kept in place, the widgets' values once the
-page is whole) is in test_browser.py.
+page is whole) is in test_browser.py; embedded pages, drawn whole at once (AppTest cannot
+open a page embedded), in test_blog_embeds.py.
 """
 
 from __future__ import annotations
@@ -51,8 +52,9 @@ def test_first_run_draws_the_main_chart_of_the_whole_page_and_no_widget(page):
     assert chart_specs(first)[MAIN_CHART[page]] == chart_specs(whole)[MAIN_CHART[page]]
     shown = [e.type for e in _outside_popovers(first.main)]
     assert not set(shown) & set(WIDGETS), f"{page}: widgets in the page on the first run"
-    # They are all in the closed pop-over hidden at the top of the page.
-    box = first.main.get("popover")[0]
+    # They are all in the closed pop-over in the sidebar, which cannot be opened.
+    box = first.sidebar.get("popover")[0]
+    assert box.proto.popover.disabled
     assert {e.type for e in _all(box)} & set(WIDGETS)
     assert first_paint.PAINTED not in first.session_state  # the watcher has not reported
 
@@ -101,5 +103,5 @@ def test_a_page_without_a_main_chart_is_drawn_whole_at_once():
     assert_clean(at)
     assert at.session_state[first_paint.PAINTED] is True
     assert at.slider[0].value == 7  # drawn in the page, not in the pop-over
-    assert not at.main.get("popover")
+    assert not at.sidebar.get("popover")
     assert "level 7, no chart" in at.markdown[0].value

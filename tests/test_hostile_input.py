@@ -3,7 +3,6 @@
 import csv
 import io
 import json
-import re
 import tomllib
 
 import numpy as np
@@ -13,7 +12,6 @@ from hypothesis import strategies as st
 
 import ema_core as ec
 from app_support import PAGES, ROOT, charts, open_page, trace, warnings
-from ema_lab import first_paint
 
 KEYS = [
     "signal", "n", "noise", "seed", "decay", "decay_by", "half_life", "window", "span", "initial",
@@ -185,11 +183,8 @@ def test_no_raw_html_anywhere():
     for path in sources:
         text = path.read_text()
         assert "unsafe_allow_html" not in text, path
+        assert "st.html(" not in text, path
         assert "components.html" not in text, path
-        # One exception: the constant rule that hides the first run's controls.
-        calls = re.findall(r"st\.html\(([^)]*)\)", text)
-        assert calls == (["HIDE_BOX"] if path.name == "first_paint.py" else []), path
-    assert re.fullmatch(r"<style>\.st-key-\w+ \{display: none\}</style>", first_paint.HIDE_BOX)
 
 
 def test_chart_json_escapes_user_text():
