@@ -100,7 +100,9 @@ def chart_drawn() -> None:
 @contextmanager
 def stage() -> Iterator[None]:
     """The router's run of a page. On a first run, it ends at the main chart with the
-    watcher mounted; a page that drew no main chart is drawn whole at once."""
+    watcher mounted; a page that drew no main chart (or failed before it) is drawn whole
+    at once, so that nothing waits for a paint that will not come."""
+    watching = False
     try:
         yield
     except _ChartDrawn:
@@ -111,10 +113,11 @@ def stage() -> Iterator[None]:
             st.session_state.pop(key, None)
         watcher = st.components.v2.component(WATCHER, js=_WATCH)
         watcher(key=WATCHER, on_painted_change=_painted, height=0)
-        return
-    if pending():
-        _painted()
-        st.rerun()
+        watching = True
+    finally:
+        if pending() and not watching:
+            _painted()
+            st.rerun()
 
 
 def _painted() -> None:

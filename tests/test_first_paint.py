@@ -105,3 +105,23 @@ def test_a_page_without_a_main_chart_is_drawn_whole_at_once():
     assert at.slider[0].value == 7  # drawn in the page, not in the pop-over
     assert not at.sidebar.get("popover")
     assert "level 7, no chart" in at.markdown[0].value
+
+
+def _page_failing_before_its_chart():
+    import streamlit as st
+
+    from ema_lab import first_paint
+
+    first_paint.begin()
+    with first_paint.stage():
+        if not st.session_state.get(first_paint.PAINTED):
+            raise RuntimeError("only on a first run")
+        st.write("the whole page")
+
+
+def test_a_page_failing_on_its_first_run_is_drawn_whole_at_once():
+    at = AppTest.from_function(_page_failing_before_its_chart)
+    at.run()
+    assert_clean(at)
+    assert at.session_state[first_paint.PAINTED] is True
+    assert "the whole page" in at.markdown[0].value
