@@ -61,10 +61,12 @@ def pending() -> bool:
     return not st.context.is_embedded and not st.session_state.get(PAINTED, False)
 
 
-def begin() -> None:
+def begin(chart_first: bool = True) -> None:
     """Called by the router before the page: on a first run, the closed pop-over that
-    holds the controls, in the sidebar (out of the page's own layout; a pop-over hidden
-    in the page by a style rule cost 0.2 s more on a first load)."""
+    holds the controls, in the sidebar (out of the page's own layout). A page that is
+    not ``chart_first`` is drawn whole, and so is every later one of the session."""
+    if not chart_first:
+        _painted()
     if pending():
         box = st.sidebar.popover("Loading the controls…", disabled=True)
         st.session_state[_BOX] = box
