@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser_support import chromium, streamlit_server  # noqa: E402
+from browser_support import FIRST_RUN_WATCHER, chromium, streamlit_server  # noqa: E402
 
 BARE = '''"""The floor: a title and one Plotly line of 2,000 points."""
 import numpy as np
@@ -46,7 +46,7 @@ st.plotly_chart(go.Figure(go.Scatter(y=y, mode="lines")), key="bare_chart")
 PAGES = ["", "smoothing", "bias_correction", "tf_dynamic_decay", "choosing_decay", "weights_lab"]
 
 # Polled in the page from navigation start: when each milestone is first true.
-MILESTONES = """() => new Promise((resolve) => {
+MILESTONES = """(waitingFor) => new Promise((resolve) => {
     const seen = {};
     const tick = () => {
         const now = performance.now();
@@ -56,10 +56,7 @@ MILESTONES = """() => new Promise((resolve) => {
         const drawn = charts.filter((c) => c.querySelector('.main-svg .cartesianlayer'));
         if (!seen.chart && drawn.length > 0) seen.chart = now;
         const running = document.querySelector('[data-testid="stStatusWidget"]');
-        // EMA Lab's first run stops at the main chart; the rest comes with the next one.
-        // A skeleton stands in for an element whose code is still loading.
-        const waiting = document.querySelector(
-            '.st-key-ema_lab_first_paint, [data-testid="stSkeleton"]');
+        const waiting = document.querySelector(waitingFor);
         if (seen.chart && !running && !waiting && drawn.length === charts.length) {
             seen.all = now;
             seen.charts = charts.length;
@@ -70,6 +67,9 @@ MILESTONES = """() => new Promise((resolve) => {
     };
     tick();
 })"""
+# What a page still waits for: the first run's watcher (`ema_lab.first_paint`), or an
+# element whose code is still loading (a skeleton stands in for it).
+WAITING = f'{FIRST_RUN_WATCHER}, [data-testid="stSkeleton"]'
 
 
 def load(browser, url: str) -> dict:
@@ -80,7 +80,7 @@ def load(browser, url: str) -> dict:
     cdp = context.new_cdp_session(page)
     cdp.send("Performance.enable")
     page.goto(url, wait_until="commit")
-    seen = page.evaluate(MILESTONES)
+    seen = page.evaluate(MILESTONES, WAITING)
     page.wait_for_timeout(300)
     script = next(
         m["value"]

@@ -12,6 +12,8 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from ema_lab.first_paint import WATCHER
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -21,9 +23,10 @@ ARTIFACTS = ROOT / "test-artifacts"
 # The page is whole: no run under way (Streamlit's status widget), no element waiting for
 # its code (a skeleton stands in until the chunk of its kind is loaded), and no watcher
 # of a session's first run, which stops at the main chart (`ema_lab.first_paint`).
-PAGE_DONE = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+FIRST_RUN_WATCHER = f".st-key-{WATCHER}"
+PAGE_DONE = f"""() => !document.querySelector('[data-testid="stStatusWidget"]')
     && !document.querySelector('[data-testid="stSkeleton"]')
-    && !document.querySelector('.st-key-ema_lab_first_paint')"""
+    && !document.querySelector('{FIRST_RUN_WATCHER}')"""
 
 
 def free_port() -> int:
