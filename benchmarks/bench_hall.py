@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import websockets  # noqa: E402
-from bench_load import check_chart, rerun, student, until_finished  # noqa: E402
+from bench_load import check_chart, open_smoothing, rerun, student, until_finished  # noqa: E402
 
 import ema_core as ec  # noqa: E402
 from browser_support import CHROMIUM, CHROMIUM_ARGS, free_port, streamlit_server  # noqa: E402
@@ -121,9 +121,7 @@ async def paced_student(url: str, i: int, n: int, headers, clock: dict, until: f
                 url, subprotocols=["streamlit"], max_size=None, additional_headers=headers
             ) as ws:
                 await ws.send(rerun(query))
-                widgets, chart, arrived, errors = await until_finished(ws)
-                assert not errors, errors
-                check_chart(chart, x, decay)
+                widgets, arrived = await open_smoothing(ws, query, x, decay)
                 if record["lost"] and record["recovery"] is None:
                     record["recovery"] = arrived - clock["killed"]
                 k = DECAY_GRID.index(decay)
@@ -133,7 +131,7 @@ async def paced_student(url: str, i: int, n: int, headers, clock: dict, until: f
                     k = DECAY_GRID.index(decay)
                     sent = time.perf_counter()
                     changed = {widgets["decay β"]: fmt_decay(decay)}
-                    await ws.send(rerun(query, changed, widgets["fragment"]))
+                    await ws.send(rerun(query, changed, widgets["fragment"], page=widgets["page"]))
                     _, chart, arrived, errors = await until_finished(ws)
                     assert not errors, errors
                     check_chart(chart, x, decay)
