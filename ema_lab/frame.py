@@ -7,13 +7,13 @@ blog post or a slide), where it shows its key control and chart in one column.
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 import streamlit as st
 
 from ema_lab import first_paint, url
-from ema_lab.params import IMAGE_FORMAT
+from ema_lab.params import IMAGE_FORMAT, Control
 from ema_lab.site import PAGES, Page
 
 _ROUTED = contextvars.ContextVar("ema_lab_routed", default=False)
@@ -106,3 +106,21 @@ def prose(text: str) -> None:
     """Explanatory Markdown, left out of the compact embedded layout."""
     if not embedded():
         st.markdown(text)
+
+
+FOLD = "fold_"  # the key of every folded section starts so (and its CSS class, st-key-fold_…)
+
+
+def folded(label: str, name: str, draw: Callable[[], None], controls: Sequence[Control] = ()):
+    """A lower section folded under ``label``: ``draw`` runs only while a reader has it
+    open, so that a first load neither computes nor draws it (a worked example's data
+    editor alone brings 1.2 MB of code to the browser; ``bench_first_load.py``).
+
+    A link that sets one of the section's ``controls`` opens it: whoever shares a view
+    of the section shares it open.
+    """
+    linked = any(control.key in st.query_params for control in controls)
+    box = st.expander(label, expanded=linked, key=FOLD + name, on_change="rerun")
+    if box.open:
+        with box:
+            draw()

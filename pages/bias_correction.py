@@ -63,7 +63,6 @@ with right:
 # Editing the example reruns only this section: the charts above stay as they are.
 @st.fragment
 def keras_example() -> None:
-    st.subheader("Keras' documented example, step by step")
     st.markdown(
         "`tf.keras.backend.moving_average_update(x, value, momentum)` documents it with "
         "`x = tf.Variable(0.0)`, `momentum = 0.9` and one update with `value = 2.0`: `x` becomes "
@@ -89,5 +88,7 @@ def keras_example() -> None:
         st.caption(replay.caption)
 
 
-keras_example()
+frame.folded(
+    "Keras' documented example, step by step", "keras_example", keras_example, (bias.MOMENTUM,)
+)
 sharing.csv_download(view.csv, view.csv_name, key="bias_csv")

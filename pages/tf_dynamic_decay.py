@@ -47,7 +47,6 @@ sharing.csv_download(view.csv, view.csv_name, key="tf_csv")
 # Editing the replay reruns only this section.
 @st.fragment
 def step_by_step() -> None:
-    st.subheader("Step by step, as TensorFlow does it")
     st.markdown(
         "A worked example of `tf.train.ExponentialMovingAverage(decay, num_updates=...)`: decay "
         "0.99, a variable `v1` and a step counter, replayed with TensorFlow's own arithmetic. Edit "
@@ -92,4 +91,6 @@ def step_by_step() -> None:
     )
 
 
-step_by_step()
+frame.folded(
+    "Step by step, as TensorFlow does it", "tf_steps", step_by_step, (tf_decay.TABLE_DECAY,)
+)

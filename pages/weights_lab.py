@@ -74,7 +74,6 @@ with main:
 # Moving σ_rel (or the snapshots) reruns only this section: no retraining, no redrawing.
 @st.fragment
 def after_training(run, run_key: tuple) -> None:
-    st.subheader("Choose the length after training")
     st.markdown(
         "EDM2 (Karras et al. 2024) does not pick a decay before training. It tracks two "
         "**power-function EMAs**, whose width grows with training (a fixed fraction σ_rel of it), "
@@ -101,7 +100,12 @@ def after_training(run, run_key: tuple) -> None:
         sharing.show(fig, key, where)
 
 
-after_training(run, run_key)
+frame.folded(
+    "Choose the length after training: EDM2's post-hoc EMA",
+    "posthoc",
+    lambda: after_training(run, run_key),
+    (*weights.TRACKED, weights.SNAPSHOTS, weights.SIGMA),
+)
 st.subheader("Why, in formulas")
 a, b, c = st.columns(3)
 with a:

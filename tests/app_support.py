@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from ema_lab import first_paint, site
+from ema_lab import first_paint, frame, site
 from ema_lab.figures import decoded
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -16,11 +16,14 @@ PAGES = {p.name or "home": None if p is site.HOME else p.file for p in site.PAGE
 """The file of every page by its name (home: None, the router's default page)."""
 
 
-def open_page(page: str, query: dict | None = None, *, first_run: bool = False) -> AppTest:
+def open_page(
+    page: str, query: dict | None = None, *, first_run: bool = False, unfold: bool = False
+) -> AppTest:
     """Run ``page`` (a key of `PAGES`) with the given URL query; fail on any exception.
 
     The whole page, as a browser has it once its first chart is painted; ``first_run``:
-    the session's first run, which stops at the main chart (`ema_lab.first_paint`).
+    the session's first run, which stops at the main chart (`ema_lab.first_paint`);
+    ``unfold``: with every folded section open (`ema_lab.frame.folded`).
     """
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     if not first_run:
@@ -31,7 +34,17 @@ def open_page(page: str, query: dict | None = None, *, first_run: bool = False) 
         at.switch_page(PAGES[page])
     at.run()
     assert_clean(at)
+    if unfold:
+        for key in folds(at):
+            at.session_state[key] = True
+        at.run()
+        assert_clean(at)
     return at
+
+
+def folds(at: AppTest) -> list[str]:
+    """The keys of the page's folded sections."""
+    return [e.key for e in at.expander if e.key and e.key.startswith(frame.FOLD)]
 
 
 def assert_clean(at: AppTest) -> None:

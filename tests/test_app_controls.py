@@ -20,13 +20,13 @@ def _controls(at):
 
 @pytest.mark.parametrize("page", list(PAGES))
 def test_both_ends_of_every_control_render_and_change_the_page(page):
-    at = open_page(page)
+    at = open_page(page, unfold=True)
     keys = [w.key for w in _controls(at) if w.key and not w.disabled]
     assert keys
     baseline = chart_specs(at)
     for key in keys:
         for end in _ends(next(w for w in _controls(at) if w.key == key)):
-            fresh = open_page(page)
+            fresh = open_page(page, unfold=True)
             w = next(w for w in _controls(fresh) if w.key == key)
             if end == w.value:
                 continue

@@ -4,7 +4,17 @@ import numpy as np
 import pytest
 
 import ema_core as ec
-from app_support import PAGES, charts, drawn, open_page, table, trace, warnings, widget
+from app_support import (
+    PAGES,
+    charts,
+    drawn,
+    folds,
+    open_page,
+    table,
+    trace,
+    warnings,
+    widget,
+)
 from ema_lab.controls import DECAY_GRID
 
 
@@ -75,7 +85,7 @@ def test_tf_page_signal_chart():
 
 
 def test_tf_page_replays_the_documentation_example():
-    at = open_page("tf_dynamic_decay")
+    at = open_page("tf_dynamic_decay", unfold=True)
     replay = table(at, "tf_replay")
 
     def numbers(column):
@@ -133,3 +143,28 @@ def test_stacked_signal_controls_read_top_down():
     at = open_page("bias_correction")
     keys = [k for k in _keys_in_order(at.main) if k in ("signal", "n", "noise", "seed")]
     assert keys == ["signal", "n", "noise", "seed"]
+
+
+FOLDED = [  # page, its folded section, what the section holds, a control of it for the link
+    ("bias_correction", "fold_keras_example", "keras_replay", {"keras_momentum": "0.5"}),
+    ("tf_dynamic_decay", "fold_tf_steps", "tf_replay", {"table_decay": "0.9"}),
+    ("weights_lab", "fold_posthoc", "posthoc_sweep_chart", {"posthoc_sigma": "0.07"}),
+]
+
+
+@pytest.mark.parametrize(("page", "fold", "inside", "link"), FOLDED)
+def test_a_lower_section_runs_only_once_opened_and_a_link_into_it_opens_it(
+    page, fold, inside, link
+):
+    closed = open_page(page)
+    assert folds(closed) == [fold]
+    box = next(e for e in closed.expander if e.key == fold)
+    assert not box.children  # nothing inside was computed or drawn
+    assert inside not in _keys_in_order(closed.main)
+
+    closed.session_state[fold] = True  # what opening it in the browser sets
+    closed.run()
+    assert inside in _keys_in_order(closed.main)
+
+    linked = open_page(page, link)
+    assert inside in _keys_in_order(linked.main)
