@@ -175,6 +175,23 @@ def test_posthoc_width_moves_with_the_keyboard(watched, server):
     assert not watched.outside, watched.outside
 
 
+def test_a_folded_worked_example_loads_its_editor_only_once_opened(watched, server):
+    watched.open(f"{server}/bias_correction")
+    grid = watched.page.locator('[data-testid="stDataFrame"], [data-testid="stDataFrameResizable"]')
+    assert grid.count() == 0
+    assert watched.page.locator(".st-key-keras_replay").count() == 0
+    watched.page.get_by_text("Keras' documented example, step by step").click()
+    watched.page.wait_for_selector(".st-key-keras_replay table", timeout=60_000)
+    watched.settle()
+    assert grid.count() > 0  # the data editor, now that the reader asked for it
+    # Keras' documented step: x = 0.2 after one update of 2.0, and 2.0 once debiased.
+    cells = [c.strip() for c in watched.page.locator(".st-key-keras_replay td").all_inner_texts()]
+    assert [float(c) for c in cells[2:]] == [0.2, 0.1, 2.0], cells
+    watched.page.screenshot(path=str(ARTIFACTS / "bias-keras-example-open.png"))
+    assert not watched.errors, watched.errors
+    assert not watched.outside, watched.outside
+
+
 def test_time_aware_ema_on_gappy_real_data(watched, server):
     watched.open(f"{server}/smoothing?signal=mauna_loa_co2&decay=0.9")
     co2 = ec.signals.mauna_loa_co2()
