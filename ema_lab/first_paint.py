@@ -61,12 +61,9 @@ def pending() -> bool:
     return not st.context.is_embedded and not st.session_state.get(PAINTED, False)
 
 
-def begin(chart_first: bool = True) -> None:
+def begin() -> None:
     """Called by the router before the page: on a first run, the closed pop-over that
-    holds the controls, in the sidebar (out of the page's own layout). A page that is
-    not ``chart_first`` is drawn whole, and so is every later one of the session."""
-    if not chart_first:
-        _painted()
+    holds the controls, in the sidebar (out of the page's own layout)."""
     if pending():
         box = st.sidebar.popover("Loading the controls…", disabled=True)
         st.session_state[_BOX] = box

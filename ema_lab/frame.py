@@ -72,7 +72,7 @@ def start(page: Page) -> None:
         initial_sidebar_state="collapsed" if embedded() else "auto",
     )
     url.notice_area()
-    first_paint.begin(page.chart_first)
+    first_paint.begin()
     if embedded():
         return  # an iframe in a blog post has no room for navigation
     with st.sidebar:

@@ -17,13 +17,10 @@ class Page:
     icon: str
     description: str  # the home page's card
     embed_height: int  # px: the iframe that holds its embedded layout at 360 to 860 px wide
-    # A first load shows the main chart alone, then the rest (`ema_lab.first_paint`): worth
-    # it where many controls stand before the chart, not for the home page's one slider.
-    chart_first: bool = True
 
 
 PAGES: tuple[Page, ...] = (
-    Page("", "pages/home.py", "Home", "EMA Lab", "📈", "", 580, chart_first=False),
+    Page("", "pages/home.py", "Home", "EMA Lab", "📈", "", 580),
     Page(
         "smoothing",
         "pages/smoothing.py",

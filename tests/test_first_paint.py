@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_support import PAGES, assert_clean, chart_specs, open_page, widget
-from ema_lab import first_paint, site
+from ema_lab import first_paint
 
 MAIN_CHART = {
     "home": "home_chart",
@@ -44,19 +44,7 @@ def test_every_page_has_its_main_chart_listed():
     assert set(MAIN_CHART) == set(PAGES)
 
 
-CHART_FIRST = [name or "home" for name, p in site.BY_NAME.items() if p.chart_first]
-
-
-def test_the_home_page_is_drawn_whole_on_a_first_run():
-    # One slider before its chart: deferring it cost more than it saved (README).
-    assert "home" not in CHART_FIRST
-    first, whole = open_page("home", first_run=True), open_page("home")
-    assert chart_specs(first) == chart_specs(whole)
-    assert widget(first, "decay").value == widget(whole, "decay").value
-    assert not first.sidebar.get("popover")
-
-
-@pytest.mark.parametrize("page", CHART_FIRST)
+@pytest.mark.parametrize("page", list(PAGES))
 def test_first_run_draws_the_main_chart_of_the_whole_page_and_no_widget(page):
     first = open_page(page, first_run=True)
     assert list(chart_specs(first)) == [MAIN_CHART[page]]  # nothing after it
