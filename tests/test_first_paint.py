@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_support import PAGES, assert_clean, chart_specs, open_page, widget
-from ema_lab import first_paint
+from ema_lab import figures, first_paint
 
 MAIN_CHART = {
     "home": "home_chart",
@@ -125,3 +125,25 @@ def test_a_page_failing_on_its_first_run_is_drawn_whole_at_once():
     assert_clean(at)
     assert at.session_state[first_paint.PAINTED] is True
     assert "the whole page" in at.markdown[0].value
+
+
+BELOW_THE_MAIN_CHART = {  # page: the figure builders of the charts drawn below its main chart
+    "bias_correction": ["bias_factor_figure"],
+    "choosing_decay": ["impulse_figure", "step_figure", "frequency_figure", "tradeoff_figure"],
+    "weights_lab": ["weights_loss_figure", "decay_in_effect_figure"],
+}
+
+
+@pytest.mark.parametrize("page", sorted(BELOW_THE_MAIN_CHART))
+def test_first_run_builds_no_figure_it_does_not_draw(page, monkeypatch):
+    # Building them cost the first chart 30-80 ms of server time (Plotly's figure objects).
+    built = []
+    for name in BELOW_THE_MAIN_CHART[page]:
+        builder = getattr(figures, name)
+        monkeypatch.setattr(
+            figures, name, lambda *a, _b=builder, _n=name, **k: built.append(_n) or _b(*a, **k)
+        )
+    open_page(page, first_run=True)
+    assert built == []
+    open_page(page)
+    assert sorted(set(built)) == sorted(BELOW_THE_MAIN_CHART[page])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import plotly.graph_objects as go
@@ -29,11 +30,17 @@ class BiasView:
 
     chart: go.Figure  # the three starts
     gap_caption: str  # how far the debiased and the first-value starts stay apart
-    factor_chart: go.Figure  # where the weight sits after t updates
+    factor_steps: tuple[float, int]  # the decay, and the steps the weight chart spans
     fade: str  # when the start stops mattering, in words ("" at a decay of 1)
     adam_table: dict[str, list]
     csv: Callable[[], dict[str, np.ndarray]]
     csv_name: str
+
+    # Built when first drawn: a session's first run stops at the main chart (first_paint).
+    @cached_property
+    def factor_chart(self) -> go.Figure:
+        """Where the weight sits after t updates."""
+        return figures.bias_factor_figure(*self.factor_steps)
 
 
 def series(signal: Signal, decay: float) -> dict[str, np.ndarray | None]:
@@ -93,7 +100,6 @@ def bias_view(
     # The x axis follows the decay: the start's weight fades over a few windows, however
     # long the signal is (at β = 0.9999 that is 46,000 steps for n = 200).
     fade_1 = ec.forget_steps(decay, 0.01) if 0 < decay < 1 else 10.0
-    factor_chart = figures.bias_factor_figure(decay, int(max(10, np.ceil(1.25 * fade_1))))
     fade = ""
     if decay < 1:
         window = ec.effective_window(decay)
@@ -112,7 +118,7 @@ def bias_view(
     return BiasView(
         chart=chart,
         gap_caption=gap_caption,
-        factor_chart=factor_chart,
+        factor_steps=(decay, int(max(10, np.ceil(1.25 * fade_1)))),
         fade=fade,
         adam_table=adam_table,
         csv=lambda: {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import plotly.graph_objects as go
@@ -51,8 +52,18 @@ class CompareView:
     notice: str  # why other decays are shown than those picked ("" if none)
     chart: go.Figure  # the signal and its EMAs
     lines: tuple[figures.Line, ...]
-    responses: dict[str, go.Figure]  # by chart key: impulse, step, frequency, trade-off
     csv: Callable[[], dict[str, np.ndarray]]
+
+    # Built when first drawn: a session's first run stops at the main chart (first_paint).
+    @cached_property
+    def responses(self) -> dict[str, go.Figure]:
+        """The decays' responses, by chart key: impulse, step, frequency, trade-off."""
+        return {
+            "impulse_chart": figures.impulse_figure(self.decays),
+            "step_chart": figures.step_figure(self.decays),
+            "frequency_chart": figures.frequency_figure(self.decays),
+            "tradeoff_chart": figures.tradeoff_figure(self.decays),
+        }
 
 
 def compared(picked: Sequence[float]) -> tuple[tuple[float, ...], str]:
@@ -97,12 +108,6 @@ def compare_view(
         notice=notice,
         chart=chart,
         lines=lines,
-        responses={
-            "impulse_chart": figures.impulse_figure(decays),
-            "step_chart": figures.step_figure(decays),
-            "frequency_chart": figures.frequency_figure(decays),
-            "tradeoff_chart": figures.tradeoff_figure(decays),
-        },
         csv=lambda: {"signal": x, **{f"ema_decay{d:g}": e for d, e in emas.items()}},
     )
 

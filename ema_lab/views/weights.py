@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import plotly.graph_objects as go
 
@@ -160,8 +161,22 @@ class WeightsView:
     contour: go.Figure
     table: list[dict[str, str]]
     notes: tuple[str, ...]
-    loss_chart: go.Figure
-    decay_chart: go.Figure | None
+    run: WeightsRun
+    every: int  # steps between EMA updates
+
+    # The charts below the map are built when first drawn: a session's first run stops at
+    # the map (first_paint).
+    @cached_property
+    def loss_chart(self) -> go.Figure:
+        """Held-out loss of the raw weights and of every average."""
+        return figures.weights_loss_figure(self.run, self.names)
+
+    @cached_property
+    def decay_chart(self) -> go.Figure | None:
+        """The decay each strategy has in effect at every step (None without strategies)."""
+        if not self.names:
+            return None
+        return figures.decay_in_effect_figure(self.run, self.names, every=self.every)
 
 
 TABLE_NOTE = (
@@ -206,10 +221,8 @@ def weights_view(run: WeightsRun, settings: EmaSettings) -> WeightsView:
         contour=figures.weights_contour_figure(run, names),
         table=rows,
         notes=tuple(notes),
-        loss_chart=figures.weights_loss_figure(run, names),
-        decay_chart=figures.decay_in_effect_figure(run, names, every=settings.every)
-        if names
-        else None,
+        run=run,
+        every=settings.every,
     )
 
 
