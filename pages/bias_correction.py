@@ -89,6 +89,9 @@ def keras_example() -> None:
 
 
 frame.folded(
-    "Keras' documented example, step by step", "keras_example", keras_example, (bias.MOMENTUM,)
+    "**Keras' documented example, step by step**: edit the values, every update recomputes",
+    "keras_example",
+    keras_example,
+    (bias.MOMENTUM,),
 )
 sharing.csv_download(view.csv, view.csv_name, key="bias_csv")

@@ -92,5 +92,8 @@ def step_by_step() -> None:
 
 
 frame.folded(
-    "Step by step, as TensorFlow does it", "tf_steps", step_by_step, (tf_decay.TABLE_DECAY,)
+    "**Step by step, as TensorFlow does it**: the documented example, editable",
+    "tf_steps",
+    step_by_step,
+    (tf_decay.TABLE_DECAY,),
 )

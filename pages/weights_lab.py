@@ -101,7 +101,7 @@ def after_training(run, run_key: tuple) -> None:
 
 
 frame.folded(
-    "Choose the length after training: EDM2's post-hoc EMA",
+    "**Choose the length after training**: EDM2's post-hoc EMA, rebuilt from snapshots",
     "posthoc",
     lambda: after_training(run, run_key),
     (*weights.TRACKED, weights.SNAPSHOTS, weights.SIGMA),
