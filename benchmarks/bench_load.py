@@ -197,7 +197,7 @@ async def one_class(url: str, pid: int, first_seed: int, args) -> dict:
     t0 = time.perf_counter()
     tasks = [
         asyncio.create_task(
-            student(url, first_seed + i, args.n, args.changes, events[i], stay, None, arrivals)
+            student(url, first_seed + i, args.n, args.changes, events[i], stay, arrivals=arrivals)
         )
         for i in range(args.sessions)
     ]

@@ -111,7 +111,9 @@ def prose(text: str) -> None:
 FOLD = "fold_"  # the key of every folded section starts so (and its CSS class, st-key-fold_…)
 
 
-def folded(label: str, name: str, draw: Callable[[], None], controls: Sequence[Control] = ()):
+def folded(
+    label: str, name: str, draw: Callable[[], None], controls: Sequence[Control] = ()
+) -> None:
     """A lower section folded under ``label``: ``draw`` runs only while a reader has it
     open, so that a first load neither computes nor draws it (a worked example's data
     editor alone brings 1.2 MB of code to the browser; ``bench_first_load.py``).
