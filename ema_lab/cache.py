@@ -3,7 +3,13 @@
 ``st.cache_resource`` rather than ``st.cache_data``: the latter gives every rerun a
 pickled copy (0.15 s for 10^7 samples). What it shares is frozen instead: arrays are
 made read-only, so that an in-place edit fails loudly rather than leak between
-students; figures are never shared (each session builds its own from the arrays).
+students.
+
+Views are shared with their figures: building Plotly's figure objects is most of a
+page's server time (30-100 ms a chart), and a class opening one link would otherwise
+build the same charts once per student. A figure cannot be made read-only, so the rule
+is that a page draws a view's figures as they are: the one change a page makes, the
+embedded chart's height, is drawn on a copy (`sharing.embed_chart`).
 """
 
 from __future__ import annotations
@@ -14,7 +20,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -22,11 +27,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def freeze(value: Any) -> Any:
     """Make every array in ``value`` (and in its tuples, lists, dicts and dataclasses)
-    read-only; refuse a figure, which a session would edit in place."""
+    read-only. A figure is left as it is: it holds copies of its arrays, and a page
+    never edits it (see the module's note)."""
     if isinstance(value, np.ndarray):
         value.flags.writeable = False
-    elif isinstance(value, go.Figure):
-        raise TypeError("a figure is built per session, not shared: cache its arrays instead")
     elif isinstance(value, dict):
         for item in value.values():
             freeze(item)

@@ -28,9 +28,11 @@ def show(fig: go.Figure, key: str, where=st) -> None:
 
 
 def embed_chart(fig: go.Figure, height: int = 300) -> go.Figure:
-    """The embedded chart: shorter, its legend replaced by `embed_footer`'s key."""
+    """The embedded chart: shorter, its legend replaced by `embed_footer`'s key.
+
+    A copy: ``fig`` may be shared with every other session (`ema_lab.cache`)."""
     if embedded():
-        fig.update_layout(height=height, showlegend=False)
+        return go.Figure(fig).update_layout(height=height, showlegend=False)
     return fig
 
 

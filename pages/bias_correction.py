@@ -9,7 +9,7 @@ from ema_lab.views import bias
 frame.through_router()
 
 PAGE = BY_NAME["bias_correction"]
-starts_for = cache.per_signal(32)(bias.series)
+view_for = cache.per_signal(32)(bias.bias_view)
 
 frame.page_title(PAGE)
 frame.prose(
@@ -23,7 +23,7 @@ left, main = frame.columns([4, 11])
 with left:
     signal = controls.signal_input(default="noisy_constant", default_n=200)
     decay = controls.decay_input(0.9)
-view = bias.bias_view(signal, decay, starts_for(signal, decay))
+view = view_for(signal, decay)
 
 with main:
     sharing.chart(view.chart, "bias_chart", PAGE)

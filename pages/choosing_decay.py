@@ -10,7 +10,7 @@ from ema_lab.views import choosing, readings
 frame.through_router()
 
 PAGE = BY_NAME["choosing_decay"]
-averages_for = cache.per_signal(32)(choosing.averages)
+view_for = cache.per_signal(32)(choosing.compare_view)
 
 frame.page_title(PAGE)
 frame.prose(
@@ -23,8 +23,7 @@ picked = choosing.DECAYS.draw()
 left, main = frame.columns([4, 11])
 with left:
     signal = controls.signal_input(default="noisy_sine", default_n=1000)
-decays, _ = choosing.compared(picked)
-view = choosing.compare_view(signal, picked, averages_for(signal, decays))
+view = view_for(signal, tuple(picked))
 if view.notice:
     st.info(view.notice)
 with main:

@@ -9,7 +9,8 @@ from ema_lab.views import tf_decay
 frame.through_router()
 
 PAGE = BY_NAME["tf_dynamic_decay"]
-series_for = cache.per_signal(32)(tf_decay.series)
+schedule_for = cache.shared(16)(tf_decay.schedule_view)
+view_for = cache.per_signal(32)(tf_decay.signal_view)
 
 frame.page_title(PAGE)
 frame.prose(
@@ -20,7 +21,7 @@ frame.prose(
 )
 
 decay = controls.decay_input(0.999)
-schedule = tf_decay.schedule_view(decay)
+schedule = schedule_for(decay)
 left, right = frame.columns([3, 2], gap="medium")
 sharing.chart(schedule.chart, "schedule_chart", PAGE, where=left)
 frame.end_of_embed()
@@ -34,7 +35,7 @@ left, main = st.columns([4, 11], gap="large")
 with left:
     signal = controls.signal_input(default="step", default_n=2000)
     initial = controls.INITIAL.draw(help=None)
-view = tf_decay.signal_view(signal, decay, initial, series_for(signal, decay, initial))
+view = view_for(signal, decay, initial)
 sharing.show(view.chart, "tf_signal_chart", main)
 main.caption(view.caption)
 link = sharing.view_link(PAGE)

@@ -17,6 +17,11 @@ def study_for(_run, run_key: tuple, tracked: tuple, per_track: int) -> posthoc.S
     return posthoc.study(_run, tracked, per_track)
 
 
+@cache.shared(32)
+def view_for(_run, run_key: tuple, settings: weights.EmaSettings) -> weights.WeightsView:
+    return weights.weights_view(_run, settings)
+
+
 frame.page_title(PAGE)
 frame.prose(
     "Diffusion models, BYOL and mean-teacher training, and many strong recipes evaluate an "
@@ -56,7 +61,7 @@ if problem:
     st.warning(problem)
 run_key = (float(lr), int(steps), int(batch), int(seed), settings, names)
 run = run_for(*run_key)
-view = weights.weights_view(run, settings)
+view = view_for(run, run_key, settings)
 
 with main:
     sharing.chart(view.contour, "contour_chart", PAGE, embed_height=360)

@@ -5,10 +5,12 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+import plotly.graph_objects as go
 import pytest
 
 from app_support import open_page
 from browser_support import CHROMIUM
+from ema_lab import sharing
 from ema_lab.site import BY_NAME
 
 
@@ -50,3 +52,15 @@ def test_chart_images_are_named_and_take_the_chosen_format():
 needs_chromium = pytest.mark.skipif(
     not Path(CHROMIUM).exists() and not os.environ.get("CI"), reason=f"no Chromium at {CHROMIUM}"
 )
+
+
+def test_an_embed_draws_a_shorter_copy_of_a_shared_chart(monkeypatch):
+    # Views and their figures are shared by every session (ema_lab.cache): an embed that
+    # shortened the chart in place would shorten it for the next student on the full page.
+    chart = go.Figure(go.Scatter(y=[1, 2, 3], name="ema")).update_layout(height=480)
+    monkeypatch.setattr(sharing, "embedded", lambda: True)
+    drawn = sharing.embed_chart(chart, height=300)
+    assert (drawn.layout.height, drawn.layout.showlegend) == (300, False)
+    assert (chart.layout.height, chart.layout.showlegend) == (480, None)
+    monkeypatch.setattr(sharing, "embedded", lambda: False)
+    assert sharing.embed_chart(chart) is chart
