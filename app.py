@@ -1,19 +1,31 @@
 """EMA Lab: the router. It declares the pages (from `ema_lab.site`), sets up what every
-page shares once, and runs the page the URL names."""
+page shares once, and runs the page the URL names.
+
+`streamlit run app.py` imports this file once to serve it: as ``app``, an `st.App` whose
+HTML pages know where the server is (`ema_lab.landing`). Streamlit then runs it as
+``__main__`` for every page view.
+"""
 
 import streamlit as st
 
-from ema_lab import first_paint, frame, memory, url
+if __name__ == "__main__":
+    from ema_lab import first_paint, frame, memory, url
 
-memory.keep_lean()  # once per process: what a class used goes back to the system
-routes = frame.routes()
-current = st.navigation(
-    {"📈 EMA Lab": [route for route, _ in routes]},
-    position="hidden" if frame.embedded() else "sidebar",
-)
-frame.start(next(page for route, page in routes if route is current))
-with frame.routing(), first_paint.stage():
-    try:
-        current.run()
-    finally:  # embedded pages stop early (st.stop): their link is checked all the same
-        url.show_notice()
+    memory.keep_lean()  # once per process: what a class used goes back to the system
+    routes = frame.routes()
+    current = st.navigation(
+        {"📈 EMA Lab": [route for route, _ in routes]},
+        position="hidden" if frame.embedded() else "sidebar",
+    )
+    frame.start(next(page for route, page in routes if route is current))
+    with frame.routing(), first_paint.stage():
+        try:
+            current.run()
+        finally:  # embedded pages stop early (st.stop): their link is checked all the same
+            url.show_notice()
+else:
+    from starlette.middleware import Middleware
+
+    from ema_lab.landing import KnownRoot
+
+    app = st.App(__file__, middleware=[Middleware(KnownRoot)])
