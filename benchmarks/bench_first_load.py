@@ -10,10 +10,11 @@ the first visible content; the first chart painted; every chart painted (the iss
 measure: the script has finished, EMA Lab's first-run watcher (`ema_lab.first_paint`) is
 gone, and every chart element holds a drawn plot); the page whole (besides, no element still
 waits for its code: Streamlit shows a skeleton until the chunk of its kind is loaded); each
-as a ratio to the bare page; the bytes received; and the time the browser spent in scripting
-(``ScriptDuration`` of the performance timeline). ``--against`` serves another checkout of
-EMA Lab beside them (``git worktree add /tmp/before <rev>``), so that a change is measured
-against what it changes in the same run.
+as the median of its ratios to the bare page loaded in the same round; the bytes received;
+and the time the browser spent in scripting (``ScriptDuration`` of the performance
+timeline). ``--against`` serves another checkout of EMA Lab beside them (``git worktree
+add /tmp/before <rev>``), so that a change is measured against what it changes in the same
+run.
 """
 
 from __future__ import annotations
@@ -132,15 +133,22 @@ def main() -> None:
         return statistics.median(r[key] for r in results[name])
 
     floor_name = targets[0][0]
-    floor = median(floor_name, "chart")  # the floor's one chart: all three are the same
+
+    def ratio(name, key):
+        # Each load against the floor's load of the same round (the floor's one chart: all
+        # three times are the same), then the median: the machine's drift over a run (0.2-0.4
+        # s on a shared 2-core machine) moves both loads of a round alike.
+        return statistics.median(
+            r[key] / f["chart"] for r, f in zip(results[name], results[floor_name], strict=True)
+        )
+
     print(f"First load, fresh Chromium context each time, median of {args.loads} (1440×900);")
-    print("seconds, and × the floor's chart:")
+    print("seconds, and the median ratio to the floor's chart loaded in the same round:")
     print(f"  {'page':<30}{'content':>9}{'1st chart':>16}{'every chart':>16}{'page whole':>16}"
           f"{'charts':>8}{'received':>11}{'scripting':>11}")  # fmt: skip
     for name, _ in targets:
         times = "".join(
-            f"{median(name, k):>9.2f}s{median(name, k) / floor:>5.2f}×"
-            for k in ("chart", "every", "all")
+            f"{median(name, k):>9.2f}s{ratio(name, k):>5.2f}×" for k in ("chart", "every", "all")
         )
         print(
             f"  {name:<30}{median(name, 'content'):>8.2f}s{times}"
