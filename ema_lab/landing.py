@@ -50,7 +50,7 @@ class KnownRoot:
         if scope["type"] != "http" or not _asks_for_html(scope):
             await self.app(scope, receive, send)
             return
-        # Uncompressed, so that the script can go in: the page is 1.5 kB.
+        # Uncompressed, so that the script can go in: the page is 8 kB.
         headers = [(k, v) for k, v in scope["headers"] if k != b"accept-encoding"]
         start: Message = {}
         body: list[bytes] = []
