@@ -54,11 +54,9 @@ def series(signal: Signal, decay: float) -> dict[str, np.ndarray | None]:
     }
 
 
-def bias_view(
-    signal: Signal, decay: float, starts: dict[str, np.ndarray | None] | None = None
-) -> BiasView:
-    """The three starts of ``signal`` at ``decay`` (`series`, computed here unless given),
-    the weight chart and the words.
+def bias_view(signal: Signal, decay: float) -> BiasView:
+    """The three starts of ``signal`` at ``decay`` (`series`), the weight chart and the
+    words.
 
     Examples
     --------
@@ -67,7 +65,7 @@ def bias_view(
     (True, [1, 10, 100, 1000])
     """
     x = signal.values
-    starts = series(signal, decay) if starts is None else starts
+    starts = series(signal, decay)
     zero_start, first_value, corrected = (
         starts["zero_start"],
         starts["first_value"],

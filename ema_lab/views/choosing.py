@@ -78,11 +78,8 @@ def averages(signal: Signal, decays: Sequence[float]) -> dict[float, np.ndarray]
     return {d: ec.ema_series(signal.values, d, initial=None) for d in decays}
 
 
-def compare_view(
-    signal: Signal, picked: Sequence[float], emas: dict[float, np.ndarray] | None = None
-) -> CompareView:
-    """The picked decays (two to four; `FALLBACK` for fewer) compared on ``signal``
-    (their `averages`, computed here unless given).
+def compare_view(signal: Signal, picked: Sequence[float]) -> CompareView:
+    """The picked decays (two to four; `FALLBACK` for fewer) compared on ``signal``.
 
     Examples
     --------
@@ -92,7 +89,7 @@ def compare_view(
     """
     decays, notice = compared(picked)
     x = signal.values
-    emas = averages(signal, decays) if emas is None else emas
+    emas = averages(signal, decays)
     lines = (
         figures.raw_line(x),
         *(figures.Line(e, f"β = {d:g}", decay_color(i)) for i, (d, e) in enumerate(emas.items())),

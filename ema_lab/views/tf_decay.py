@@ -78,16 +78,11 @@ def series(signal: Signal, decay: float, initial: float) -> dict[str, np.ndarray
     }
 
 
-def signal_view(
-    signal: Signal,
-    decay: float,
-    initial: float,
-    averages: dict[str, np.ndarray | None] | None = None,
-) -> SignalView:
+def signal_view(signal: Signal, decay: float, initial: float) -> SignalView:
     """The biased EMA, TensorFlow's dynamic decay and the debiased EMA of ``signal``
-    (`series`, computed here unless given)."""
+    (`series`)."""
     x = signal.values
-    averages = series(signal, decay, initial) if averages is None else averages
+    averages = series(signal, decay, initial)
     fixed, schedule = averages["biased"], averages["decay_tf"]
     dynamic, corrected = averages["tensorflow"], averages["debiased"]
     chart = figures.time_figure(
