@@ -9,7 +9,7 @@ HTML pages know where the server is (`ema_lab.landing`). Streamlit then runs it 
 import streamlit as st
 
 if __name__ == "__main__":
-    from ema_lab import first_paint, frame, memory, url
+    from ema_lab import first_paint, frame, memory, state, url
 
     memory.keep_lean()  # once per process: what a class used goes back to the system
     routes = frame.routes()
@@ -17,7 +17,9 @@ if __name__ == "__main__":
         {"📈 EMA Lab": [route for route, _ in routes]},
         position="hidden" if frame.embedded() else "sidebar",
     )
-    frame.start(next(page for route, page in routes if route is current))
+    page = next(page for route, page in routes if route is current)
+    state.enter(page.name)
+    frame.start(page)
     with frame.routing(), first_paint.stage():
         try:
             current.run()

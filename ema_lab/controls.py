@@ -13,7 +13,7 @@ import numpy as np
 import streamlit as st
 
 import ema_core as ec
-from ema_lab import cache, frame, readouts
+from ema_lab import cache, frame, readouts, state
 from ema_lab.params import DECAY_ALLOWED, DECAY_GRID, Control, fmt_decay
 from ema_lab.text import escape_markdown
 from ema_lab.views.common import Signal
@@ -75,34 +75,38 @@ def decay_input(default: float = 0.99, *, key: str = "decay", readout: bool = Tr
     """Pick a decay directly on a scale fine near 1, or through half-life, window, span or
     lag; returns the decay in effect, and shows it in every unit under the input.
 
-    Switching the unit keeps the decay in effect: the new input starts at its value there.
+    Switching the unit keeps the decay in effect: the new input, drawn anew, starts at
+    its value there (for the page's own decay, the one carried from page to page).
     Embedded, the decay slider alone: an iframe has no room for the other units.
     """
     controls = decay_controls(key)
-    in_effect = f"{key}_in_effect"
-
-    def carry_over() -> None:
-        # Runs before the rerun, so the input about to be drawn can still be set.
-        decay = st.session_state.get(in_effect, default)
-        by = st.session_state[controls.by.key]
-        if by == "decay":
-            st.session_state[key] = min(DECAY_GRID, key=lambda d: abs(d - decay))
-            return
-        unit, amount = UNITS[by], controls.amounts[by]
-        # Ten digits, not the two shown: the decay in effect stays as it was (to 1e-10),
-        # and the link reads window=20, not window=19.999999999999982.
-        value = float(f"{float(unit.from_decay(decay)):.10g}")
-        st.session_state[amount.key] = float(np.clip(value, unit.low, unit.high))
-
     embedded = frame.embedded()
-    by = "decay" if embedded else controls.by.draw(on_change=carry_over)
+    by = "decay" if embedded else controls.by.draw()
     if by == "decay":
         decay = float(controls.decay.draw(default=default))
     else:
-        unit = UNITS[by]
-        amount = controls.amounts[by].draw(default=float(unit.from_decay(default)))
-        decay = float(unit.to_decay(amount))
-    st.session_state[in_effect] = decay
+        unit, amount = UNITS[by], controls.amounts[by]
+
+        def in_unit(decay: float) -> float:
+            # Ten digits, not the two shown: the decay in effect stays as it was (to
+            # 1e-10), and the link reads window=20, not window=19.999999999999982.
+            value = float(f"{float(unit.from_decay(decay)):.10g}")
+            return float(np.clip(value, unit.low, unit.high))
+
+        start = state.carried_decay(default) if key == state.CARRIED else default
+        at_default = float(unit.from_decay(default))
+        value = amount.draw(
+            default=at_default, start=at_default if start == default else in_unit(start)
+        )
+        decay = float(unit.to_decay(value))
+        if key == state.CARRIED:
+            state.chose_decay(decay, default)
+    # What the other inputs showed before a switch leaves the link with them.
+    state.unpublish(
+        c.key for c in (controls.decay, *controls.amounts.values()) if c.key != (
+            controls.decay.key if by == "decay" else controls.amounts[by].key
+        )
+    )  # fmt: skip
     if readout and not embedded:
         readouts.line(decay)
     return decay
@@ -202,10 +206,10 @@ def signal_input(
 NO_TIME = "(none: count rows)"
 
 
-def _store_upload(key: str, upload, series: ec.signals.CsvSeries) -> Signal:
-    st.session_state[f"{key}_time_columns"] = series.time_columns
+def _store_upload(record: state.Upload, upload, series: ec.signals.CsvSeries) -> Signal:
+    record.time_columns = series.time_columns
     note = f", {series.dropped:,} rows without a value left out" if series.dropped else ""
-    signal = Signal(
+    record.signal = Signal(
         series.values,
         f"{upload.name}: {series.column}{note}",
         dates=series.times,
@@ -213,11 +217,10 @@ def _store_upload(key: str, upload, series: ec.signals.CsvSeries) -> Signal:
         time_title=series.time_column or "date",
         repeated_times=series.repeated_times,
     )
-    st.session_state[f"{key}_signal"] = signal
-    return signal
+    return record.signal
 
 
-def _read_upload(key: str, upload, time_column: str | None) -> Signal | None:
+def _read_upload(record: state.Upload, upload, time_column: str | None) -> Signal | None:
     """Read the upload into the session's signal; on a problem say so and keep the last one."""
     try:
         series = ec.signals.read_csv(upload.getvalue(), time_column=time_column)
@@ -227,18 +230,18 @@ def _read_upload(key: str, upload, time_column: str | None) -> Signal | None:
             "The previous signal stays."
         )
         return None
-    return _store_upload(key, upload, series)
+    return _store_upload(record, upload, series)
 
 
-def _read_new_upload(key: str, upload) -> Signal | None:
+def _read_new_upload(record: state.Upload, upload) -> Signal | None:
     """A new file: one read that also takes the first time column found. Only if that
     column cannot be used (it runs backwards, say) is the file read again, counting rows."""
     try:
         return _store_upload(
-            key, upload, ec.signals.read_csv(upload.getvalue(), time_column="auto")
+            record, upload, ec.signals.read_csv(upload.getvalue(), time_column="auto")
         )
     except ValueError as auto_problem:
-        signal = _read_upload(key, upload, None)  # says so itself if the file is unusable
+        signal = _read_upload(record, upload, None)  # says so itself if the file is unusable
         if signal is not None:
             st.warning(
                 f"{escape_markdown(upload.name)}: {escape_markdown(str(auto_problem))} Its "
@@ -248,35 +251,36 @@ def _read_new_upload(key: str, upload) -> Signal | None:
 
 
 def _uploaded_signal(key: str) -> Signal:
-    stored: Signal | None = st.session_state.get(f"{key}_signal")
     upload = st.file_uploader(
         "CSV file (one numeric column is used, with a date or time column if there is one)",
         type=["csv", "txt"],
         key=f"{key}_file",
     )
-    if upload is not None and st.session_state.get(f"{key}_read") != upload.file_id:
-        st.session_state[f"{key}_read"] = upload.file_id
-        st.session_state[f"{key}_time_columns"] = ()
-        first = _read_new_upload(key, upload)
+    # The page's own file: another page's upload is not this page's signal.
+    record = state.upload(key, keep=upload is not None)
+    time_key = f"{key}_time"
+    if upload is not None and record.file_id != upload.file_id:
+        record.file_id = upload.file_id
+        record.time_columns = ()
+        first = _read_new_upload(record, upload)
         read_with = first.key[2] if first is not None else None  # the time column, if any
-        if first is not None and st.session_state.get(f"{key}_time_columns"):
-            st.session_state[f"{key}_time"] = read_with or NO_TIME
-        st.session_state[f"{key}_tried"] = read_with
-        stored = st.session_state.get(f"{key}_signal")
-    found = st.session_state.get(f"{key}_time_columns", ())
-    if upload is not None and found:
+        if first is not None and record.time_columns:
+            state.preset(time_key, read_with or NO_TIME)
+        record.tried = read_with
+    if upload is not None and record.time_columns:
         chosen = st.selectbox(
             "time column",
-            (NO_TIME, *found),
-            key=f"{key}_time",
+            (NO_TIME, *record.time_columns),
+            key=time_key,
             help="The values were observed at these times: the time-aware EMA lets the "
             "past fade by a half-life in time, across the gaps too.",
         )
         wanted = None if chosen == NO_TIME else chosen
         # Each choice is read once: a column that fails says so once, not on every rerun.
-        if wanted != st.session_state.get(f"{key}_tried"):
-            st.session_state[f"{key}_tried"] = wanted
-            stored = _read_upload(key, upload, wanted) or stored
+        if wanted != record.tried:
+            record.tried = wanted
+            _read_upload(record, upload, wanted)
+    stored = record.signal
     if stored is None:
         st.info("No file yet: showing the noisy sine until a CSV file is read.")
         params = ("noisy_sine", 1000, 0.3, 0)

@@ -16,19 +16,29 @@ So the first run of a session draws the page only up to its main chart and stops
   follows (`PAINTED` set) draws the whole page, with the chart where it already is.
 
 A session does this once: a later page, or a change, draws the whole page straight away.
+Only a browser's session does it (one without a browser, such as AppTest's, is drawn
+whole at once unless it sets `ema_lab.state.DEFER_FIRST_RUN`). The state it keeps is in
+`ema_lab.state`, like all of a session's.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import streamlit as st
-from streamlit.runtime.scriptrunner_utils.exceptions import StopException
+from streamlit.runtime.scriptrunner_utils.exceptions import (
+    ScriptControlException,
+    StopException,
+)
 
-PAINTED = "ema_lab_painted"  # session state: the first chart has been painted
-_BOX = "_ema_lab_first_paint_box"
-_KEYS = "_ema_lab_first_paint_keys"
+from ema_lab import state
+from ema_lab.state import PAINTED
+
+__all__ = ["PAINTED", "WATCHER", "begin", "chart_drawn", "pending", "place", "stage"]
+
+_log = logging.getLogger(__name__)
 WATCHER = "ema_lab_first_paint"  # the watcher's key (and its element's class)
 
 # A widget's height with its label, in px, as measured in Chromium: 68 for most kinds.
@@ -58,30 +68,29 @@ def pending() -> bool:
     Not embedded: an iframe shows one control and its chart (little to defer), and has no
     sidebar to hold the pop-over (one with content there leaves its toggle on the page).
     """
-    return not st.context.is_embedded and not st.session_state.get(PAINTED, False)
+    return not st.context.is_embedded and not state.painted()
 
 
 def begin() -> None:
     """Called by the router before the page: on a first run, the closed pop-over that
-    holds the controls, in the sidebar (out of the page's own layout)."""
+    holds the controls, in the sidebar (out of the page's own layout). A session that no
+    browser opened is drawn whole from the start."""
+    if not state.from_browser():
+        state.mark_painted()
     if pending():
-        box = st.sidebar.popover("Loading the controls…", disabled=True)
-        st.session_state[_BOX] = box
-        st.session_state[_KEYS] = []
-    else:
-        st.session_state.pop(_BOX, None)
+        state.run().box = st.sidebar.popover("Loading the controls…", disabled=True)
 
 
 def place(where, key: str, widget: str):
     """Where the widget of the control ``key`` goes: ``where`` itself, or on a first run
     the closed pop-over, with a blank of the widget's height left in ``where`` (so that
     nothing moves when the widgets arrive)."""
-    box = st.session_state.get(_BOX)
-    if box is None:
+    run = state.run()
+    if run.box is None or not pending():
         return where
-    st.session_state[_KEYS].append(key)
+    run.deferred.append(key)
     where.container(height=HEIGHT.get(widget, 68), border=False)
-    return box
+    return run.box
 
 
 class _ChartDrawn(StopException):
@@ -108,16 +117,21 @@ def stage() -> Iterator[None]:
         # The browser never held these widgets: drawn anew, each takes its value from
         # the link or its default again, and shows it (a value left in the session
         # would not be sent, and the widget would show its bare minimum).
-        for key in st.session_state.pop(_KEYS):
-            st.session_state.pop(key, None)
+        state.forget(state.run().deferred)
         watcher = st.components.v2.component(WATCHER, js=_WATCH)
         watcher(key=WATCHER, on_painted_change=_painted, height=0)
         watching = True
+    except ScriptControlException:  # a stop or a rerun of Streamlit's own, not an error
+        raise
+    except Exception:
+        if pending():  # the rerun below would replace the error: say what it was first
+            _log.exception("a first run failed before its main chart; drawing it whole")
+        raise
     finally:
         if pending() and not watching:
-            _painted()
+            state.mark_painted()
             st.rerun()
 
 
 def _painted() -> None:
-    st.session_state[PAINTED] = True
+    state.mark_painted()

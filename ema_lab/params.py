@@ -92,6 +92,8 @@ class Control:
         many = self.widget in ("pills", "multiselect")
         once = self.widget in ("select_slider", "slider")  # a key given twice is a range
         checked = list(values) if many or once else list(values)[-1:]
+        if many and checked == [""]:  # how the link writes an empty selection
+            return None
         if (
             checked
             and not (once and len(checked) > 1)
@@ -100,6 +102,42 @@ class Control:
             return None
         shown = escape_markdown(", ".join(checked)[:40]) or "(empty)"
         return f"**{self.key}** = {shown} (expected {self.expected(high, low)})"
+
+    def parse(
+        self, values: Sequence[str], high: float | None = None, low: float | None = None
+    ) -> Any:
+        """The value the link's ``values`` give this control, or `UNSET` if unusable.
+        A selection keeps the options it can use (`problem` names the others)."""
+        if self.widget in ("pills", "multiselect"):
+            by_text = {self.text(o): o for o in self.options}
+            usable = [by_text[v] for v in values if v in by_text]
+            return usable if usable or list(values) == [""] else UNSET
+        if self.problem(values, high, low) is not None:
+            return UNSET
+        text = list(values)[-1]
+        if self.widget == "toggle":
+            return text == "true"
+        if self.widget in CHOICES:
+            return next(o for o in self.options if self.text(o) == text)
+        value = float(text)
+        if self.whole or type(self.default) is int:  # an int widget takes ints only
+            return int(value) if value.is_integer() else UNSET
+        return value
+
+    def texts(self, value: Any) -> tuple[str, ...]:
+        """How the link writes ``value``: one text, or one per item of a selection
+        (none for an empty number input)."""
+        if value is None:
+            return ()
+        if self.widget in ("pills", "multiselect"):
+            return tuple(self.text(v) for v in value) or ("",)
+        if self.widget == "toggle":
+            return ("true" if value else "false",)
+        if self.widget in CHOICES:
+            return (self.text(value),)
+        if self.whole:
+            return (str(int(value)),)
+        return (f"{float(value):.10g}",)
 
     def draw(self, where=None, *, default: Any = UNSET, **kwargs) -> Any:
         """Draw the widget (see `ema_lab.url.draw`); Streamlit is imported only here."""

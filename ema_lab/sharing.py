@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from ema_lab import figures, first_paint
+from ema_lab import figures, first_paint, state
 from ema_lab.frame import embedded
 from ema_lab.offline import OfflineView, offline_html
 from ema_lab.params import IMAGE_FORMAT
@@ -22,7 +22,7 @@ from ema_lab.text import escape_markdown
 
 def show(fig: go.Figure, key: str, where=st) -> None:
     """Draw a chart (in ``where``, a container) with its key and its image export name."""
-    fmt = st.session_state.get(IMAGE_FORMAT.key, IMAGE_FORMAT.default)
+    fmt = state.widget_value(IMAGE_FORMAT.key, IMAGE_FORMAT.default)
     fmt = fmt if fmt in IMAGE_FORMAT.options else IMAGE_FORMAT.default
     where.plotly_chart(fig, config=figures.config(f"ema-lab_{key}", fmt), key=key)
 

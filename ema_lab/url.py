@@ -1,9 +1,9 @@
-"""URL state: draw a `Control` bound to the URL, after checking the link's value for it.
+"""URL state: draw a `Control` from the link, and write the value it shows back into it.
 
-The widget is drawn with ``bind="query-params"``, so a copied link reproduces the view.
-Streamlit quietly drops a value its widget cannot take: the link is checked first, with
-the very bounds the widget gets, and the page says which values it could not use, so the
-reader knows the default is shown instead.
+A widget drawn anew takes the link's value if it can (checked with the very bounds the
+widget gets), else its default; a value the link holds but the widget cannot take is
+named at the top of the page until the reader changes it (`ema_lab.state`). Whatever the
+widget then shows goes back into the link, so a copied address reproduces the view.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from typing import Any
 
 import streamlit as st
 
-from ema_lab import first_paint
+from ema_lab import first_paint, state
 from ema_lab.params import CHOICES, UNSET, Control, Widget
+from ema_lab.text import escape_markdown
 
 
 def draw(
@@ -24,35 +25,65 @@ def draw(
     low: float | None = None,
     high: float | None = None,
     label: str | None = None,
+    start: Any = UNSET,
     **overrides,
 ) -> Any:
-    """Check the link's value for ``control``, then draw its widget in ``where`` (a
-    container; the page by default) bound to the URL; returns its value.
+    """Draw ``control``'s widget in ``where`` (a container; the page by default), from
+    the link; returns its value, which the link then holds.
 
     ``default``, ``low``, ``high`` and ``label`` are for a control whose range or
     wording depends on another one (the link is checked against the same bounds).
+    ``start`` is where a new widget starts when the link names no value, if not at its
+    ``default`` (the link leaves the default out): the decay carried from the last page.
     """
     where = first_paint.place(st if where is None else where, control.key, control.widget)
-    if control.key in st.query_params:
-        found = control.problem(st.query_params.get_all(control.key), high, low)
-        if found:
-            _announce(found)
-    default = control.default if default is UNSET else default
+    declared = control.default if default is UNSET else default
+    if start is UNSET:
+        start = state.carried_decay(declared) if control.key == state.CARRIED else declared
+    seed = _on_scale(control, start)
+    values = state.link_values(control.key)
+    if values is not None:
+        found = control.parse(values, high, low)
+        seed = seed if found is UNSET else found
+        problem = control.problem(values, high, low)
+        if found is UNSET and problem is None:  # a whole number's slider given 2.5, say
+            problem = f"**{control.key}** = {escape_markdown(values[-1][:40])} (expected a whole number)"
+        if problem and state.from_link(control.key):  # not what this session wrote
+            state.note(control.key, problem, control.texts(seed))
+    value = _widget(control, where, seed, low, high, label, overrides)
+    shown = control.texts(value)
+    state.publish(control.key, None if shown in ((), control.texts(declared)) else shown)
+    state.shown(control.key, shown)
+    if control.key == state.CARRIED:
+        state.chose_decay(float(value), float(declared))
+    return value
+
+
+def _on_scale(control: Control, value: Any) -> Any:
+    """``value`` itself, or for a decay slider the stop nearest to it (a decay carried
+    from a half-life, say, falls between the stops)."""
+    if control.widget != "select_slider" or value in control.options:
+        return value
+    return min(control.options, key=lambda option: abs(option - value))
+
+
+def _widget(control, where, seed, low, high, label, overrides) -> Any:
+    """The widget itself, drawn at ``seed`` when new (an existing one keeps its value:
+    a keyed widget's identity does not include its value)."""
     w = control.widget
-    # Set through the session (a carried-over unit, say): no default, or Streamlit warns.
-    if control.key in st.session_state:
+    # Preset through the session (an upload's time column): no default, or Streamlit warns.
+    if control.key in state.run().presets:
         first = {}
     elif w in ("selectbox", "radio"):
-        first = {"index": control.options.index(default)}
+        first = {"index": control.options.index(seed)}
     elif w in ("pills", "multiselect"):
-        first = {"default": default}
+        first = {"default": seed}
     else:
         # A whole number is a float input (see below): its value is a float too.
         whole_input = w == "number" and control.whole
-        first = {"value": float(default) if whole_input else default}
+        first = {"value": float(seed) if whole_input else seed}
     common = {
         "key": control.key,
-        "bind": "query-params",
         **control.extra,
         **overrides,
         **first,
@@ -86,26 +117,17 @@ def draw(
     raise ValueError(f"widget must be one of {', '.join(Widget.__args__)}; got {w!r}")
 
 
-_NOTICE = "_ema_lab_link_notice"
-
-
 def notice_area() -> None:
-    """Reserve the place, at the top of the page, where the link's unusable values are named
-    (by `show_notice`, once the page has drawn its controls)."""
-    st.session_state[_NOTICE] = (st.empty(), [])
-
-
-def _announce(problem: str) -> None:
-    _, problems = st.session_state.get(_NOTICE, (None, []))
-    if problem not in problems:
-        problems.append(problem)
+    """Reserve the place, at the top of the page, where the link's unusable values are
+    named (by `show_notice`, once the page has drawn its controls)."""
+    state.run().notice_area = st.empty()
 
 
 def show_notice() -> None:
     """Name the link's unusable values in the place `notice_area` reserved. Called after
     the page ran (from outside any fragment: what a fragment writes outside itself is
     not kept)."""
-    area, problems = st.session_state.pop(_NOTICE, (None, []))
+    area, problems = state.run().notice_area, state.notices()
     if area is not None and problems:
         area.warning(
             "Some values in this link could not be used, so the defaults are shown instead: "

@@ -53,8 +53,6 @@ def smoothing_view(signal) -> None:
     with more:
         initial = INITIAL.draw()
         middle = smoothing.band_end(n)
-        if st.session_state.get(smoothing.WINDOW_END.key, 1) > n:  # a shorter signal than before
-            st.session_state[smoothing.WINDOW_END.key] = middle
         # A slider needs two ends: a one-value upload has only step 1.
         end = smoothing.WINDOW_END.draw(default=middle, high=n) if n > 1 else 1
     with left:  # in view, not folded: what the time-aware lesson is about

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from ema_lab import first_paint, frame, site
+from ema_lab import frame, site, state
 from ema_lab.figures import decoded
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,8 +26,8 @@ def open_page(
     ``unfold``: with every folded section open (`ema_lab.frame.folded`).
     """
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    if not first_run:
-        at.session_state[first_paint.PAINTED] = True
+    if first_run:  # a browser's first run: AppTest's sessions are drawn whole otherwise
+        at.session_state[state.DEFER_FIRST_RUN] = True
     for key, value in (query or {}).items():
         at.query_params[key] = value
     if PAGES[page]:
