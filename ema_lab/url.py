@@ -47,7 +47,8 @@ def draw(
         seed = seed if found is UNSET else found
         problem = control.problem(values, high, low)
         if found is UNSET and problem is None:  # a whole number's slider given 2.5, say
-            problem = f"**{control.key}** = {escape_markdown(values[-1][:40])} (expected a whole number)"
+            shown = escape_markdown(values[-1][:40])
+            problem = f"**{control.key}** = {shown} (expected a whole number)"
         if problem and state.from_link(control.key):  # not what this session wrote
             state.note(control.key, problem, control.texts(seed))
     value = _widget(control, where, seed, low, high, label, overrides)
