@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ema_lab import cache, controls, frame, readouts, sharing
+from ema_lab import cache, controls, frame, readouts, sharing, state
 from ema_lab.controls import UNITS
 from ema_lab.site import BY_NAME
 from ema_lab.views import choosing, readings
@@ -19,7 +19,8 @@ frame.prose(
 )
 
 # Full width: four chosen decays stay readable as chips (a side column cut them off).
-picked = choosing.DECAYS.draw()
+# The decay carried from the last page is compared beside the two defaults.
+picked = choosing.DECAYS.draw(start=choosing.starting_decays(state.carried_decay(None)))
 left, main = frame.columns([4, 11])
 with left:
     signal = controls.signal_input(default="noisy_sine", default_n=1000)

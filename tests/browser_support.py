@@ -43,11 +43,12 @@ class Server(str):
 
 @contextlib.contextmanager
 def streamlit_server(
-    script: str = "app.py", *, log: Path | None = None, root: Path = ROOT
+    script: str = "app.py", *, log: Path | None = None, root: Path = ROOT, port: int = 0
 ) -> Iterator[str]:
     """Start ``streamlit run <script>`` fresh in ``root`` (this checkout, or another one
-    to compare with) and yield its base URL; stop it after."""
-    port = free_port()
+    to compare with) on ``port`` (a free one by default) and yield its base URL; stop it
+    after."""
+    port = port or free_port()
     log = log or ARTIFACTS / f"server-{port}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     cmd = [

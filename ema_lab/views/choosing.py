@@ -33,6 +33,21 @@ DECAYS = Control(
     allowed=DECAY_ALLOWED,
     extra={"max_selections": 4},
 )
+
+
+def starting_decays(carried: float | None) -> list[float]:
+    """The decays compared when the link names none: the two defaults, and the decay
+    carried from the last page (its nearest stop) beside them.
+
+    >>> starting_decays(None), starting_decays(0.945), starting_decays(0.99)
+    ([0.9, 0.99], [0.9, 0.945, 0.99], [0.9, 0.99])
+    """
+    if carried is None:
+        return list(FALLBACK)
+    stop = min(DECAY_GRID, key=lambda d: abs(d - carried))
+    return sorted({*FALLBACK, stop})
+
+
 CALC_BY = Control(
     "calc_by",
     "from",

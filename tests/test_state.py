@@ -1,0 +1,146 @@
+"""A session's state across a class (`ema_lab.state`), through AppTest: page to page at a
+non-default decay, notices that stay, and a plain AppTest session with no flag set.
+
+A browser's sidebar link opens the next page without the last one's query string; the
+navigation here does the same (AppTest's `switch_page` would keep it).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app_support import PAGES, ROOT, assert_clean, chart_specs, open_page, warnings, widget
+from ema_lab import state
+
+DECAY_PAGES = ["home", "smoothing", "bias_correction", "tf_dynamic_decay", "weights_lab"]
+CHOSEN = 0.95  # no page's default
+MAIN_CHART = {
+    "home": "home_chart",
+    "smoothing": "smoothing_chart",
+    "bias_correction": "bias_chart",
+    "tf_dynamic_decay": "schedule_chart",
+    "choosing_decay": "compare_chart",
+    "weights_lab": "contour_chart",
+}
+
+
+def navigate(at: AppTest, page: str) -> AppTest:
+    """Click the sidebar's link to ``page``, as a browser does."""
+    at.query_params.clear()
+    at.switch_page(PAGES[page] or "pages/home.py")
+    at.run()
+    assert_clean(at)
+    return at
+
+
+def values(at: AppTest) -> dict[str, object]:
+    """Every keyed widget's value, by key."""
+    kinds = ("slider", "select_slider", "number_input", "selectbox", "radio", "toggle")
+    return {w.key: w.value for kind in kinds for w in at.get(kind) if w.key}
+
+
+def title(at: AppTest, chart: str) -> str:
+    return json.loads(chart_specs(at)[chart])["layout"]["title"]["text"]
+
+
+@pytest.mark.parametrize(
+    ("origin", "target"), [(o, t) for o in DECAY_PAGES for t in PAGES if o != t]
+)
+def test_the_decay_carries_and_nothing_else_does(origin, target):
+    at = open_page(origin)
+    widget(at, "decay").set_value(CHOSEN)
+    at.run()
+    assert_clean(at)
+    if "n" in values(at):  # a per-page control moved too: it must not follow
+        widget(at, "n").set_value(2000)
+        at.run()
+    navigate(at, target)
+    link = dict(at.query_params)
+    if target == "choosing_decay":  # several decays: the carried one among them
+        assert CHOSEN in widget(at, "decays").value
+        assert link == {"decays": ["0.9", "0.95", "0.99"]}
+    else:
+        assert widget(at, "decay").value == CHOSEN
+        assert link == {"decay": "0.95"}  # the page's own controls at its own defaults
+    if "β = " in title(at, MAIN_CHART[target]):
+        assert f"β = {CHOSEN:g}" in title(at, MAIN_CHART[target])
+    # The address the page shows, opened fresh, draws the same page.
+    fresh = open_page(target, link)
+    assert chart_specs(fresh) == chart_specs(at)
+    assert values(fresh) == values(at)
+
+
+@pytest.mark.parametrize("target", DECAY_PAGES)
+def test_an_untouched_default_does_not_carry(target):
+    at = open_page("choosing_decay" if target != "choosing_decay" else "home")
+    navigate(at, target)
+    assert dict(at.query_params) == {}
+    assert chart_specs(at) == chart_specs(open_page(target))
+
+
+def test_a_decay_set_by_half_life_carries_to_the_nearest_stop():
+    at = open_page("smoothing")
+    widget(at, "decay_by").set_value("half-life")
+    at.run()
+    widget(at, "half_life").set_value(10.0)
+    at.run()
+    assert dict(at.query_params) == {"decay_by": "half-life", "half_life": "10"}
+    navigate(at, "bias_correction")
+    assert widget(at, "decay").value == 0.935  # 0.5 ** (1/10) = 0.9330 lies nearest 0.935
+
+
+def test_switching_the_unit_back_keeps_the_decay_and_cleans_the_link():
+    at = open_page("smoothing", {"decay": "0.98"})
+    widget(at, "decay_by").set_value("window")
+    at.run()
+    assert widget(at, "window").value == pytest.approx(50.0)
+    assert dict(at.query_params) == {"decay_by": "window", "window": "50"}
+    widget(at, "decay_by").set_value("decay")
+    at.run()
+    assert widget(at, "decay").value == 0.98
+    assert dict(at.query_params) == {"decay": "0.98"}
+
+
+@pytest.mark.parametrize("query", [{"decay": "2"}, {"decay": "abc"}, {"n": "-5"}, {"decay": "1"}])
+def test_a_notice_stays_until_its_value_changes(query):
+    at = open_page("smoothing", query)
+    (key,) = query
+    assert key in warnings(at)
+    for _ in range(3):  # reruns of the page (the first-paint rerun, an unrelated change)
+        at.run()
+        assert key in warnings(at)
+    widget(at, "seed").set_value(4)
+    at.run()
+    assert key in warnings(at)
+    w = widget(at, key)
+    w.set_value(w.options[-2] if key == "n" else 0.9)  # the reader changes the value
+    at.run()
+    assert_clean(at)
+    assert warnings(at) == ""
+
+
+def test_a_notice_does_not_follow_to_the_next_page():
+    at = open_page("smoothing", {"decay": "2"})
+    assert "decay" in warnings(at)
+    navigate(at, "bias_correction")
+    assert warnings(at) == ""
+
+
+def test_a_plain_apptest_session_works_without_any_flag():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    assert_clean(at)
+    assert state.PAINTED in at.session_state  # drawn whole at once: no browser to wait for
+    at.select_slider(key="decay").set_value(0.95)
+    at.run()
+    assert_clean(at)
+    for page in ("smoothing", "weights_lab", "home"):
+        at.switch_page(PAGES[page] or "pages/home.py")
+        at.run()
+        assert_clean(at)
+        at.select_slider(key="decay").set_value(0.9)
+        at.run()
+        assert_clean(at)
