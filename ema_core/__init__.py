@@ -7,6 +7,7 @@ real data set and a CSV reader.
 """
 
 from ema_core import signals, strategies, training
+from ema_core.batchnorm import batchnorm_decay, batchnorm_running_stats
 from ema_core.bias import bias_correction, debias
 from ema_core.posthoc import posthoc_coefficients, posthoc_ema, profile_inner_product
 from ema_core.power import (
@@ -49,6 +50,8 @@ __all__ = [
     "SIGMA_REL_MAX",
     "DecayReadings",
     "ExponentialMovingAverage",
+    "batchnorm_decay",
+    "batchnorm_running_stats",
     "bias_correction",
     "center_of_mass",
     "cutoff_cycles",
