@@ -72,8 +72,13 @@ def embed_footer(fig: go.Figure, page: Page, where=st) -> None:
     where.caption("  ".join(keys) + f"  ·  [Open in EMA Lab ↗]({link})")
 
 
-def chart(fig: go.Figure, key: str, page: Page, *, embed_height: int = 300, where=st) -> None:
-    """A page's main chart: shorter when embedded, with the embed's key and link under it."""
+def main_chart(fig: go.Figure, key: str, page: Page, *, embed_height: int = 300, where=st) -> None:
+    """A page's main chart: shorter when embedded, with the embed's key and link under it.
+
+    **It may end the run**: a session's first run stops here (`ema_lab.first_paint`), so
+    nothing after it runs until the browser has painted the chart. Every widget drawn
+    before it must be a `Control` (drawn through `ema_lab.url`), which the first run
+    holds in its closed pop-over."""
     show(embed_chart(fig, embed_height), key, where)
     embed_footer(fig, page, where)
     first_paint.chart_drawn()

@@ -67,6 +67,16 @@ PAGES: tuple[Page, ...] = (
         "An EMA of model weights, trained live: every decay strategy side by side.",
         760,
     ),
+    Page(
+        "batch_norm",
+        "pages/batch_norm.py",
+        "Batch norm",
+        "Batch norm's running statistics",
+        "🧮",
+        "The EMA inside every CNN: never debiased, and a momentum PyTorch and Keras read "
+        "in opposite ways.",
+        640,
+    ),
 )
 
 BY_NAME: dict[str, Page] = {p.name: p for p in PAGES}

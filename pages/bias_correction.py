@@ -26,7 +26,7 @@ with left:
 view = view_for(signal, decay)
 
 with main:
-    sharing.chart(view.chart, "bias_chart", PAGE)
+    sharing.main_chart(view.chart, "bias_chart", PAGE)
     frame.end_of_embed()
     link = sharing.view_link(PAGE)
     sharing.share_panel(PAGE, offline=lambda: bias.offline(signal, decay, link))

@@ -28,7 +28,7 @@ view = view_for(signal, tuple(picked))
 if view.notice:
     st.info(view.notice)
 with main:
-    sharing.chart(view.chart, "compare_chart", PAGE)
+    sharing.main_chart(view.chart, "compare_chart", PAGE)
     frame.end_of_embed()
     link = sharing.view_link(PAGE)
     sharing.share_panel(PAGE, offline=lambda: choosing.offline(signal, view, link))

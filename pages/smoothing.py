@@ -64,7 +64,7 @@ def smoothing_view(signal) -> None:
         view = smoothing.smoothing_view(
             signal, decay, initial, end, shown, lines, timed, compact=frame.embedded()
         )
-        sharing.chart(view.chart, "smoothing_chart", PAGE)
+        sharing.main_chart(view.chart, "smoothing_chart", PAGE)
         if frame.embedded():
             return  # the chart and its controls; the read-outs are on the full page
         link = sharing.view_link(PAGE)

@@ -23,7 +23,7 @@ frame.prose(
 decay = controls.decay_input(0.999)
 schedule = schedule_for(decay)
 left, right = frame.columns([3, 2], gap="medium")
-sharing.chart(schedule.chart, "schedule_chart", PAGE, where=left)
+sharing.main_chart(schedule.chart, "schedule_chart", PAGE, where=left)
 frame.end_of_embed()
 with right:
     st.latex(r"\beta_t = \min\!\left(\beta,\ \frac{1+t}{10+t}\right)")

@@ -32,6 +32,9 @@ def test_every_page_announces_a_bad_decay(page):
     if page == "choosing_decay":
         at = open_page(page, {"decays": ["0.9", "2"]})
         assert "decays" in warnings(at)
+    elif page == "batch_norm":  # the decay in a framework's words
+        at = open_page(page, {"momentum": "-1"})
+        assert "momentum" in warnings(at)
     else:
         at = open_page(page, {"decay": "-1"})
         assert "decay" in warnings(at)

@@ -23,6 +23,7 @@ MAIN_CHART = {
     "tf_dynamic_decay": "schedule_chart",
     "choosing_decay": "compare_chart",
     "weights_lab": "contour_chart",
+    "batch_norm": "batchnorm_mean_chart",
 }
 WIDGETS = ("slider", "select_slider", "number_input", "radio", "selectbox", "toggle")
 

@@ -24,6 +24,7 @@ MAIN_CHART = {
     "tf_dynamic_decay": "schedule_chart",
     "choosing_decay": "compare_chart",
     "weights_lab": "contour_chart",
+    "batch_norm": "batchnorm_mean_chart",
 }
 
 
@@ -62,6 +63,9 @@ def test_the_decay_carries_and_nothing_else_does(origin, target):
     if target == "choosing_decay":  # several decays: the carried one among them
         assert CHOSEN in widget(at, "decays").value
         assert link == {"decays": ["0.9", "0.95", "0.99"]}
+    elif target == "batch_norm":  # in PyTorch's words (its default framework): 1 − β
+        assert widget(at, "momentum").value == pytest.approx(0.05)
+        assert link == {"momentum": "0.05"}
     else:
         assert widget(at, "decay").value == CHOSEN
         assert link == {"decay": "0.95"}  # the page's own controls at its own defaults
@@ -79,6 +83,17 @@ def test_an_untouched_default_does_not_carry(target):
     navigate(at, target)
     assert dict(at.query_params) == {}
     assert chart_specs(at) == chart_specs(open_page(target))
+
+
+def test_a_momentum_carries_as_its_decay():
+    at = open_page("batch_norm", {"convention": "pytorch", "momentum": "0.05"})
+    navigate(at, "bias_correction")
+    assert widget(at, "decay").value == 0.95
+    navigate(at, "batch_norm")
+    widget(at, "convention").set_value("keras")
+    at.run()
+    assert widget(at, "momentum").value == pytest.approx(0.05)  # the number kept: the trap
+    assert "β 0.05" in " ".join(c.value for c in at.caption)
 
 
 def test_a_decay_set_by_half_life_carries_to_the_nearest_stop():

@@ -1,0 +1,77 @@
+"""Batch norm's running statistics: an EMA never debiased, and two meanings of momentum."""
+
+import streamlit as st
+
+from ema_lab import cache, controls, frame, sharing, state
+from ema_lab.lessons.batch_norm import controls as bn
+from ema_lab.lessons.batch_norm import view as bn_view
+from ema_lab.site import BY_NAME
+
+frame.through_router()
+
+PAGE = BY_NAME["batch_norm"]
+view_for = cache.shared(max_entries=16)(bn_view.view_of)
+
+frame.page_title(PAGE)
+frame.prose(
+    "Every batch-norm layer keeps an **EMA of its batches' mean and variance** for inference, "
+    "started at mean 0 and variance 1 and **never debiased**. PyTorch and Keras both call "
+    "its knob *momentum*, and mean opposite things by it."
+)
+
+left, main = frame.columns([4, 11])
+with left:
+    convention = bn.CONVENTION.draw()
+    default = bn.DEFAULT_MOMENTUM[convention]
+    carried = state.carried_decay(None)  # a decay chosen on another page, in this unit
+    start = default if carried is None else bn_view.momentum_for(carried, convention)
+    momentum = float(bn.MOMENTUM.draw(default=default, start=start))
+    decay = bn_view.batchnorm_decay(momentum, convention)
+    state.chose_decay(decay, bn_view.batchnorm_decay(default, convention))
+    st.caption(bn_view.momentum_caption(momentum, convention))
+    with st.expander("the stream: batch size, drift, spread, length, seed"):
+        size = bn.BATCH_SIZE.draw()
+        drift, spread = bn.DRIFT.draw(), bn.SPREAD.draw()
+        steps, seed = bn.BATCHES.draw(), controls.SEED.draw()
+view = view_for(int(steps), int(size), float(drift), float(spread), int(seed), convention, momentum)
+
+with main:
+    sharing.main_chart(view.mean_chart, "batchnorm_mean_chart", PAGE)
+    frame.end_of_embed()
+    sharing.share_panel(PAGE)
+    st.markdown(view.start_sentence())
+
+sharing.show(view.error_chart, "batchnorm_error_chart")
+st.table(view.end_readings(), hide_index=True)
+sharing.show(view.var_chart, "batchnorm_var_chart")
+
+st.subheader("One word, two meanings")
+st.table(bn_view.NAMING, hide_index=True)
+st.markdown(
+    f"**Your momentum {momentum:g} in {bn_view.FRAMEWORK[convention]}** is this EMA in every "
+    "framework's words:"
+)
+st.table([bn_view.converted(momentum, convention)], hide_index=True)
+st.markdown(
+    "**Ported with the same number**: each framework's default typed into the other keeps "
+    "almost nothing but the last batch, and a model is evaluated with one batch's noise:"
+)
+st.table(bn_view.trap_rows(view.stream), hide_index=True)
+
+a, b = st.columns(2)
+with a:
+    st.markdown(
+        "**The start.** Keras' documented `moving_average_update` example: from 0, a batch of "
+        "2.0 at momentum 0.9. Each update keeps $1-\\beta^t$ of the data's weight:"
+    )
+    st.table(bn_view.keras_replay(), hide_index=True)
+with b:
+    st.markdown(
+        "**Small batches.** PyTorch keeps the batch variance with Bessel's correction "
+        "$n/(n-1)$, Keras 3 without it:"
+    )
+    st.table(bn_view.bessel_rows(), hide_index=True)
+sharing.csv_download(
+    lambda: bn_view.csv_columns(view), f"ema-lab_batch_norm_{convention}_{momentum:g}.csv",
+    key="batchnorm_csv",
+)  # fmt: skip
