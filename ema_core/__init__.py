@@ -42,12 +42,21 @@ from ema_core.responses import (
 )
 from ema_core.schedules import tf_crossover, tf_decay, warmup_decay
 from ema_core.series import ema_series
+from ema_core.smoothing import (
+    TENSORBOARD_SCALAR_SAMPLES,
+    WANDB_MAX_WEIGHT,
+    tensorboard_sample,
+    tensorboard_smoothing,
+    time_weighted_smoothing,
+)
 from ema_core.tf_ema import ExponentialMovingAverage
 from ema_core.times import ema_at_times, time_decay
 from ema_core.update import ema_update
 
 __all__ = [
     "SIGMA_REL_MAX",
+    "TENSORBOARD_SCALAR_SAMPLES",
+    "WANDB_MAX_WEIGHT",
     "DecayReadings",
     "ExponentialMovingAverage",
     "batchnorm_decay",
@@ -83,9 +92,12 @@ __all__ = [
     "span",
     "step_response",
     "strategies",
+    "tensorboard_sample",
+    "tensorboard_smoothing",
     "tf_crossover",
     "tf_decay",
     "time_decay",
+    "time_weighted_smoothing",
     "training",
     "warmup_decay",
     "weight_in_last",

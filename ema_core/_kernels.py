@@ -11,6 +11,8 @@ bits.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit, vectorize
 
@@ -130,6 +132,38 @@ def ema_at_times(x, half_lives, adjust, ignore_na, out):  # pragma: no cover - c
         out[i] = avg
 
 
+@njit(cache=True, nogil=True)
+def tensorboard(y, weight, out):  # pragma: no cover - compiled
+    # TensorBoard's classicSmoothing loop: non-finite points pass through uncounted,
+    # and the share 1 - weight**k is libm's pow, as the browser's Math.pow (NumPy's
+    # own array power differs in the last bit).
+    last = 0.0
+    count = 0
+    for i in range(y.shape[0]):
+        value = y[i]
+        if not np.isfinite(value):
+            out[i] = value
+            continue
+        last = last * weight + (1.0 - weight) * value
+        count += 1
+        share = 1.0 if weight == 1.0 else 1.0 - math.pow(weight, float(count))
+        out[i] = last / share
+
+
+@njit(cache=True, nogil=True)
+def time_weighted(x, y, weight, scale, out):  # pragma: no cover - compiled
+    # W&B's documented TWEMA loop, in its order of operations: the weight of the past
+    # decays by weight**(gap in x), the sum of the weights divides it out.
+    num = 0.0
+    den = 0.0
+    for i in range(x.shape[0]):
+        prev = i - 1 if i > 0 else 0
+        kept = math.pow(weight, (x[i] - x[prev]) * scale)
+        num = num * kept + y[i]
+        den = den * kept + 1.0
+        out[i] = num / den
+
+
 def warm_up() -> None:
     """Compile (or load from numba's cache) every specialisation, on tiny inputs."""
     for dt in (np.float32, np.float64):
@@ -144,6 +178,8 @@ def warm_up() -> None:
         series_2d(x[:, None], x, one, x[:1], np.empty((2, 1), dt))
         debias_2d(np.ones((2, 1), dt), x + dt(0.5), one, x[:1])
     ema_at_times(np.zeros(2), np.ones(1), True, False, np.empty(2))
+    time_weighted(np.zeros(2), np.zeros(2), 0.5, 1.0, np.empty(2))
+    tensorboard(np.zeros(2), 0.5, np.empty(2))
 
 
 @njit(cache=True, nogil=True)

@@ -60,6 +60,7 @@ class Visit:
     page: str
     notices: dict[str, Notice] = field(default_factory=dict)  # by control key
     published: dict[str, tuple[str, ...]] = field(default_factory=dict)  # what we wrote
+    last: dict[str, tuple[str, ...]] = field(default_factory=dict)  # shown in the last run
 
 
 @dataclass
@@ -165,11 +166,18 @@ def note(key: str, message: str, fallback: tuple[str, ...]) -> None:
 def shown(key: str, value: tuple[str, ...]) -> None:
     """A control now shows ``value`` (as the link writes it): its notice goes once the
     reader has changed it."""
+    visit().last[key] = value
     notices = visit().notices
     if key in notices and value != notices[key].fallback:
         del notices[key]
         if in_fragment():  # the notice stands outside the fragment: redraw the page once
             st.rerun(scope="app")
+
+
+def last_shown(key: str) -> tuple[str, ...] | None:
+    """What a control showed in this visit's previous run, as the link writes it (None
+    before its first): a page that converts one control when another changes asks it."""
+    return visit().last.get(key)
 
 
 def notices() -> list[str]:

@@ -21,7 +21,13 @@ frame.prose(
 
 left, main = frame.columns([4, 11])
 with left:
+    before = state.last_shown(bn.CONVENTION.key)
     convention = bn.CONVENTION.draw()
+    typed = state.widget_value(bn.MOMENTUM.key)
+    if before not in (None, (convention,)) and typed is not None:
+        # Another framework, the same EMA: its momentum in the new framework's words.
+        kept = bn_view.batchnorm_decay(float(typed), before[0])
+        state.preset(bn.MOMENTUM.key, bn_view.momentum_for(kept, convention))
     default = bn.DEFAULT_MOMENTUM[convention]
     carried = state.carried_decay(None)  # a decay chosen on another page, in this unit
     start = default if carried is None else bn_view.momentum_for(carried, convention)

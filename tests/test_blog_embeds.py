@@ -198,6 +198,7 @@ QUERIES = {
     "tf_dynamic_decay": "decay=0.95",
     "choosing_decay": "decays=0.9&decays=0.99",
     "weights_lab": "decay=0.95",
+    "batch_norm": "convention=keras&momentum=0.95",
 }
 
 FITS = """() => {

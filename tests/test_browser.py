@@ -36,6 +36,7 @@ PAGES = {
     "tf_dynamic_decay": ("decay β", "schedule_chart", "TensorFlow: min(β, (1+t)/(10+t))"),
     "choosing_decay": ("length n", "compare_chart", "β = 0.9"),
     "weights_lab": ("decay β", "loss_chart", "constant decay"),
+    "batch_norm": ("framework", "batchnorm_mean_chart", "PyTorch momentum=0.1"),
 }
 
 
@@ -131,7 +132,10 @@ def watched(browser, server):
     w.close()
 
 
-@pytest.mark.parametrize("path", list(PAGES), ids=lambda p: p or "home")
+SLIDER_PAGES = [p for p in PAGES if p != "batch_norm"]  # its momentum is typed: see below
+
+
+@pytest.mark.parametrize("path", SLIDER_PAGES, ids=lambda p: p or "home")
 def test_page_paints_quietly_and_follows_the_keyboard(watched, server, path):
     label, chart, name = PAGES[path]
     watched.open(f"{server}/{path}")
@@ -147,6 +151,51 @@ def test_page_paints_quietly_and_follows_the_keyboard(watched, server, path):
     )
     watched.wait_for_change(chart, name, before)
     assert not np.array_equal(watched.trace(chart, name), before)
+    assert not watched.errors, watched.errors
+    assert not watched.outside, watched.outside
+
+
+def wait_for_query(page, expected: dict) -> None:
+    page.wait_for_function(
+        """(want) => { const q = new URLSearchParams(location.search);
+                       return Object.entries(want).every(([k, v]) => q.get(k) === v); }""",
+        arg=expected,
+        timeout=30_000,
+    )
+
+
+def test_batch_norm_by_the_keyboard_alone(watched, server):
+    import ema_core as ec
+    from ema_lab.lessons.batch_norm import view as bn_view
+
+    watched.open(f"{server}/batch_norm")
+    watched.page.screenshot(path=str(ARTIFACTS / "page-batch_norm.png"))
+    box = watched.page.get_by_label("momentum", exact=True)
+    box.focus()
+    box.press("Control+a")
+    box.press_sequentially("0.3")
+    box.press("Enter")
+    wait_for_query(watched.page, {"momentum": "0.3"})
+    watched.page.wait_for_function(
+        "() => [...document.querySelectorAll('.js-plotly-plot')].some(gd =>"
+        " (gd._fullData || []).some(t => t.name === 'PyTorch momentum=0.3'))",
+        timeout=30_000,
+    )
+    watched.settle()
+    s = bn_view.stream(1000, 32, 1.0, 1.0, 0)
+    mean, _ = ec.batchnorm_running_stats(s.batches, 0.3, convention="pytorch")
+    drawn = watched.trace("batchnorm_mean_chart", "PyTorch momentum=0.3")
+    np.testing.assert_array_equal(drawn, mean[:, 0].astype(np.float32))
+    # The framework radio by arrow key: the same EMA in Keras' words.
+    watched.page.get_by_role("radio", name="pytorch").focus()
+    watched.page.keyboard.press("ArrowRight")
+    wait_for_query(watched.page, {"convention": "keras", "momentum": "0.7"})
+    watched.settle()
+    np.testing.assert_array_equal(watched.trace("batchnorm_mean_chart", "Keras momentum=0.7"), drawn)
+    # The address shown, opened fresh, draws the same.
+    watched.open(watched.page.url)
+    assert watched.page.get_by_label("momentum", exact=True).input_value() == "0.7000"
+    np.testing.assert_array_equal(watched.trace("batchnorm_mean_chart", "Keras momentum=0.7"), drawn)
     assert not watched.errors, watched.errors
     assert not watched.outside, watched.outside
 

@@ -26,6 +26,7 @@ pytestmark = pytest.mark.browser
 
 SHOTS = ARTIFACTS / "display"
 SCREENS = {"desktop": (1440, 900), "phone": (390, 844)}
+BATCH_NORM_MOMENTA = ("0.01", "0.1", "0.5", "0.9", "0.99", "0.999")
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +41,19 @@ def browser():
         yield b
 
 
-def url(base: str, page: str, decay: float, *, embed: bool = False) -> str:
-    params = [(k, v) for k, vs in query_for(page, decay).items() for v in np_list(vs)]
+# Every page at every decay, and batch norm at PyTorch's momenta too (β down to 0.001).
+CASES = [(page, query_for(page, decay)) for page in PAGES for decay in DECAYS] + [
+    ("batch_norm", {"convention": "pytorch", "momentum": m}) for m in BATCH_NORM_MOMENTA
+]
+
+
+def case_id(case) -> str:
+    page, query = case
+    return f"{page}-" + "-".join(str(v) for v in query.values())
+
+
+def url(base: str, page: str, query: dict, *, embed: bool = False) -> str:
+    params = [(k, v) for k, vs in query.items() for v in np_list(vs)]
     if embed:
         params.append(("embed", "true"))
     query = "&".join(f"{k}={v}" for k, v in params)
@@ -81,38 +93,38 @@ OVERFLOWS = """() => {
 
 
 @pytest.mark.parametrize("screen", list(SCREENS))
-@pytest.mark.parametrize("decay", DECAYS)
-@pytest.mark.parametrize("page", list(PAGES))
-def test_nothing_clipped_or_overflowing(browser, server, page, decay, screen):
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_nothing_clipped_or_overflowing(browser, server, case, screen):
+    page, query = case
     width, height = SCREENS[screen]
     context = browser.new_context(viewport={"width": width, "height": height})
     try:
         tab = context.new_page()
-        tab.goto(url(server, page, decay))
+        tab.goto(url(server, page, query))
         settle(tab)
         SHOTS.mkdir(parents=True, exist_ok=True)
-        tab.screenshot(path=str(SHOTS / f"{page}-{decay:g}-{screen}.png"))
+        tab.screenshot(path=str(SHOTS / f"{case_id(case)}-{screen}.png"))
         problems = tab.evaluate(OVERFLOWS)
-        assert not problems, f"{page} at β = {decay} on the {screen}: {problems}"
+        assert not problems, f"{page} at {query} on the {screen}: {problems}"
     finally:
         context.close()
 
 
-@pytest.mark.parametrize("decay", DECAYS)
-@pytest.mark.parametrize("page", list(PAGES))
-def test_embed_fits_its_frame(browser, server, page, decay):
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_embed_fits_its_frame(browser, server, case):
+    page, query = case
     context = browser.new_context(viewport={"width": 760, "height": 560})
     try:
         tab = context.new_page()
-        src = url(server, page, decay, embed=True)
+        src = url(server, page, query, embed=True)
         tab.set_content(f'<iframe src="{src}" width="700" height="500" style="border:0"></iframe>')
         frame = tab.frame_locator("iframe")
         inner = next(f for f in tab.frames if f.url.startswith(server))
         settle(inner)
         SHOTS.mkdir(parents=True, exist_ok=True)
-        tab.screenshot(path=str(SHOTS / f"{page}-{decay:g}-embed.png"))
+        tab.screenshot(path=str(SHOTS / f"{case_id(case)}-embed.png"))
         problems = inner.evaluate(OVERFLOWS)
-        assert not problems, f"{page} at β = {decay} embedded: {problems}"
+        assert not problems, f"{page} at {query} embedded: {problems}"
         first_title = frame.locator(".js-plotly-plot .gtitle").first
         box = first_title.bounding_box()
         assert box is not None

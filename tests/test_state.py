@@ -92,8 +92,9 @@ def test_a_momentum_carries_as_its_decay():
     navigate(at, "batch_norm")
     widget(at, "convention").set_value("keras")
     at.run()
-    assert widget(at, "momentum").value == pytest.approx(0.05)  # the number kept: the trap
-    assert "β 0.05" in " ".join(c.value for c in at.caption)
+    # Another framework's words for the same EMA (the trap of the number kept is a table).
+    assert widget(at, "momentum").value == pytest.approx(0.95)
+    assert "decay β 0.95" in " ".join(c.value for c in at.caption)
 
 
 def test_a_decay_set_by_half_life_carries_to_the_nearest_stop():

@@ -45,7 +45,7 @@ def error_figure(view) -> go.Figure:
         [kit.Line(np.maximum(t.error, 1e-6), t.label, t.color, dash=t.dash) for t in view.trackers],
         title="Error of the normalized output, evaluated after each batch "
         "(running statistics instead of the truth)",
-        y_title="RMS error (in units of the output's std)",
+        y_title="RMS error (× output std)",
         x_title="batch t",
         height=360,
     )

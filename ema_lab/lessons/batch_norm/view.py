@@ -300,6 +300,10 @@ def converted(momentum: float, convention: str) -> dict[str, str]:
     }
 
 
+def _possessive(name: str) -> str:
+    return name + ("'" if name.endswith("s") else "'s")
+
+
 def trap_rows(s: Stream) -> list[dict[str, str]]:
     """Each framework's default typed into the other one: what the EMA becomes."""
     rows = []
@@ -310,7 +314,8 @@ def trap_rows(s: Stream) -> list[dict[str, str]]:
         intended, got = _track(s, meant, typed, "", None), _track(s, used, typed, "", None)
         rows.append(
             {
-                "typed": f"{typed:g}, {FRAMEWORK[meant]}'s default, into {FRAMEWORK[used]}",
+                "typed": f"{typed:g}, {_possessive(FRAMEWORK[meant])} default, into "
+                f"{FRAMEWORK[used]}",
                 "β meant → β got": f"{intended.decay:g} → {got.decay:g}",
                 "window meant → got": (
                     f"{readable(ec.effective_window(intended.decay))} → "
