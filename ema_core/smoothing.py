@@ -83,8 +83,10 @@ def tensorboard_smoothing(values: ArrayLike, weight: float) -> np.ndarray:
     [1.0, 2.333333333333333, 2.142857142857143]
     >>> tensorboard_smoothing([1.0, float("nan"), 3.0], 0.5).tolist()
     [1.0, nan, 2.333333333333333]
-    >>> tensorboard_smoothing([5.0, 5.0], 0.9).tolist(), tensorboard_smoothing([1.0, 2.0], 1).tolist()
-    ([5.0, 5.0], [0.0, 0.0])
+    >>> tensorboard_smoothing([5.0, 5.0], 0.9).tolist()  # a flat line stays flat
+    [5.0, 5.0]
+    >>> tensorboard_smoothing([1.0, 2.0], 1).tolist()  # weight 1: the zero start, forever
+    [0.0, 0.0]
     """
     y = _curve(values)
     s = float(weight)

@@ -3,8 +3,6 @@ stream, every number stated agrees with its closed form, at momenta 0.01 to 0.99
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 
@@ -52,7 +50,8 @@ def test_title_and_caption_state_the_closed_forms(convention, momentum):
     if within <= 1000:
         assert f"within 1% of the data after {within:,} batch" in title
     else:
-        assert f"needs {within:,} batches" in title and "more than this run" in title
+        assert f"needs {within:,} batches" in title
+        assert "more than this run" in title
     caption = next(c.value for c in at.caption if "momentum" in c.value and "= decay β" in c.value)
     other = momentum if convention == "keras" else decay
     assert f"= decay β {decay:g} =" in caption
@@ -130,7 +129,8 @@ def test_a_bad_momentum_is_announced_and_the_page_keeps_working(bad):
     at = open_page("batch_norm", {"momentum": bad})
     assert "momentum" in warnings(at)
     assert widget(at, "momentum").value == 0.1
-    assert "batchnorm_mean_chart" in charts(at) and "batchnorm_error_chart" in charts(at)
+    assert "batchnorm_mean_chart" in charts(at)
+    assert "batchnorm_error_chart" in charts(at)
     widget(at, "momentum").set_value(0.2).run()
     assert "(β = 0.8)" in charts_title(at, "batchnorm_mean_chart")
     assert not warnings(at)  # the notice leaves once the reader changed the value it named

@@ -191,11 +191,12 @@ def test_batch_norm_by_the_keyboard_alone(watched, server):
     watched.page.keyboard.press("ArrowRight")
     wait_for_query(watched.page, {"convention": "keras", "momentum": "0.7"})
     watched.settle()
-    np.testing.assert_array_equal(watched.trace("batchnorm_mean_chart", "Keras momentum=0.7"), drawn)
+    keras = ("batchnorm_mean_chart", "Keras momentum=0.7")
+    np.testing.assert_array_equal(watched.trace(*keras), drawn)
     # The address shown, opened fresh, draws the same.
     watched.open(watched.page.url)
     assert watched.page.get_by_label("momentum", exact=True).input_value() == "0.7000"
-    np.testing.assert_array_equal(watched.trace("batchnorm_mean_chart", "Keras momentum=0.7"), drawn)
+    np.testing.assert_array_equal(watched.trace(*keras), drawn)
     assert not watched.errors, watched.errors
     assert not watched.outside, watched.outside
 

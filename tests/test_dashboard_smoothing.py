@@ -245,4 +245,5 @@ def test_reservoir_samples_evenly():
     # Each point has the same chance: the kept points of a long run spread over all of it.
     kept = ec.tensorboard_sample(100_000)
     counts, _ = np.histogram(kept, bins=10, range=(0, 100_000))
-    assert counts.min() > 60 and counts.max() < 140
+    assert counts.min() > 60
+    assert counts.max() < 140
