@@ -429,6 +429,10 @@ def read_csv(
         )
     times = _as_times(frame[time_column], pd)
     if times is None:
+        numbers = _as_numbers(frame[time_column], pd)
+        if np.isfinite(numbers).sum() > len(numbers) / 2:
+            times = numbers  # named by the caller: a step column, even 1, 2, 3 or unsorted
+    if times is None:
         example = next((str(v) for v in frame[time_column] if str(v).strip()), "")
         raise ValueError(
             f"Column {time_column!r} could not be read as dates, times or numbers "

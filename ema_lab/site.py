@@ -77,6 +77,15 @@ PAGES: tuple[Page, ...] = (
         "in opposite ways.",
         840,
     ),
+    Page(
+        "training_curves",
+        "pages/training_curves.py",
+        "Training curves",
+        "Reading training curves",
+        "📉",
+        "TensorBoard's and W&B's smoothing slider, exactly: what it draws and what it hides.",
+        700,
+    ),
 )
 
 BY_NAME: dict[str, Page] = {p.name: p for p in PAGES}

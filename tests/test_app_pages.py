@@ -35,6 +35,9 @@ def test_every_page_announces_a_bad_decay(page):
     elif page == "batch_norm":  # the decay in a framework's words
         at = open_page(page, {"momentum": "-1"})
         assert "momentum" in warnings(at)
+    elif page == "training_curves":  # the decay as TensorBoard's smoothing
+        at = open_page(page, {"smoothing": "2"})
+        assert "smoothing" in warnings(at)
     else:
         at = open_page(page, {"decay": "-1"})
         assert "decay" in warnings(at)

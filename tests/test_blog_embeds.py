@@ -199,6 +199,7 @@ QUERIES = {
     "choosing_decay": "decays=0.9&decays=0.99",
     "weights_lab": "decay=0.95",
     "batch_norm": "convention=keras&momentum=0.95",
+    "training_curves": "smoothing=0.9",
 }
 
 FITS = """() => {

@@ -37,6 +37,7 @@ PAGES = {
     "choosing_decay": ("length n", "compare_chart", "β = 0.9"),
     "weights_lab": ("decay β", "loss_chart", "constant decay"),
     "batch_norm": ("framework", "batchnorm_mean_chart", "PyTorch momentum=0.1"),
+    "training_curves": ("smoothing", "curves_chart", "TensorBoard (smoothed)"),
 }
 
 
@@ -145,7 +146,7 @@ def test_page_paints_quietly_and_follows_the_keyboard(watched, server, path):
 
     before = watched.trace(chart, name)
     press_slider(watched.page, label)
-    key = "n" if label == "length n" else "decay"
+    key = {"length n": "n", "smoothing": "smoothing"}.get(label, "decay")
     watched.page.wait_for_function(
         f"() => new URLSearchParams(location.search).has('{key}')", timeout=30_000
     )
@@ -197,6 +198,34 @@ def test_batch_norm_by_the_keyboard_alone(watched, server):
     watched.open(watched.page.url)
     assert watched.page.get_by_label("momentum", exact=True).input_value() == "0.7000"
     np.testing.assert_array_equal(watched.trace(*keras), drawn)
+    assert not watched.errors, watched.errors
+    assert not watched.outside, watched.outside
+
+
+def test_a_tensorboard_export_uploaded_in_the_browser_is_drawn_exactly(watched, server, tmp_path):
+    import ema_core as ec
+
+    steps = np.arange(0, 5000, 25)
+    values = np.float32(2 * np.exp(-steps / 1500) + 0.1 * np.sin(steps / 37))
+    lines = ["Wall time,Step,Value"] + [
+        f"{1.7e9 + i:.1f},{s},{float(v)!r}"
+        for i, (s, v) in enumerate(zip(steps, values, strict=True))
+    ]
+    path = tmp_path / "run-mine-tag-val_loss.csv"
+    path.write_text("\n".join(lines) + "\n")
+    watched.open(f"{server}/training_curves?smoothing=0.9")
+    watched.page.get_by_text("your own curve (CSV upload)").click()
+    watched.page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    watched.page.wait_for_function(
+        "() => [...document.querySelectorAll('.js-plotly-plot .gtitle')]"
+        ".some(t => t.textContent.startsWith('val_loss'))",
+        timeout=60_000,
+    )
+    watched.settle()
+    drawn = watched.trace("curves_chart", "TensorBoard (smoothed)")
+    want = ec.tensorboard_smoothing(values.astype(np.float64), 0.9).astype(np.float32)
+    np.testing.assert_array_equal(drawn, want)
+    watched.page.screenshot(path=str(ARTIFACTS / "training_curves-upload.png"), full_page=True)
     assert not watched.errors, watched.errors
     assert not watched.outside, watched.outside
 

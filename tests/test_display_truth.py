@@ -28,6 +28,8 @@ def query_for(page: str, decay: float) -> dict:
     if page == "choosing_decay":
         other = 0.9 if decay != 0.9 else 0.99
         return {"decays": [f"{decay:g}", f"{other:g}"]}
+    if page == "training_curves":  # TensorBoard's smoothing is the decay, up to 0.999
+        return {"smoothing": f"{min(decay, 0.999):g}"}
     if page == "batch_norm":  # Keras' momentum is the decay itself
         return {"convention": "keras", "momentum": f"{decay:g}"}
     return {"decay": f"{decay:g}"}

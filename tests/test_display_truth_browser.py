@@ -41,10 +41,13 @@ def browser():
         yield b
 
 
-# Every page at every decay, and batch norm at PyTorch's momenta too (β down to 0.001).
-CASES = [(page, query_for(page, decay)) for page in PAGES for decay in DECAYS] + [
-    ("batch_norm", {"convention": "pytorch", "momentum": m}) for m in BATCH_NORM_MOMENTA
-]
+# Every page at every decay; batch norm at PyTorch's momenta too (β down to 0.001), the
+# training curves at TensorBoard's ends and default.
+CASES = (
+    [(page, query_for(page, decay)) for page in PAGES for decay in DECAYS]
+    + [("batch_norm", {"convention": "pytorch", "momentum": m}) for m in BATCH_NORM_MOMENTA]
+    + [("training_curves", {"smoothing": s}) for s in ("0", "0.6")]
+)
 
 
 def case_id(case) -> str:

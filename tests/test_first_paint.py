@@ -13,18 +13,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from app_support import PAGES, assert_clean, chart_specs, open_page, widget
+from app_support import MAIN_CHART, PAGES, assert_clean, chart_specs, open_page, widget
 from ema_lab import figures, first_paint
 
-MAIN_CHART = {
-    "home": "home_chart",
-    "smoothing": "smoothing_chart",
-    "bias_correction": "bias_chart",
-    "tf_dynamic_decay": "schedule_chart",
-    "choosing_decay": "compare_chart",
-    "weights_lab": "contour_chart",
-    "batch_norm": "batchnorm_mean_chart",
-}
 WIDGETS = ("slider", "select_slider", "number_input", "radio", "selectbox", "toggle")
 
 

@@ -12,20 +12,20 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_support import PAGES, ROOT, assert_clean, chart_specs, open_page, warnings, widget
+from app_support import (
+    MAIN_CHART,
+    PAGES,
+    ROOT,
+    assert_clean,
+    chart_specs,
+    open_page,
+    warnings,
+    widget,
+)
 from ema_lab import state
 
 DECAY_PAGES = ["home", "smoothing", "bias_correction", "tf_dynamic_decay", "weights_lab"]
 CHOSEN = 0.95  # no page's default
-MAIN_CHART = {
-    "home": "home_chart",
-    "smoothing": "smoothing_chart",
-    "bias_correction": "bias_chart",
-    "tf_dynamic_decay": "schedule_chart",
-    "choosing_decay": "compare_chart",
-    "weights_lab": "contour_chart",
-    "batch_norm": "batchnorm_mean_chart",
-}
 
 
 def navigate(at: AppTest, page: str) -> AppTest:
@@ -66,6 +66,9 @@ def test_the_decay_carries_and_nothing_else_does(origin, target):
     elif target == "batch_norm":  # in PyTorch's words (its default framework): 1 − β
         assert widget(at, "momentum").value == pytest.approx(0.05)
         assert link == {"momentum": "0.05"}
+    elif target == "training_curves":  # TensorBoard's smoothing is the EMA's β
+        assert widget(at, "smoothing").value == CHOSEN
+        assert link == {"smoothing": "0.95"}
     else:
         assert widget(at, "decay").value == CHOSEN
         assert link == {"decay": "0.95"}  # the page's own controls at its own defaults

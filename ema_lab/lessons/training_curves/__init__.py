@@ -1,0 +1,1 @@
+"""Lesson: reading training curves through TensorBoard's and W&B's smoothing slider."""

@@ -1,0 +1,110 @@
+"""Logged training curves from the files people export: TensorBoard's CSV
+(``Wall time,Step,Value``), W&B's (``Step`` and ``<run> - <metric>`` columns, with their
+``__MIN`` / ``__MAX`` band), or any CSV with a step and a value column. Read with
+`ema_core.signals.read_csv`, which checks the file (binary, encoding, size, numbers)."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+
+import ema_core as ec
+from ema_lab.lessons.training_curves import run
+
+TENSORBOARD = "TensorBoard export"
+WANDB = "W&B export"
+PLAIN = "CSV"
+BAND = ("__MIN", "__MAX")
+STEP_NAMES = ("step", "steps", "global_step", "_step", "iteration", "iter", "epoch", "batch")
+CLOCKS = ("wall time", "wall_time", "time", "timestamp", "_timestamp", "_runtime")
+
+
+@dataclass(frozen=True)
+class Curve:
+    """One logged metric: its steps, its values, and where it came from."""
+
+    steps: np.ndarray  # float64, non-decreasing
+    values: np.ndarray
+    name: str  # the metric ("train_loss", "run-3 - loss")
+    source: str  # TENSORBOARD, WANDB or PLAIN
+    low: np.ndarray | None = None  # W&B's band: the bucket's minimum and maximum
+    high: np.ndarray | None = None
+    dropped: int = 0  # rows without a finite value, left out
+    counted_rows: bool = False  # no step column: steps are the rows, 1, 2, 3, ...
+
+    @property
+    def higher_is_better(self) -> bool:
+        """An accuracy, a score or a reward is best at its highest; a loss at its lowest."""
+        words = ("acc", "auc", "f1", "precision", "recall", "score", "reward", "iou", "map")
+        return any(w in self.name.lower() for w in words)
+
+
+def read_export(data: bytes, name: str = "") -> Curve:
+    """The curve in an exported CSV file (``name``: the file's, for a TensorBoard export,
+    whose columns do not name the metric).
+
+    Examples
+    --------
+    >>> c = read_export(b"Wall time,Step,Value\\n1.0,10,0.9\\n2.0,20,0.7\\n", "run-a-tag-loss.csv")
+    >>> c.source, c.name, c.steps.tolist(), c.values.tolist()
+    ('TensorBoard export', 'loss', [10.0, 20.0], [0.9, 0.7])
+    >>> w = read_export(b"Step,a - loss,a - loss__MIN,a - loss__MAX\\n0,1,0.5,2\\n5,3,2,4\\n")
+    >>> w.source, w.name, w.values.tolist(), w.high.tolist()
+    ('W&B export', 'a - loss', [1.0, 3.0], [2.0, 4.0])
+    """
+    columns = ec.signals.read_csv(data).columns  # the numeric ones; checks the file
+    if {"Step", "Value"} <= set(columns):
+        series = ec.signals.read_csv(data, column="Value", time_column="Step")
+        # TensorBoard names its download run-<run>-tag-<tag>.csv
+        metric = name.removesuffix(".csv").rpartition("-tag-")[2] or "Value"
+        return _curve(series, metric, TENSORBOARD)
+    metrics = [c for c in columns if " - " in c and not c.endswith(BAND)]
+    if "Step" in columns and metrics:
+        series = ec.signals.read_csv(data, column=metrics[0], time_column="Step")
+        low, high = (_band(data, metrics[0] + end, series) for end in BAND)
+        return _curve(series, metrics[0], WANDB, low=low, high=high)
+    step = next((c for c in columns if c.strip().lower() in STEP_NAMES), None)
+    values = [c for c in columns if c != step and c.strip().lower() not in CLOCKS]
+    if step is not None and values:
+        series = ec.signals.read_csv(data, column=values[0], time_column=step)
+        return _curve(series, values[0], PLAIN)
+    series = ec.signals.read_csv(data)  # no step column: the values against their rows
+    return _curve(series, series.column, PLAIN)
+
+
+def _curve(series, metric: str, source: str, **band) -> Curve:
+    if series.times is None:
+        steps = np.arange(1, len(series.values) + 1, dtype=np.float64)
+    else:
+        steps = series.times.astype(np.float64)
+    return Curve(
+        steps=steps,
+        values=series.values,
+        name=metric,
+        source=source,
+        dropped=series.dropped,
+        counted_rows=series.times is None,
+        **band,
+    )
+
+
+def _band(data: bytes, column: str, series) -> np.ndarray | None:
+    """W&B's min or max column, if it lines up with the metric's steps."""
+    try:
+        other = ec.signals.read_csv(data, column=column, time_column="Step")
+    except ValueError:
+        return None
+    if other.times.shape != series.times.shape or not np.array_equal(other.times, series.times):
+        return None
+    return other.values
+
+
+@functools.cache
+def shipped_run() -> tuple[Curve, Curve]:
+    """The run the lesson opens on: its training loss and learning rate, read from the
+    shipped TensorBoard exports as an upload would be."""
+    loss = read_export(run.LOSS_FILE.read_bytes(), run.LOSS_FILE.name)
+    rate = read_export(run.LR_FILE.read_bytes(), run.LR_FILE.name)
+    return loss, rate

@@ -1,0 +1,129 @@
+"""Reading training curves: TensorBoard's and W&B's smoothing slider, and what it hides."""
+
+import streamlit as st
+
+from ema_lab import cache, frame, sharing, state
+from ema_lab.lessons.training_curves import controls as tc
+from ema_lab.lessons.training_curves import exports
+from ema_lab.lessons.training_curves import view as tc_view
+from ema_lab.site import BY_NAME
+from ema_lab.text import escape_markdown
+
+frame.through_router()
+
+PAGE = BY_NAME["training_curves"]
+UPLOAD = "training_csv"
+view_for = cache.shared(max_entries=16)(tc_view.view_of)
+
+frame.page_title(PAGE)
+frame.prose(
+    "The EMA practitioners look at most is the **smoothing slider** over their loss curves. "
+    "TensorBoard's draws a debiased EMA over the points it kept; W&B's default (and "
+    "SwanLab's) a time-weighted EMA whose window follows the chart's visible range. Here "
+    "is exactly what each draws, on a real run or on your own export, and what the slider "
+    "hides."
+)
+
+
+def uploaded_curve() -> exports.Curve | None:
+    """The reader's export, or None: read once per file; a bad file says so and the last
+    good curve (or the shipped run) stays."""
+    upload = st.file_uploader(
+        "your curve: a TensorBoard or W&B CSV export, or any CSV with a step and a value",
+        type=["csv", "txt"],
+        key=f"{UPLOAD}_file",
+    )
+    record = state.upload(UPLOAD, keep=upload is not None)
+    if upload is not None and record.file_id != upload.file_id:
+        record.file_id = upload.file_id
+        try:
+            record.signal = exports.read_export(upload.getvalue(), upload.name)
+        except ValueError as exc:
+            st.error(
+                f"Could not use {escape_markdown(upload.name)}: {escape_markdown(str(exc))} "
+                + ("The previous curve stays." if record.signal else "The shipped run stays.")
+            )
+    return record.signal
+
+
+left, main = frame.columns([4, 11])
+with left:
+    # The decay carried from another page is the smoothing: TensorBoard's is an EMA's β.
+    carried = state.carried_decay(None)
+    fits = carried is not None and carried <= tc.SMOOTHING.high
+    start = round(carried, 3) if fits else tc.SMOOTHING.default
+    smoothing = float(tc.SMOOTHING.draw(start=start))
+    state.chose_decay(smoothing, tc.SMOOTHING.default)
+    if carried is not None and not fits and smoothing == tc.SMOOTHING.default:
+        st.caption(
+            f"The decay {carried:g} from the last page is past TensorBoard's slider "
+            f"(0 to {tc.SMOOTHING.high:g}): smoothing starts at its default."
+        )
+    with st.expander("your own curve (CSV upload)"):
+        mine = uploaded_curve()
+loss, rate = exports.shipped_run()
+curve = mine or loss
+if mine is not None:
+    st.caption(
+        f"{escape_markdown(mine.source)}: {escape_markdown(mine.name)}, {mine.values.size:,} "
+        f"points" + (f", {mine.dropped:,} rows without a value left out" if mine.dropped else "")
+        + (" (no step column: steps counted by rows)" if mine.counted_rows else "")
+    )  # fmt: skip
+key = ("shipped",) if mine is None else (UPLOAD, state.upload(UPLOAD).file_id)
+view = view_for(curve, key, smoothing, rate)
+
+with main:
+    sharing.main_chart(view.main_chart, "curves_chart", PAGE)
+    frame.end_of_embed()
+    sharing.share_panel(PAGE)
+    if mine is None:
+        st.caption(
+            "The run: a small network learning Seattle's weather type (NOAA data shipped "
+            "with EMA Lab) by SGD, its loss logged every 10 steps, the learning rate divided "
+            "by 10 at steps 15,000 and 24,000."
+        )
+
+st.subheader("The lag and the best checkpoint")
+st.markdown(
+    "A smoothed curve lags behind the run by about $s/(1-s)$ logged points; picking a "
+    "checkpoint from it, or from the raw curve's luckiest batch, picks a different step:"
+)
+st.table(view.best_rows(), hide_index=True)
+st.table(view.reading_rows(), hide_index=True)
+
+st.subheader("How much does the slider average?")
+a, b = st.columns(2)
+with a:
+    every = int(tc.LOG_EVERY.draw())
+    over = int(tc.AVERAGE_OVER.draw())
+with b:
+    found = tc_view.smoothing_for(every, over, view.x_range)
+    st.markdown(tc_view.calculator_text(found, every, over, view.x_range))
+
+st.subheader("TensorBoard's sampling")
+st.markdown(view.sampling_sentence())
+sharing.show(view.sampling_chart, "sampling_chart")
+
+if view.rate_chart is not None:
+    st.subheader("A step schedule becomes a ramp")
+    st.markdown(view.ramp_sentence())
+    sharing.show(view.rate_chart, "rate_chart")
+
+st.subheader("A two-point line, and the start")
+c, d = st.columns(2)
+with c:
+    st.markdown(
+        "TensorBoard smooths a line of two points too (tensorboard#1127): the second "
+        "point is $(s\\,y_1 + y_2)/(1+s)$, not $y_2$."
+    )
+    st.table(view.two_points(), hide_index=True)
+with d:
+    st.markdown(view.start_sentence())
+sharing.show(view.start_chart, "start_chart")
+
+st.subheader("W&B and the visible range")
+st.markdown(view.zoom_sentence())
+sharing.show(view.zoom_chart, "zoom_chart")
+sharing.csv_download(
+    view.csv_columns, f"ema-lab_training_curves_{smoothing:g}.csv", key="training_csv_download"
+)
