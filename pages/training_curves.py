@@ -61,14 +61,10 @@ with left:
         )
     with st.expander("your own curve (CSV upload)"):
         mine = uploaded_curve()
+    if mine is not None:
+        st.caption(escape_markdown(mine.description))
 loss, rate = exports.shipped_run()
 curve = mine or loss
-if mine is not None:
-    st.caption(
-        f"{escape_markdown(mine.source)}: {escape_markdown(mine.name)}, {mine.values.size:,} "
-        f"points" + (f", {mine.dropped:,} rows without a value left out" if mine.dropped else "")
-        + (" (no step column: steps counted by rows)" if mine.counted_rows else "")
-    )  # fmt: skip
 key = ("shipped",) if mine is None else (UPLOAD, state.upload(UPLOAD).file_id)
 view = view_for(curve, key, smoothing, rate)
 

@@ -35,6 +35,16 @@ class Curve:
     counted_rows: bool = False  # no step column: steps are the rows, 1, 2, 3, ...
 
     @property
+    def description(self) -> str:
+        """What was read, in a line: ``"W&B export: a - loss, 3 points, 1 row ..."``."""
+        text = f"{self.source}: {self.name}, {self.values.size:,} points"
+        if self.dropped:
+            text += f", {self.dropped:,} rows without a value left out"
+        if self.counted_rows:
+            text += " (no step column: steps counted by rows)"
+        return text
+
+    @property
     def higher_is_better(self) -> bool:
         """An accuracy, a score or a reward is best at its highest; a loss at its lowest."""
         words = ("acc", "auc", "f1", "precision", "recall", "score", "reward", "iou", "map")

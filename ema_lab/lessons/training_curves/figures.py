@@ -59,7 +59,9 @@ def curves_figure(view) -> go.Figure:
                 hovertemplate="%{x:,} · %{y:.4g}",
             )
         )
-    fig.update_yaxes(range=_range(np.concatenate([view.tensorboard, view.wandb]), c.values))
+    marked = [b.value for b in view.bests().values()]
+    smoothed = np.concatenate([view.tensorboard, view.wandb, marked])
+    fig.update_yaxes(range=_range(smoothed, c.values))
     return fig
 
 
