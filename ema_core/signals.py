@@ -7,6 +7,7 @@ always give the same array.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -352,10 +353,20 @@ def read_csv(
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"data must be bytes, got {type(data).__name__}")
     raw = bytes(data)
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode text" and PowerShell's default: UTF-16 with its byte-order mark.
+        try:
+            raw = raw.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            raise ValueError("The file starts as UTF-16 text but does not decode as it; "
+                             "save it as UTF-8 CSV.") from None  # fmt: skip
     if not raw.strip():
         raise ValueError("The file is empty.")
     if b"\x00" in raw[:65536]:
-        raise ValueError("This looks like a binary file, not CSV text.")
+        raise ValueError(
+            "This looks like a binary file, not CSV text (if it is text saved as UTF-16 "
+            "without a byte-order mark, save it as UTF-8 CSV)."
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -7,7 +7,6 @@ the numbers they draw come from `ema_core`. Long series are decimated for displa
 
 from __future__ import annotations
 
-import html
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -20,6 +19,7 @@ from ema_lab import strategies
 from ema_lab.decimate import MAX_POINTS, decimate, evenly
 from ema_lab.numbers import readable
 from ema_lab.style import COLORS, LABELS, decay_color
+from ema_lab.text import escape_html
 from ema_lab.views.common import debiased_or_gaps
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"  # no web font to fetch
@@ -68,7 +68,7 @@ TITLE_LINE_PX = 19
 def _title_text(title: str) -> tuple[str, int]:
     # Plotly renders a few HTML tags in titles; a title may carry a file's name
     lines = title_lines(title)
-    return "<br>".join(html.escape(line) for line in lines), len(lines)
+    return "<br>".join(escape_html(line) for line in lines), len(lines)
 
 
 def set_title(fig: go.Figure, title: str) -> go.Figure:
@@ -107,8 +107,9 @@ def _layout(
         },
         # Upright at the right edge: the tool bar never covers the title.
         modebar={"orientation": "v"},
-        xaxis_title=x_title,
-        yaxis_title=y_title,
+        # A column's or a file's name may hold markup: axis titles render it too.
+        xaxis_title=escape_html(x_title),
+        yaxis_title=escape_html(y_title),
         # 10,000 on an axis, not 10k or 1e+4
         xaxis_exponentformat="none",
         xaxis_separatethousands=True,

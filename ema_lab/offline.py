@@ -9,8 +9,6 @@ or an arrow key moves: no number is computed in JavaScript, no request leaves th
 from __future__ import annotations
 
 import base64
-import html
-import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,6 +21,7 @@ from ema_lab.decimate import decimate, evenly
 from ema_lab.figures import Line, raw_line
 from ema_lab.numbers import readable
 from ema_lab.style import COLORS, LABELS
+from ema_lab.text import escape_html, json_for_script
 from ema_lab.views.common import Signal, debiased_or_gaps
 
 PLOTLY_JS = Path(__file__).parent / "static" / "plotly-basic.min.js"
@@ -281,11 +280,9 @@ h1 { font-size: 15px; margin: 0 0 4px; font-weight: 600; }
 
 def offline_html(view: OfflineView) -> str:
     """The self-contained HTML file of ``view``: plotly.js, the data, the slider."""
-    data = json.dumps(figure_data(view), separators=(",", ":"))
-    # A "</" inside the JSON would end the script element early.
-    data = data.replace("</", "<\\/")
+    data = json_for_script(figure_data(view))
     parts = {
-        "__TITLE__": html.escape(view.title),
+        "__TITLE__": escape_html(view.title),
         "__DATA__": data,
         "__PLOTLY__": PLOTLY_JS.read_text(encoding="utf-8"),
     }

@@ -3,7 +3,6 @@ snippets, offline figures and CSV downloads."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -17,7 +16,7 @@ from ema_lab.offline import OfflineView, offline_html
 from ema_lab.params import IMAGE_FORMAT
 from ema_lab.site import EMBED_MAX_WIDTH, Page
 from ema_lab.style import MARKDOWN_COLORS
-from ema_lab.text import escape_markdown
+from ema_lab.text import escape_html, escape_markdown
 
 
 def show(fig: go.Figure, key: str, where=st) -> None:
@@ -49,7 +48,7 @@ def view_link(page: Page, *, embed: bool = False) -> str:
 def embed_snippet(src: str, page: Page, title: str) -> str:
     """An iframe that fills its column up to `EMBED_MAX_WIDTH` px, at the page's height."""
     return (
-        f'<iframe src="{html.escape(src)}" title="{html.escape(title)}" loading="lazy" '
+        f'<iframe src="{escape_html(src)}" title="{escape_html(title)}" loading="lazy" '
         f'style="width:100%;max-width:{EMBED_MAX_WIDTH}px;height:{page.embed_height}px;'
         'border:0"></iframe>'
     )

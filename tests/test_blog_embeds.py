@@ -275,3 +275,23 @@ def test_offline_data_reads_back_as_json():
     html = offline.offline_html(smoothing_view(100))
     blob = html.split('<script id="ema-lab-data" type="application/json">')[1].split("</script>")[0]
     assert json.loads(blob.replace("<\\/", "</"))["n"] == 100
+
+
+@needs_chromium
+@pytest.mark.browser
+@pytest.mark.parametrize("hostile", ["<!--<script>", "</script><b>x</b>", "<!-- & -->"])
+def test_a_hostile_name_leaves_the_offline_figure_working(tmp_path, hostile):
+    # A file's or column's name reaches the offline figure's title and its JSON: an HTML
+    # comment opener inside the script's data once swallowed its end and drew nothing.
+    pytest.importorskip("playwright.sync_api")
+    view = smoothing_view(500)
+    hostile_view = offline.OfflineView(**{**view.__dict__, "title": f"{hostile}.csv: loss"})
+    path = tmp_path / "figure.html"
+    path.write_text(offline.offline_html(hostile_view))
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(path.as_uri())
+        page.locator(".js-plotly-plot .scatterlayer .trace").first.wait_for(timeout=30_000)
+        assert page.locator("#title").inner_text() == f"{hostile}.csv: loss"
+        assert page.evaluate("() => document.querySelectorAll('script').length") == 3
+        page.close()

@@ -197,3 +197,23 @@ def test_chart_json_escapes_user_text():
     title = spec["layout"]["title"]["text"]
     assert "<img" not in title  # plotly titles accept a few tags: user text is escaped
     assert "&lt;img src=x onerror=alert(1)&gt;.csv" in title
+
+
+def test_axis_titles_escape_a_hostile_column_name():
+    # A time column's header reached the x-axis titles as live markup (a clickable link).
+    header = b'<a href="https://example.org/">CLICK</a>'
+    data = header + b",v\n2024-01-01,1\n2024-01-02,2\n2024-01-09,3\n2024-01-10,4\n2024-01-11,5\n"
+    at = upload(open_page("smoothing", {"signal": "upload_csv"}), "t.csv", data)
+    assert not at.exception
+    specs = {c.key: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+    axes = [
+        axis.get("title", {}).get("text", "")
+        for spec in specs.values()
+        for name, axis in spec["layout"].items()
+        if name.startswith(("xaxis", "yaxis"))
+    ]
+    assert any("CLICK" in a for a in axes), axes
+    for text in axes:
+        assert "<a" not in text
+        assert "style=" not in text or "&quot;" in text
+    assert any("&lt;a href=&quot;https://example.org/&quot;&gt;CLICK&lt;/a&gt;" in a for a in axes)

@@ -1,11 +1,13 @@
 """/smoothing on data observed at times: the CSV time column, the view, the page."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
 
 import ema_core as ec
-from app_support import charts, drawn, open_page, trace, warnings
+from app_support import chart_specs, charts, drawn, open_page, trace, warnings
 from ema_core import signals
 from ema_lab.views.time_aware import duration, time_view
 
@@ -55,11 +57,11 @@ def test_view_matches_pandas_and_agrees_with_the_step_ema_on_even_data():
     v = time_view(co2.values, co2.dates, 0.9)
     h = v.half_life
     times = co2.dates.astype("datetime64[ns]")  # pandas has no day unit; ns as the half-life
-    want = pd.Series(co2.values).ewm(halflife=pd.Timedelta(h), times=times).mean()
+    want = pd.Series(co2.values).ewm(halflife=pd.Timedelta(seconds=h), times=times).mean()
     np.testing.assert_allclose(v.ema, want.to_numpy(), rtol=1e-12)
     assert v.half_life_text == duration(h)
     # Matched: the step EMA's half-life (6.579 steps) at the typical spacing (7 days).
-    assert h / np.timedelta64(1, "D") == pytest.approx(ec.half_life(0.9) * 7, rel=1e-12)
+    assert h / 86400 == pytest.approx(ec.half_life(0.9) * 7, rel=1e-12)  # float seconds
     assert v.gap_count == 22
     assert v.longest_gap_text == "19 weeks"
     assert "22 gaps shaded" in v.title
@@ -174,3 +176,33 @@ def test_choosing_a_time_column_that_fails_keeps_the_previous_signal():
     at.selectbox(key="csv_time").set_value("other").run()
     assert "run backwards" in " ".join(e.value.replace("\\", "") for e in at.error)
     np.testing.assert_array_equal(trace(at, "smoothing_chart", "EMA (time-aware)")[1], before)
+
+
+# Found by an attacker's links (issue 25): half-lives and gaps far past 2^63 ns.
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        ({"decay_by": "half-life", "half_life": "100000"}, "100,000 weeks"),
+        ({"time_half_life": "100000", "time_unit": "weeks"}, "100,000 weeks"),
+        ({"time_half_life": "1000000000", "time_unit": "weeks"}, "1,000,000,000 weeks"),
+    ],
+)
+def test_huge_half_lives_neither_crash_nor_wrap(query, said):
+    at = open_page("smoothing", {"signal": "mauna_loa_co2", **query})
+    text = " ".join(c.value for c in at.caption) + " " + json.dumps(chart_specs(at))
+    assert said in text
+    x, y = trace(at, "smoothing_chart", "EMA (time-aware)")
+    co2 = signals.mauna_loa_co2()
+    at_index = np.searchsorted(co2.dates, np.asarray(x, dtype="datetime64[D]"))
+    # At such a half-life the time-aware EMA is all but the running mean.
+    running = np.cumsum(co2.values) / np.arange(1, co2.values.size + 1)
+    np.testing.assert_allclose(y, running[at_index], rtol=1e-3)
+
+
+def test_an_upload_with_decade_gaps_is_smoothed():
+    data = b"when,v\n1700-01-01,1\n1750-01-01,2\n1900-06-01,3\n2100-01-01,4\n2200-01-01,5\n"
+    at = upload(open_page("smoothing", {"signal": "upload_csv", "decay": "0.9"}), "d.csv", data)
+    assert not at.exception
+    assert not at.error
+    _, y = trace(at, "smoothing_chart", "EMA (time-aware)")
+    assert np.all(np.isfinite(y))

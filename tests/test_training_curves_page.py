@@ -70,7 +70,6 @@ def test_any_csv_with_a_step_or_without_one():
     [
         (b"", "empty"),
         (bytes(range(256)), "binary"),
-        ("Step,Value\n1,2\n".encode("utf-16"), "binary"),
         (b"Wall time,Step,Value\n1,30,0.5\n2,10,0.4\n", "run backwards"),
         (b"name\nann\n", "No column"),
     ],
@@ -78,6 +77,16 @@ def test_any_csv_with_a_step_or_without_one():
 def test_bad_exports_say_what_is_wrong(data, message):
     with pytest.raises(ValueError, match=message):
         exports.read_export(data)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8-sig"])
+def test_exports_saved_as_utf16_or_with_a_bom_are_read(encoding):
+    text = "Wall time,Step,Value\n1.0,10,0.5\n2.0,20,0.25\n"
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    c = exports.read_export(data)
+    np.testing.assert_array_equal(c.values, [0.5, 0.25])
 
 
 def test_the_shipped_run_is_what_this_code_trains():

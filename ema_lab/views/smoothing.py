@@ -15,6 +15,7 @@ from ema_lab.numbers import readable
 from ema_lab.offline import OfflineView, of_signal, standard_moving
 from ema_lab.params import Control
 from ema_lab.style import COLORS, LABELS
+from ema_lab.text import escape_html
 from ema_lab.views.common import NO_DEBIASED, Signal, debiased
 from ema_lab.views.time_aware import TIME_UNITS, TimeView, time_view
 
@@ -226,8 +227,8 @@ def smoothing_view(
             zoom = figures.gap_zoom_figure(
                 signal.dates, signal.values, view.step_ema, view.ema, view
             )
-            zoom.update_xaxes(title_text=signal.time_title)
-            zoom.update_yaxes(title_text=signal.y_title)
+            zoom.update_xaxes(title_text=escape_html(signal.time_title))
+            zoom.update_yaxes(title_text=escape_html(signal.y_title))
         notes.append(view.readouts)
         if view.gap_count:
             notes.append(

@@ -30,14 +30,22 @@ TIME_UNITS: dict[str, np.timedelta64] = {
 """The units a half-life in time is stated in, for dates."""
 
 
+def _seconds(amount: float | np.timedelta64) -> float:
+    """A duration as float seconds: a timedelta64, or a number of seconds already."""
+    if isinstance(amount, np.timedelta64):
+        return float(amount / np.timedelta64(1, "s"))
+    return float(amount)
+
+
 def duration(amount: float | np.timedelta64, *, dated: bool = True) -> str:
-    """A duration in the largest unit that keeps it at one or more: ``3.5 days``, ``8 weeks``.
+    """A duration in the largest unit that keeps it at one or more: ``3.5 days``, ``8 weeks``
+    (a timedelta64, or float seconds: a half-life of 100,000 weeks does not fit in ns).
 
     For plain-number times, the number itself with "time units".
     """
     if not dated:
         return f"{readable(float(amount))} time units"
-    seconds = float(np.timedelta64(amount, "ns") / np.timedelta64(1, "s"))
+    seconds = _seconds(amount)
     for name, size in reversed(TIME_UNITS.items()):
         per = float(size / np.timedelta64(1, "s"))
         if seconds >= per or name == "minutes":
@@ -72,17 +80,17 @@ def has_gaps(times: np.ndarray) -> bool:
     return len(_long_gaps(times, _typical_spacing(times))) > 0
 
 
-def _in_time(steps: float, typical, dated: bool):
-    """``steps`` steps at the ``typical`` spacing: a timedelta64 (in ns) or a number."""
-    if dated:
-        return np.timedelta64(round(steps * (typical / np.timedelta64(1, "ns"))), "ns")
-    return float(steps * typical)
+# Time arithmetic is in float seconds: a half-life of 10^9 weeks, or a gap of centuries,
+# would overflow (or silently wrap) a timedelta64 in nanoseconds.
 
 
-def _to_span(amount: float, unit: str, dated: bool):
-    if not dated:
-        return float(amount)
-    return np.timedelta64(round(amount * TIME_UNITS[unit] / np.timedelta64(1, "ns")), "ns")
+def _in_time(steps: float, typical, dated: bool) -> float:
+    """``steps`` steps at the ``typical`` spacing: float seconds for dates, else a number."""
+    return float(steps) * (_seconds(typical) if dated else float(typical))
+
+
+def _to_span(amount: float, unit: str, dated: bool) -> float:
+    return float(amount) * (_seconds(TIME_UNITS[unit]) if dated else 1.0)
 
 
 @dataclass(frozen=True)
@@ -90,7 +98,7 @@ class TimeView:
     """What /smoothing adds for a series with times."""
 
     ema: np.ndarray  # the time-aware EMA, one value per observation
-    half_life: object  # timedelta64 for dates, float for plain numbers
+    half_life: float  # in seconds for dates, in time units for plain numbers
     half_life_text: str
     matched: bool  # the half-life is the step EMA's half-life at the typical spacing
     spacing_text: str
@@ -133,14 +141,15 @@ def time_view(
             or typical == np.zeros((), spacings.dtype)
             or not np.isfinite(step_half_life)
         ):
-            span = np.timedelta64(1, "D") if dated else 1.0
+            span = 86400.0 if dated else 1.0
         else:
             span = _in_time(step_half_life, typical, dated)
     else:
         if not half_life > 0:
             raise ValueError(f"half_life must be > 0, got {half_life:g}")
         span = _to_span(half_life, unit, dated)
-    ema = ec.ema_at_times(values, times, span)
+    clock = (times - times[0]) / np.timedelta64(1, "s") if dated else times
+    ema = ec.ema_at_times(values, clock, span)
 
     long = _long_gaps(times, typical)
     longest = long[np.argsort(spacings[long])[::-1]]
@@ -164,9 +173,9 @@ def time_view(
     zoom, zoom_title = None, ""
     if len(longest):
         i = int(longest[0])
-        reach = max(spacings[i], 4 * span) if dated else max(float(spacings[i]), 4 * float(span))
-        first = int(np.searchsorted(times, times[i] - reach))
-        last = int(np.searchsorted(times, times[i + 1] + reach, side="right"))
+        reach = max(float(clock[i + 1] - clock[i]), 4 * span)
+        first = int(np.searchsorted(clock, clock[i] - reach))
+        last = int(np.searchsorted(clock, clock[i + 1] + reach, side="right"))
         zoom = (first, last)
         zoom_title = (
             f"The longest gap ({duration(spacings[i], dated=dated)}): the time-aware EMA "
