@@ -21,6 +21,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ctypes
+import gzip
+import importlib.util
 import os
 import shutil
 import signal
@@ -55,16 +57,47 @@ def upload_limit_mb(config: Path = ROOT / ".streamlit" / "config.toml") -> int:
     return int(settings.get("server", {}).get("maxUploadSize", 200))
 
 
+STREAMLIT_STATIC = Path(importlib.util.find_spec("streamlit").origin).parent / "static"
+"""The installed Streamlit's front-end: its ``static/`` folder holds the hashed assets."""
+
+
+def static_copy(folder: Path) -> Path:
+    """Streamlit's ``static/`` assets copied into ``folder`` (which nginx's workers can read,
+    unlike a private install), each compressible file with a ``.gz`` beside it for
+    ``gzip_static``: compressed once at start-up, not per request. Returns the root."""
+    target = folder / "static-root"
+    shutil.copytree(STREAMLIT_STATIC / "static", target / "static")
+    for path in (target / "static").rglob("*"):
+        if path.suffix in (".js", ".css", ".svg", ".json", ".map", ".txt", ".wasm"):
+            path.with_name(path.name + ".gz").write_bytes(
+                gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+            )
+    for path in [target, *target.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return target
+
+
 def nginx_config(
-    listen: str, worker_ports: list[int], run_dir: Path, buffer_dir: Path | None = None
+    listen: str,
+    worker_ports: list[int],
+    run_dir: Path,
+    buffer_dir: Path | None = None,
+    *,
+    static_root: Path = STREAMLIT_STATIC,
+    frame_ancestors: str = "*",
 ) -> str:
     """The nginx configuration for a public ``host:port`` in front of ``worker_ports``.
 
     ``run_dir`` holds the pid file and the log; ``buffer_dir`` (``run_dir`` by default)
-    the folders nginx's worker processes write.
+    the folders nginx's worker processes write; ``static_root`` the folder whose
+    ``static/`` nginx serves itself; ``frame_ancestors`` the CSP's list of sites that may
+    embed the pages (any, by default: blogs embed them).
     """
     upstreams = "\n".join(
         f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in worker_ports
+    )
+    worker_names = "\n".join(
+        f"        ~127\\.0\\.0\\.1:{p}$ worker-{i};" for i, p in enumerate(worker_ports, 1)
     )
     # safe_substitute: nginx's own $variables stay as they are.
     text = string.Template(TEMPLATE.read_text()).safe_substitute(
@@ -74,6 +107,9 @@ def nginx_config(
         buffer_dir=buffer_dir or run_dir,
         mime_types=MIME_TYPES,
         max_body=upload_limit_mb(),
+        static_root=static_root,
+        worker_names=worker_names,
+        frame_ancestors=frame_ancestors,
     )
     unfilled = [line for line in text.splitlines() if "${" in line.split("#")[0]]
     if unfilled:
@@ -145,9 +181,17 @@ class Cluster:
     """The workers and nginx: start, supervise, stop."""
 
     def __init__(
-        self, workers: int, port: int, run_dir: Path, *, host: str = "0.0.0.0", say=None
+        self,
+        workers: int,
+        port: int,
+        run_dir: Path,
+        *,
+        host: str = "0.0.0.0",
+        frame_ancestors: str = "*",
+        say=None,
     ) -> None:
         self.host = host
+        self.frame_ancestors = frame_ancestors
         self.port = port
         self.run_dir = run_dir
         self.say = say or (lambda text: print(text, flush=True))
@@ -180,7 +224,14 @@ class Cluster:
         conf = self.run_dir / "nginx.conf"
         listen = f"{self.host}:{self.port}"
         conf.write_text(
-            nginx_config(listen, [w.port for w in self.workers], self.run_dir, self.buffer_dir)
+            nginx_config(
+                listen,
+                [w.port for w in self.workers],
+                self.run_dir,
+                self.buffer_dir,
+                static_root=static_copy(self.buffer_dir),
+                frame_ancestors=self.frame_ancestors,
+            )
         )
         test = subprocess.run(
             [nginx, "-t", "-q", "-p", str(self.run_dir), "-c", str(conf)],
@@ -244,12 +295,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--run-dir", type=Path, help="where config and logs go (default: a temp dir)"
     )
+    parser.add_argument(
+        "--frame-ancestors",
+        default="*",
+        help="the sites that may embed the pages, as CSP frame-ancestors (default *: any "
+        "blog; for example \"'self' https://blog.example.org\")",
+    )
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be at least 1")
     run_dir = args.run_dir or Path(tempfile.mkdtemp(prefix="ema-lab-serve-"))
     run_dir.mkdir(parents=True, exist_ok=True)
-    cluster = Cluster(args.workers, args.port, run_dir.resolve(), host=args.host)
+    cluster = Cluster(
+        args.workers,
+        args.port,
+        run_dir.resolve(),
+        host=args.host,
+        frame_ancestors=args.frame_ancestors,
+    )
 
     def on_signal(signum, _frame):
         raise KeyboardInterrupt
