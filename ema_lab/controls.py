@@ -13,8 +13,9 @@ import numpy as np
 import streamlit as st
 
 import ema_core as ec
-from ema_lab import cache, frame, readouts, state
+from ema_lab import cache, frame, readouts, sharing, state
 from ema_lab.params import DECAY_ALLOWED, DECAY_GRID, Control, fmt_decay
+from ema_lab.site import BY_NAME, HOME
 from ema_lab.text import escape_markdown
 from ema_lab.views.common import Signal
 from ema_lab.views.readings import UNITS
@@ -251,6 +252,10 @@ def _read_new_upload(record: state.Upload, upload) -> Signal | None:
 
 
 def _uploaded_signal(key: str) -> Signal:
+    page = BY_NAME.get(state.visit().page, HOME)
+    if not sharing.uploads_here(page):
+        params = ("noisy_sine", 1000, 0.3, 0)
+        return Signal(generated(*params), "noisy sine (uploads need the full page)", key=params)
     upload = st.file_uploader(
         "CSV file (one numeric column is used, with a date or time column if there is one)",
         type=["csv", "txt"],

@@ -45,6 +45,18 @@ def view_link(page: Page, *, embed: bool = False) -> str:
     return f"{base}?{query}" if query else base
 
 
+def uploads_here(page: Page, where=st) -> bool:
+    """Whether the page may offer a file uploader. Embedded it may not: a blog on another
+    site never gets Streamlit's XSRF cookie (SameSite=Lax), so an upload would fail with a
+    403 after the reader picked a file; the reader is told first, with the way to the full
+    page, where uploads work with XSRF protection on."""
+    if not embedded():
+        return True
+    link = view_link(page).replace(" ", "%20").replace(")", "%29")
+    where.info(f"Uploading your own file needs the full page: [open it in EMA Lab ↗]({link}).")
+    return False
+
+
 def embed_snippet(src: str, page: Page, title: str) -> str:
     """An iframe that fills its column up to `EMBED_MAX_WIDTH` px, at the page's height."""
     return (

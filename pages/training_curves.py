@@ -28,6 +28,8 @@ frame.prose(
 def uploaded_curve() -> exports.Curve | None:
     """The reader's export, or None: read once per file; a bad file says so and the last
     good curve (or the shipped run) stays."""
+    if not sharing.uploads_here(PAGE):
+        return None
     upload = st.file_uploader(
         "your curve: a TensorBoard or W&B CSV export, or any CSV with a step and a value",
         type=["csv", "txt"],

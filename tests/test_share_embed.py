@@ -64,3 +64,25 @@ def test_an_embed_draws_a_shorter_copy_of_a_shared_chart(monkeypatch):
     assert (chart.layout.height, chart.layout.showlegend) == (480, None)
     monkeypatch.setattr(sharing, "embedded", lambda: False)
     assert sharing.embed_chart(chart) is chart
+
+
+@pytest.mark.parametrize(
+    ("page", "query"),
+    [("smoothing", {"signal": "upload_csv"}), ("training_curves", {})],
+)
+def test_an_embed_says_uploads_need_the_full_page_before_a_file_is_picked(page, query, monkeypatch):
+    # Inside a blog on another site the upload's PUT has no XSRF cookie and fails with 403.
+    # (AppTest has no iframe: the page is told it is embedded, as a browser's would be.)
+    from ema_lab import frame
+
+    for module in (frame, sharing):
+        monkeypatch.setattr(module, "embedded", lambda: True)
+    at = open_page(page, {**query, "embed": "true"})
+    assert not at.get("file_uploader")
+    notes = [i.value for i in at.info if "needs the full page" in i.value]
+    assert notes, [i.value for i in at.info]
+    assert "open it in EMA Lab" in notes[0]
+    assert "embed=true" not in notes[0]
+    monkeypatch.undo()
+    full = open_page(page, query)
+    assert full.get("file_uploader")
