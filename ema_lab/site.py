@@ -75,7 +75,7 @@ PAGES: tuple[Page, ...] = (
         "🧮",
         "The EMA inside every CNN: never debiased, and a momentum PyTorch and Keras read "
         "in opposite ways.",
-        840,
+        800,
     ),
     Page(
         "training_curves",

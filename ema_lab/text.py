@@ -42,8 +42,8 @@ def json_for_script(value: Any) -> str:
 
     Examples
     --------
-    >>> json_for_script({"name": "<!--<script>"})
-    '{"name":"\\u003c!--\\u003cscript\\u003e"}'
+    >>> print(json_for_script({"name": "<!--<script>"}))
+    {"name":"\\u003c!--\\u003cscript\\u003e"}
     """
     text = json.dumps(value, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
