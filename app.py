@@ -13,10 +13,8 @@ if __name__ == "__main__":
 
     memory.keep_lean()  # once per process: what a class used goes back to the system
     routes = frame.routes()
-    current = st.navigation(
-        {"📈 EMA Lab": [route for route, _ in routes]},
-        position="hidden" if frame.embedded() else "sidebar",
-    )
+    # Hidden: the sidebar's links are the app's own (frame.navigation).
+    current = st.navigation([route for route, _ in routes], position="hidden")
     page = next(page for route, page in routes if route is current)
     state.enter(page.name)
     frame.start(page)

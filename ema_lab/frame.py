@@ -76,8 +76,21 @@ def start(page: Page) -> None:
     if embedded():
         return  # an iframe in a blog post has no room for navigation
     with st.sidebar:
+        navigation()
         st.caption("ema = β·ema + (1 − β)·x")
         IMAGE_FORMAT.draw()
+
+
+NAVIGATION_TITLE = "📈 EMA Lab"
+
+
+def navigation() -> None:
+    """The way to every page, as links of the app's own: Streamlit's sidebar navigation
+    puts ``div`` elements straight inside its ``ul`` and its ``li`` outside any list (axe:
+    list, listitem), which a screen reader announces as a broken list."""
+    st.markdown(f"**{NAVIGATION_TITLE}**")
+    for p in PAGES:
+        st.page_link(p.file, label=p.label, icon=p.icon)
 
 
 def page_title(page: Page) -> None:
@@ -100,6 +113,13 @@ def end_of_embed() -> None:
     """Embedded pages stop here: the chart and its controls, no long sections."""
     if embedded():
         st.stop()
+
+
+def formula(latex: str, where=st) -> None:
+    """A displayed formula. KaTeX's last glyph overhangs its box by a pixel or two, which
+    made every formula a scrolling region that a keyboard cannot reach (axe's
+    scrollable-region-focusable): a thin space after it keeps it inside its box."""
+    where.latex(latex + r"\,")
 
 
 def prose(text: str) -> None:

@@ -20,7 +20,7 @@ class Page:
 
 
 PAGES: tuple[Page, ...] = (
-    Page("", "pages/home.py", "Home", "EMA Lab", "📈", "", 580),
+    Page("", "pages/home.py", "Home", "EMA Lab", "📈", "", 610),
     Page(
         "smoothing",
         "pages/smoothing.py",
@@ -29,7 +29,7 @@ PAGES: tuple[Page, ...] = (
         "〰️",
         "Any signal, any decay: raw, biased, debiased and TensorFlow's EMA, with the "
         "effective window drawn.",
-        710,
+        740,
     ),
     Page(
         "bias_correction",

@@ -31,13 +31,13 @@ with main:
     link = sharing.view_link(PAGE)
     sharing.share_panel(PAGE, offline=lambda: bias.offline(signal, decay, link))
     st.caption(view.gap_caption)
-    a, b, c = st.columns(3)
-    a.latex(r"s_t = (1-\beta)\sum_{k \le t}\beta^{t-k}x_k")
-    a.caption("From a zero start, the EMA s is a weighted sum of the values seen so far...")
-    b.latex(r"\sum_{k \le t}(1-\beta)\beta^{t-k} = 1-\beta^t")
-    b.caption("...whose weights sum to less than one: the rest, βᵗ, sits on the zero start.")
-    c.latex(r"\hat s_t = \frac{s_t}{1-\beta^t}")
-    c.caption(
+    # One above the other: three side by side were cut at a 1280 px projector.
+    frame.formula(r"s_t = (1-\beta)\sum_{k \le t}\beta^{t-k}x_k")
+    st.caption("From a zero start, the EMA s is a weighted sum of the values seen so far...")
+    frame.formula(r"\sum_{k \le t}(1-\beta)\beta^{t-k} = 1-\beta^t")
+    st.caption("...whose weights sum to less than one: the rest, βᵗ, sits on the zero start.")
+    frame.formula(r"\hat s_t = \frac{s_t}{1-\beta^t}")
+    st.caption(
         "Dividing rescales them to sum to one: exactly pandas' ewm(alpha=1−β, adjust=True).mean(), "
         "the weighted mean so far (the test suite checks it to 12 decimal places)."
     )
@@ -51,8 +51,14 @@ with right:
         "**Adam** (Kingma & Ba 2015, §3) keeps two such averages of the gradient $g_t$, both "
         "zero-started, and corrects both:"
     )
-    st.latex(r"m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\quad \hat m_t = \frac{m_t}{1-\beta_1^t}")
-    st.latex(r"v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2,\quad \hat v_t = \frac{v_t}{1-\beta_2^t}")
+    # One equation a line: two a line ran past a 1280 px projector's column.
+    for line in (
+        r"m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t",
+        r"\hat m_t = \frac{m_t}{1-\beta_1^t}",
+        r"v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2",
+        r"\hat v_t = \frac{v_t}{1-\beta_2^t}",
+    ):
+        frame.formula(line)
     st.markdown(
         "With $\\beta_2 = 0.999$ the second moment is biased for thousands of steps: without "
         "the correction the first updates would be far too large."

@@ -37,7 +37,7 @@ a, b = st.columns(2)
 for where, key in zip((a, b, a, b), view.responses, strict=True):
     sharing.show(view.responses[key], key, where)
 readouts.table(view.decays, where=st.container(key="readings_table"))
-st.latex(
+frame.formula(
     r"N = \tfrac{1}{1-\beta},\quad h = \tfrac{\ln 0.5}{\ln\beta},\quad "
     r"\mathrm{span} = \tfrac{2}{1-\beta}-1,\quad \mathrm{lag} = \tfrac{\beta}{1-\beta},\quad "
     r"\tfrac{\sigma^2_{out}}{\sigma^2_{in}} = \tfrac{1-\beta}{1+\beta}"

@@ -18,7 +18,7 @@ frame.prose(
 left, right = frame.columns([2, 3])
 with left:
     if not frame.embedded():
-        st.latex(r"\mathrm{ema}_t = \beta\,\mathrm{ema}_{t-1} + (1-\beta)\,x_t")
+        frame.formula(r"\mathrm{ema}_t = \beta\,\mathrm{ema}_{t-1} + (1-\beta)\,x_t")
     decay = controls.decay_input(0.9)
     x = controls.generated(*home.SIGNAL)
     view = home.home_view(x, decay)

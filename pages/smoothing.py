@@ -74,18 +74,18 @@ def smoothing_view(signal) -> None:
         if view.zoom is not None:
             sharing.show(view.zoom, "gap_chart")
         readouts.metrics(decay, ("window", "half_life", "lag", "noise_ratio", "cutoff"))
-        a, b, c = st.columns(3)
-        a.latex(r"s_t = \beta\, s_{t-1} + (1-\beta)\, x_t")
-        a.caption(
+        # One above the other: three side by side were cut at a 1280 px projector.
+        frame.formula(r"s_t = \beta\, s_{t-1} + (1-\beta)\, x_t")
+        st.caption(
             "The EMA s moves a fraction 1−β of the way to each value. The window 1/(1−β) "
             "holds about 1 − 1/e ≈ 63% of the weight."
         )
-        b.latex(r"\hat s_t = \frac{s_t - \beta^t s_0}{1-\beta^t}")
-        b.caption(
+        frame.formula(r"\hat s_t = \frac{s_t - \beta^t s_0}{1-\beta^t}")
+        st.caption(
             "Debiased: the weight still on the start s₀ is removed, the rest rescaled to one."
         )
-        c.latex(r"\beta_t = \min\!\left(\beta, \tfrac{1+t}{10+t}\right)")
-        c.caption(
+        frame.formula(r"\beta_t = \min\!\left(\beta, \tfrac{1+t}{10+t}\right)")
+        st.caption(
             "TensorFlow's num_updates rule: a short memory early on, β from t* = (10β−1)/(1−β)."
         )
         for note in view.notes:

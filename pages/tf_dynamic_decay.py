@@ -26,8 +26,8 @@ left, right = frame.columns([3, 2], gap="medium")
 sharing.main_chart(schedule.chart, "schedule_chart", PAGE, where=left)
 frame.end_of_embed()
 with right:
-    st.latex(r"\beta_t = \min\!\left(\beta,\ \frac{1+t}{10+t}\right)")
-    st.latex(r"t^* = \frac{10\beta-1}{1-\beta}")
+    frame.formula(r"\beta_t = \min\!\left(\beta,\ \frac{1+t}{10+t}\right)")
+    frame.formula(r"t^* = \frac{10\beta-1}{1-\beta}")
     st.markdown(schedule.crossover)
 
 st.subheader("On a signal")

@@ -114,15 +114,15 @@ frame.folded(
 st.subheader("Why, in formulas")
 a, b, c = st.columns(3)
 with a:
-    st.latex(r"\bar w_t = \beta_t\,\bar w_{t-1} + (1-\beta_t)\,w_t")
+    frame.formula(r"\bar w_t = \beta_t\,\bar w_{t-1} + (1-\beta_t)\,w_t")
     st.markdown(
         "A long window averages more SGD noise away (the variance of white noise shrinks by "
         "$(1-\\beta)/(1+\\beta)$), but trails a model that is still moving by about "
         "$\\beta/(1-\\beta)$ steps: early in training the average sits back where the weights were."
     )
 with b:
-    st.latex(r"\beta_t = \min\!\left(\beta, \tfrac{1+t}{10+t}\right)")
-    st.latex(r"\beta_t = 1 - (1 + t/\gamma^{-1})^{-p}")
+    frame.formula(r"\beta_t = \min\!\left(\beta, \tfrac{1+t}{10+t}\right)")
+    frame.formula(r"\beta_t = 1 - (1 + t/\gamma^{-1})^{-p}")
     st.markdown(
         "That is why warm-ups exist: TensorFlow's rule and timm's schedule start with a short "
         "window, $(10+t)/9$ or $(1+t/\\gamma^{-1})^p$ steps, that grows with training, so the "
@@ -130,5 +130,5 @@ with b:
         "a zero start with exact debiasing gets the same effect from the formula."
     )
 with c:
-    st.latex(r"\beta_{kB} = \beta_B^{\,k}")
+    frame.formula(r"\beta_{kB} = \beta_B^{\,k}")
     st.markdown(weights.scaling(decay, batch, weights.FACTOR.draw()))

@@ -370,7 +370,8 @@ def test_deep_link_on_a_fresh_server_renders_that_page(browser, path):
             _, chart, name = PAGES[path]
             assert len(w.trace(chart, name)) > 0
             # The router's navigation: a link to every page in the sidebar.
-            assert w.page.locator('[data-testid="stSidebarNavLink"]').count() == len(PAGES)
+            links = w.page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]')
+            assert links.count() == len(PAGES)
             assert not w.errors, w.errors
         finally:
             w.close()

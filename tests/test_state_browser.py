@@ -73,7 +73,8 @@ def test_the_sidebar_carries_the_decay_and_every_address_redraws_its_page(browse
         order = ["bias_correction", "tf_dynamic_decay", "choosing_decay", "weights_lab", ""]
         for name in [*order, "smoothing", "bias_correction"]:
             label = next(p.label for p in PAGES if p.name == name)
-            page.locator('[data-testid="stSidebarNav"] a').filter(has_text=label).first.click()
+            links = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]')
+            links.filter(has_text=label).first.click()
             page.wait_for_function(f"() => location.pathname === '/{name}'")
             settle(page)
             shown = query(page)
