@@ -21,6 +21,7 @@ if __name__ == "__main__":
     with frame.routing(), first_paint.stage():
         try:
             current.run()
+            frame.path_footer(page)
         finally:  # embedded pages stop early (st.stop): their link is checked all the same
             url.show_notice()
 else:

@@ -12,8 +12,9 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from ema_lab import first_paint, url
+from ema_lab import first_paint, state, url
 from ema_lab.params import IMAGE_FORMAT, Control
+from ema_lab.questions import ANSWER, QUESTIONS
 from ema_lab.site import PAGES, Page
 
 _ROUTED = contextvars.ContextVar("ema_lab_routed", default=False)
@@ -94,11 +95,54 @@ def navigation() -> None:
 
 
 def page_title(page: Page) -> None:
-    """The page's title; embedded, a one-line caption that leaves room for the chart."""
+    """The page's title, what to look at, and its question; embedded, a one-line caption
+    that leaves room for the chart."""
     if embedded():
         st.caption(f"**EMA Lab** · {page.title}")
-    else:
-        st.title(f"{page.icon} {page.title}")
+        return
+    st.title(f"{page.icon} {page.title}")
+    if page.lead:
+        st.markdown(f"**Look for:** {page.lead}")
+    predict(page)
+
+
+def predict(page: Page) -> None:
+    """The page's predict-then-check question (`ema_lab.questions`), folded until asked
+    for, or open when the link carries an answer."""
+    question = QUESTIONS.get(page.name)
+    if question is None:
+        return
+    opened = state.link_values(ANSWER.key) is not None
+    with st.expander("🤔 Predict, then check", expanded=opened):
+        st.markdown(question.prompt)
+        guess = ANSWER.draw()
+        if guess is None:
+            return
+        if question.correct(guess):
+            st.success(f"Right. {question.worked_answer()}")
+            return
+        st.warning(f"Not quite ({guess:g}). Hint: {question.hint}")
+        if SHOW_ANSWER.draw():
+            st.info(question.worked_answer())
+
+
+SHOW_ANSWER = Control("show_answer", "show the worked answer", "toggle", default=False)
+
+
+def path_footer(page: Page) -> None:
+    """The path through the lessons (the order of `PAGES`): the previous and the next page,
+    at the end of each; the decay goes along (`ema_lab.state`)."""
+    if embedded():
+        return
+    i = PAGES.index(page)
+    st.divider()
+    back, forward = st.columns(2)
+    if i > 0:
+        before = PAGES[i - 1]
+        back.page_link(before.file, label=f"← previous: {before.label}", icon=before.icon)
+    if i + 1 < len(PAGES):
+        after = PAGES[i + 1]
+        forward.page_link(after.file, label=f"next: {after.label} →", icon=after.icon)
 
 
 def columns(spec: Sequence[float], gap: str = "large") -> list:

@@ -17,10 +17,21 @@ class Page:
     icon: str
     description: str  # the home page's card
     embed_height: int  # px: the iframe that holds its embedded layout at 360 to 860 px wide
+    lead: str = ""  # what to look at, one sentence under the title: the path's guide
 
 
 PAGES: tuple[Page, ...] = (
-    Page("", "pages/home.py", "Home", "EMA Lab", "📈", "", 610),
+    Page(
+        "",
+        "pages/home.py",
+        "Home",
+        "EMA Lab",
+        "📈",
+        "",
+        610,
+        "Move the decay β and watch the EMA trade noise for delay: the closer β is to 1, "
+        "the smoother the line and the later it follows.",
+    ),
     Page(
         "smoothing",
         "pages/smoothing.py",
@@ -30,6 +41,8 @@ PAGES: tuple[Page, ...] = (
         "Any signal, any decay: raw, biased, debiased and TensorFlow's EMA, with the "
         "effective window drawn.",
         740,
+        "Look at the shaded window: about 1/(1 − β) steps hold 63% of the weight, and a "
+        "step takes about that long to show.",
     ),
     Page(
         "bias_correction",
@@ -39,6 +52,8 @@ PAGES: tuple[Page, ...] = (
         "⚖️",
         "Why a zero start drags the average to 0, and how dividing by 1 − βᵗ fixes it (Adam).",
         670,
+        "Look at the first steps: started at 0, the EMA is dragged towards 0 until 1 − βᵗ "
+        "is close to 1; the debiased line is not.",
     ),
     Page(
         "tf_dynamic_decay",
@@ -48,6 +63,8 @@ PAGES: tuple[Page, ...] = (
         "⏱️",
         "TensorFlow's min(β, (1+t)/(10+t)), replayed step by step.",
         620,
+        "Look at where the dashed schedule meets β: before that step t*, TensorFlow's "
+        "rule uses a shorter memory.",
     ),
     Page(
         "choosing_decay",
@@ -57,6 +74,7 @@ PAGES: tuple[Page, ...] = (
         "🎚️",
         "Compare decays: weights, step and frequency responses, noise against lag.",
         680,
+        "Compare the decays side by side: each step towards 1 buys less noise with more lag.",
     ),
     Page(
         "weights_lab",
@@ -66,6 +84,8 @@ PAGES: tuple[Page, ...] = (
         "🧪",
         "An EMA of model weights, trained live: every decay strategy side by side.",
         760,
+        "Watch the averaged weights settle where the raw ones keep bouncing, and which "
+        "strategy beats them from when.",
     ),
     Page(
         "batch_norm",
@@ -76,6 +96,8 @@ PAGES: tuple[Page, ...] = (
         "The EMA inside every CNN: never debiased, and a momentum PyTorch and Keras read "
         "in opposite ways.",
         800,
+        "Look at the start and at the names: every framework's running mean starts at 0, "
+        "and PyTorch's momentum is Keras' 1 − β.",
     ),
     Page(
         "training_curves",
@@ -85,6 +107,8 @@ PAGES: tuple[Page, ...] = (
         "📉",
         "TensorBoard's and W&B's smoothing slider, exactly: what it draws and what it hides.",
         700,
+        "Move the smoothing and watch the best step of each curve move with it: the "
+        "smoothed minimum comes later.",
     ),
 )
 

@@ -1,0 +1,85 @@
+"""The guided path: each page's lead, its predict-then-check question checked against
+`ema_core`, and previous / next links in teaching order, the decay carried along."""
+
+from __future__ import annotations
+
+import pytest
+
+import ema_core as ec
+from app_support import MAIN_CHART, PAGES, open_page, widget
+from ema_lab.questions import QUESTIONS
+from ema_lab.site import BY_NAME
+from ema_lab.site import PAGES as SITE_PAGES
+
+NAMES = [p.name or "home" for p in SITE_PAGES]
+
+
+def path_links(at) -> dict[str, str]:
+    """The footer's links: "previous" / "next" → the page they lead to."""
+    links = {}
+    for e in at.get("page_link"):
+        label = e.proto.label
+        if label.startswith("← previous"):
+            links["previous"] = e.proto.page or "home"
+        elif label.startswith("next:"):
+            links["next"] = e.proto.page or "home"
+    return links
+
+
+@pytest.mark.parametrize("page", NAMES)
+def test_previous_and_next_follow_the_teaching_order(page):
+    at = open_page(page)
+    i = NAMES.index(page)
+    want = {}
+    if i > 0:
+        want["previous"] = NAMES[i - 1]
+    if i + 1 < len(NAMES):
+        want["next"] = NAMES[i + 1]
+    assert path_links(at) == want
+    lead = BY_NAME["" if page == "home" else page].lead
+    assert any(lead in m.value for m in at.markdown)
+
+
+def test_the_path_covers_every_page_once_from_home():
+    assert NAMES[0] == "home"
+    assert set(NAMES) == set(PAGES) == set(MAIN_CHART)
+
+
+# Each answer, worked out here by hand (not by the code that checks it).
+BY_HAND = {
+    "home": 1 - 0.9**3,
+    "smoothing": 100,
+    "bias_correction": 459,  # 0.99^458 = 0.01003 > 0.01 >= 0.99^459 = 0.00993
+    "tf_dynamic_decay": 890,
+    "choosing_decay": 0.5 ** (1 / 10),
+    "weights_lab": 1000,
+    "batch_norm": 0.9,
+    "training_curves": 0.99,
+}
+
+
+def test_every_answer_agrees_with_the_hand_worked_one():
+    assert 0.99**458 > 0.01 >= 0.99**459
+    for page, question in QUESTIONS.items():
+        assert question.value == pytest.approx(BY_HAND[page or "home"], rel=1e-9)
+    assert ec.forget_steps(0.99, 0.01) == pytest.approx(458.2, abs=0.05)
+
+
+@pytest.mark.parametrize("page", NAMES)
+def test_a_right_answer_from_the_link_is_confirmed(page):
+    answer = BY_HAND[page]
+    at = open_page(page, {"answer": f"{answer:.6g}"})
+    assert any(s.value.startswith("Right.") for s in at.success), [w.value for w in at.warning]
+    assert at.query_params.get("answer") is not None  # the class's guess stays in the link
+
+
+@pytest.mark.parametrize("page", ["home", "bias_correction", "batch_norm"])
+def test_a_wrong_answer_gets_the_hint_then_the_worked_answer(page):
+    question = QUESTIONS["" if page == "home" else page]
+    at = open_page(page, {"answer": "12345"})
+    assert any(question.hint in w.value for w in at.warning)
+    assert not any(question.worked_answer() in i.value for i in at.info)
+    widget(at, "show_answer").set_value(True).run()
+    assert any(question.worked_answer() in i.value for i in at.info)
+    widget(at, "answer").set_value(BY_HAND[page]).run()
+    assert any(s.value.startswith("Right.") for s in at.success)
