@@ -102,7 +102,7 @@ def page_title(page: Page) -> None:
         return
     st.title(f"{page.icon} {page.title}")
     if page.lead:
-        st.markdown(f"**Look for:** {page.lead}")
+        st.markdown(f"*{page.lead}*")
     predict(page)
 
 

@@ -34,7 +34,7 @@ class Question:
 
 ANSWER = Control(
     "answer", "your answer", "number", default=None, low=-1e9, high=1e9, step=None,
-    extra={"placeholder": "type a number, then Enter"},
+    extra={"placeholder": "type a number, then Enter", "format": "%g"},
 )  # fmt: skip
 """The answer box: one per page (widgets are per page), its value in the link."""
 
