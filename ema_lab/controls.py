@@ -14,6 +14,7 @@ import streamlit as st
 
 import ema_core as ec
 from ema_lab import cache, frame, readouts, sharing, state
+from ema_lab.numbers import count
 from ema_lab.params import DECAY_ALLOWED, DECAY_GRID, Control, fmt_decay
 from ema_lab.site import BY_NAME, HOME
 from ema_lab.text import escape_markdown
@@ -290,5 +291,5 @@ def _uploaded_signal(key: str) -> Signal:
         st.info("No file yet: showing the noisy sine until a CSV file is read.")
         params = ("noisy_sine", 1000, 0.3, 0)
         return Signal(generated(*params), "noisy sine (no file yet)", key=params)
-    st.caption(f"Using {escape_markdown(stored.label)} ({len(stored.values):,} values).")
+    st.caption(f"Using {escape_markdown(stored.label)} ({count(len(stored.values), 'value')}).")
     return stored

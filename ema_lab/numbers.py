@@ -31,3 +31,19 @@ def readable(x: float, digits: int = 4) -> str:
     decimals = digits - 1 - magnitude
     text = f"{rounded:,.{decimals}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def count(n: float, unit: str, plural: str | None = None, digits: int = 4) -> str:
+    """``n`` ``unit``s, grammatical: "1 step", "2 steps", "6.58 steps", "1,234,567 values"
+    (a whole number exactly, with commas; any other to ``digits`` significant digits).
+
+    Examples
+    --------
+    >>> count(1, "step"), count(9, "step"), count(6.5788, "step"), count(3, "batch", "batches")
+    ('1 step', '9 steps', '6.579 steps', '3 batches')
+    >>> count(12_345_678, "value")
+    '12,345,678 values'
+    """
+    x = float(n)
+    text = f"{int(x):,}" if x.is_integer() and abs(x) < 2**53 else readable(x, digits)
+    return f"{text} {unit if text == '1' else (plural or unit + 's')}"

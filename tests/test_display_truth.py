@@ -151,3 +151,12 @@ def test_switching_the_unit_keeps_the_decay(unit, decay):
     assert readout.startswith(f"β = {decay:.6g} ·"), readout
     widget(at, "decay_by").set_value("decay").run()
     assert widget(at, "decay").value == decay
+
+
+UNGRAMMATICAL = re.compile(r"(?<![\d.,])1 (steps|samples|values|updates|batches|points)\b|\w\(s\)")
+
+
+def test_counts_are_grammatical(page_at):
+    page, decay, at = page_at
+    for text in shown_text(at):
+        assert not UNGRAMMATICAL.search(text), f"{page} at β = {decay}: {text!r}"

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 import ema_core as ec
 from ema_lab import figures
-from ema_lab.numbers import readable
+from ema_lab.numbers import count, readable
 from ema_lab.offline import MovingLine, OfflineView, of_signal
 from ema_lab.params import typed_decay
 from ema_lab.style import COLORS
@@ -183,8 +183,8 @@ def keras_replay(values: Sequence[float | None], momentum: float) -> KerasReplay
         "x / (1 − momentum^num_updates)": [round(float(v), 12) for v in corrected],
     }
     caption = (
-        f"After {len(kept)} update(s) with momentum {momentum:g}, the zero start still holds "
-        f"{readable(momentum ** len(kept), 3)} of x's weight; the division removes it."
+        f"After {count(len(kept), 'update')} with momentum {momentum:g}, the zero start "
+        f"still holds {readable(momentum ** len(kept), 3)} of x's weight; the division removes it."
         if kept
         else "No values: add one to replay the update."
     )

@@ -71,7 +71,7 @@ def line(decay: float) -> str:
     r = readings(decay)
     return (
         f"β = {decay:.6g} · window {r['window'].value} · half-life {r['half_life'].value} · "
-        f"span {r['span'].value} · lag {r['lag'].value} steps"
+        f"span {r['span'].value} · lag {r['lag'].value} step{'' if r['lag'].value == '1' else 's'}"
     )
 
 

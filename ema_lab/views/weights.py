@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import ema_core as ec
 from ema_core.training import EmaSettings, WeightsRun, beats_from, simulate
 from ema_lab import figures, strategies
-from ema_lab.numbers import readable
+from ema_lab.numbers import count, readable
 from ema_lab.params import Control
 from ema_lab.views import posthoc
 
@@ -238,7 +238,7 @@ def scaling(decay: float, batch: int, factor: int) -> str:
     return (
         f"**Batch-size scaling** (Busbridge et al. 2023, *How to Scale Your EMA*): with batch "
         f"{batch} → {batch * factor}, decay {decay:g} → **{scaled:.6g}** keeps the half-life in "
-        f"samples: {readable(ec.half_life(decay) * batch)} samples before, "
+        f"samples: {count(ec.half_life(decay) * batch, 'sample')} before, "
         f"{readable(ec.half_life(scaled) * batch * factor)} after."
     )
 
