@@ -120,6 +120,13 @@ def _layout(
     return fig
 
 
+def titled(
+    fig: go.Figure, *, title: str, x_title: str, y_title: str, height: int = 340
+) -> go.Figure:
+    """Any figure laid out as every chart is: the title wrapped and escaped, the axes named."""
+    return _layout(fig, title=title, x_title=x_title, y_title=y_title, height=height)
+
+
 @dataclass(frozen=True)
 class Line:
     """One trace of a time chart: ``values`` against steps 1..T (or ``x``)."""

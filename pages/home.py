@@ -33,10 +33,20 @@ with right:
     sharing.share_panel(HOME, offline=lambda: home.offline(x, decay, sharing.view_link(HOME)))
 
 frame.end_of_embed()
+st.subheader("The recurrence, step by step")
+t = int(home.STEP.draw())
+step = home.recurrence(decay, t)
+frame.formula(step.update)
+a, b = st.columns([2, 3])
+a.table(step.rows(), hide_index=True)
+a.markdown(step.sentence())
+sharing.show(step.chart, "weights_bar_chart", b)
+
 st.subheader("Explore")
 # Three to a row: five side by side cut their labels ("Smoothing a signa") even at 1440 px.
-cards = [*st.columns(3), *st.columns(3)]
-for card, page in zip(cards, PAGES[1:], strict=False):
+lessons = PAGES[1:]
+cards = [card for _ in range(0, len(lessons), 3) for card in st.columns(3)]
+for card, page in zip(cards, lessons, strict=False):
     with card.container(border=True, height="stretch"):
         st.page_link(page.file, label=f"**{page.label}**", icon=page.icon)
         st.caption(page.description)

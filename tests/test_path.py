@@ -83,3 +83,33 @@ def test_a_wrong_answer_gets_the_hint_then_the_worked_answer(page):
     assert any(question.worked_answer() in i.value for i in at.info)
     widget(at, "answer").set_value(BY_HAND[page]).run()
     assert any(s.value.startswith("Right.") for s in at.success)
+
+
+# -- the recurrence, step by step (home) ----------------------------------------------------
+
+
+@pytest.mark.parametrize("decay", [0.5, 0.9, 0.99])
+@pytest.mark.parametrize("t", [1, 3, 8])
+def test_the_stepper_is_the_recurrence_by_hand(decay, t):
+    from ema_lab.views.home import STEPPER_INPUTS, recurrence
+
+    step = recurrence(decay, t)
+    ema, by_hand = 0.0, []
+    for x in STEPPER_INPUTS[:t]:
+        ema = decay * ema + (1 - decay) * x
+        by_hand.append(ema)
+    assert step.emas.tolist() == pytest.approx(by_hand, rel=1e-12)
+    # The weights on the data and on the start sum to one; the EMA is their weighted sum.
+    assert step.weights.sum() + step.start_weight == pytest.approx(1, rel=1e-12)
+    assert step.weights @ step.inputs == pytest.approx(by_hand[-1], rel=1e-12)
+    assert step.weights[-1] == pytest.approx(1 - decay)
+
+
+def test_the_stepper_on_the_page_follows_its_slider_and_the_link():
+    at = open_page("home", {"decay": "0.9", "step": "2"})
+    assert at.table[0].value["emaₜ"].tolist() == ["0.4", "0.56"]
+    assert any("0.9 \\cdot 0.4 + 0.1 \\cdot 2 = 0.56" in e.value for e in at.latex)
+    widget(at, "step").set_value(8).run()
+    assert len(at.table[0].value) == 8
+    assert at.query_params.get("step") == "8"
+    assert any("After 8 steps" in m.value for m in at.markdown)
