@@ -252,11 +252,16 @@ def _read_new_upload(record: state.Upload, upload) -> Signal | None:
         return signal
 
 
+def _stand_in(why: str) -> Signal:
+    """The noisy sine a page shows where no uploaded file can be."""
+    params = ("noisy_sine", 1000, 0.3, 0)
+    return Signal(generated(*params), f"noisy sine ({why})", key=params)
+
+
 def _uploaded_signal(key: str) -> Signal:
     page = BY_NAME.get(state.visit().page, HOME)
     if not sharing.uploads_here(page):
-        params = ("noisy_sine", 1000, 0.3, 0)
-        return Signal(generated(*params), "noisy sine (uploads need the full page)", key=params)
+        return _stand_in("uploads need the full page")
     upload = st.file_uploader(
         "CSV file (one numeric column is used, with a date or time column if there is one)",
         type=["csv", "txt"],
@@ -289,7 +294,6 @@ def _uploaded_signal(key: str) -> Signal:
     stored = record.signal
     if stored is None:
         st.info("No file yet: showing the noisy sine until a CSV file is read.")
-        params = ("noisy_sine", 1000, 0.3, 0)
-        return Signal(generated(*params), "noisy sine (no file yet)", key=params)
+        return _stand_in("no file yet")
     st.caption(f"Using {escape_markdown(stored.label)} ({count(len(stored.values), 'value')}).")
     return stored

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import ema_core as ec
 from ema_lab.numbers import readable
 from ema_lab.params import Control
+from ema_lab.views.readings import whole_steps_to_forget
 
 
 @dataclass(frozen=True)
@@ -39,10 +40,6 @@ ANSWER = Control(
 """The answer box: one per page (widgets are per page), its value in the link."""
 
 
-def _forget_one_percent() -> float:
-    return math.ceil(float(ec.forget_steps(0.99, 0.01)))
-
-
 QUESTIONS: dict[str, Question] = {
     "": Question(
         "β = 0.9, started at 0, and every input is 1: what is the EMA after 3 steps?",
@@ -60,7 +57,7 @@ QUESTIONS: dict[str, Question] = {
     "bias_correction": Question(
         "Started at 0 with β = 0.99: after how many steps does the zero start hold less than "
         "1% of the weight?",
-        _forget_one_percent,
+        lambda: whole_steps_to_forget(0.99, 0.01),
         "The start keeps βᵗ of the weight: solve 0.99ᵗ < 0.01.",
         "t > ln 0.01 / ln 0.99 = 458.2, so {answer} steps: the window is 100 steps, the "
         "start's shadow almost five times longer.",

@@ -45,6 +45,11 @@ def view_link(page: Page, *, embed: bool = False) -> str:
     return f"{base}?{query}" if query else base
 
 
+def _markdown_link(page: Page) -> str:
+    """The full page's link, safe inside a Markdown link's parentheses."""
+    return view_link(page).replace(" ", "%20").replace(")", "%29")
+
+
 def uploads_here(page: Page, where=st) -> bool:
     """Whether the page may offer a file uploader. Embedded it may not: a blog on another
     site never gets Streamlit's XSRF cookie (SameSite=Lax), so an upload would fail with a
@@ -52,7 +57,7 @@ def uploads_here(page: Page, where=st) -> bool:
     page, where uploads work with XSRF protection on."""
     if not embedded():
         return True
-    link = view_link(page).replace(" ", "%20").replace(")", "%29")
+    link = _markdown_link(page)
     where.info(f"Uploading your own file needs the full page: [open it in EMA Lab ↗]({link}).")
     return False
 
@@ -79,7 +84,7 @@ def embed_footer(fig: go.Figure, page: Page, where=st) -> None:
         for t in fig.data
         if isinstance(t, go.Scatter) and t.name and t.showlegend is not False and t.line.color
     ]
-    link = view_link(page).replace(" ", "%20").replace(")", "%29")
+    link = _markdown_link(page)
     where.caption("  ".join(keys))
     # Not in the caption: its 60% text colour left a link at 3:1 against white.
     where.markdown(f"[Open in EMA Lab ↗]({link})")

@@ -84,7 +84,8 @@ class Step:
     emas: np.ndarray  # ema_1 .. ema_t
     weights: np.ndarray  # (1 − β) β^(t−k) on x_1 .. x_t
     start_weight: float  # β^t, still on the zero start
-    moving_average: float  # the mean of the last round(1/(1 − β)) inputs
+    moving_average: float  # the mean of the last `averaged` inputs
+    averaged: int  # round(1/(1 − β)) inputs, as many as there are so far
 
     @property
     def update(self) -> str:
@@ -102,8 +103,7 @@ class Step:
         ]
 
     def sentence(self) -> str:
-        window = ec.effective_window(self.decay) if self.decay < 1 else np.inf
-        n = min(self.t, max(1, round(window))) if np.isfinite(window) else self.t
+        n = self.averaged
         return (
             f"After {self.t} step{'s' if self.t != 1 else ''} the weights on the data sum to "
             f"1 − βᵗ = {readable(1 - self.start_weight)}; the other {readable(self.start_weight)} "
@@ -142,4 +142,4 @@ def recurrence(decay: float, t: int, inputs=STEPPER_INPUTS) -> Step:
     weights = (1 - decay) * decay ** np.arange(t - 1, -1, -1, dtype=np.float64)
     window = ec.effective_window(decay) if decay < 1 else np.inf
     n = min(t, max(1, round(window))) if np.isfinite(window) else t
-    return Step(t, decay, x, emas, weights, float(decay**t), float(x[-n:].mean()))
+    return Step(t, decay, x, emas, weights, float(decay**t), float(x[-n:].mean()), n)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -9,6 +10,21 @@ import numpy as np
 
 import ema_core as ec
 from ema_lab.numbers import readable
+
+
+def whole_steps_to_forget(decay: float, fraction: float) -> float:
+    """Whole steps until a zero start holds at most ``fraction`` of the weight:
+    ``⌈ln f / ln β⌉`` (1 at β = 0, ∞ at β = 1).
+
+    >>> [whole_steps_to_forget(b, f) for b, f in ((0.9, 0.01), (0.99, 0.05), (1.0, 0.01))]
+    [44, 299, inf]
+    """
+    if decay <= 0:
+        return 1
+    if decay >= 1:
+        return math.inf
+    # The few ulps of ln's rounding must not push an exact power one step further.
+    return math.ceil(ec.forget_steps(decay, fraction) * (1 - 1e-12))
 
 
 @dataclass(frozen=True)

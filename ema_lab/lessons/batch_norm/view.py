@@ -16,6 +16,7 @@ import ema_core as ec
 from ema_lab.lessons.batch_norm import figures
 from ema_lab.numbers import readable
 from ema_lab.style import COLORS, DECAY_COLORS
+from ema_lab.views.readings import whole_steps_to_forget
 
 FRAMEWORK = {"pytorch": "PyTorch", "keras": "Keras"}
 
@@ -90,12 +91,7 @@ def batches_to_within(decay: float | None, fraction: float) -> float:
     >>> batches_to_within(0.9, 0.01), batches_to_within(0.99, 0.05), batches_to_within(1.0, 0.01)
     (44, 299, inf)
     """
-    if decay is None or decay == 0:
-        return 1
-    if decay >= 1:
-        return math.inf
-    # The few ulps of ln's rounding must not push an exact power one batch further.
-    return math.ceil(ec.forget_steps(decay, fraction) * (1 - 1e-12))
+    return 1 if decay is None else whole_steps_to_forget(decay, fraction)
 
 
 def _count(n: float, unit: str = "batch") -> str:

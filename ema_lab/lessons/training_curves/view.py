@@ -16,6 +16,7 @@ import ema_core as ec
 from ema_lab.lessons.training_curves import figures
 from ema_lab.lessons.training_curves.exports import Curve
 from ema_lab.numbers import readable
+from ema_lab.views.readings import whole_steps_to_forget
 
 WANDB_VIEWPORT_SCALE = 1000.0
 """W&B's ``VIEWPORT_SCALE``: not documented; taken as 1,000 (a gap counted in thousandths
@@ -114,8 +115,13 @@ class TrainingView:
         return self.tb_points * self.interval
 
     @property
+    def wandb_point_decay(self) -> float:
+        """The decay W&B applies across one logging interval, the whole run visible."""
+        return wandb_decay(self.smoothing, self.interval, wandb_scale(self.x_range))
+
+    @property
     def wandb_points(self) -> float:
-        return _window(wandb_decay(self.smoothing, self.interval, wandb_scale(self.x_range)))
+        return _window(self.wandb_point_decay)
 
     @property
     def tb_lag_steps(self) -> float:
@@ -178,9 +184,7 @@ class TrainingView:
             },
             {
                 "reading": "W&B: decay per logged point, min(√s, 0.999)^(gap·1000/range)",
-                "value": readable(
-                    wandb_decay(self.smoothing, self.interval, wandb_scale(self.x_range)), 4
-                ),
+                "value": readable(self.wandb_point_decay, 4),
             },
             {
                 "reading": "W&B: window",
@@ -297,7 +301,7 @@ class TrainingView:
             f"Without its division by 1 − sᵗ, TensorBoard's first smoothed point would be "
             f"(1 − s)·y₁ = {readable(share * first, 4)} instead of {readable(first, 4)}: the "
             f"curve would start at {share:.0%} of the logged value and need "
-            f"{_points(math.ceil(ec.forget_steps(s, 0.05) * (1 - 1e-12)) if 0 < s < 1 else 1)} "
+            f"{_points(whole_steps_to_forget(s, 0.05))} "
             "to come within 5% of it."
         )
 
@@ -319,7 +323,7 @@ class TrainingView:
         part, _, _ = self.zoom
         steps = self.curve.steps[part]
         zoomed_range = float(steps[-1] - steps[0])
-        whole = _window(wandb_decay(self.smoothing, self.interval, wandb_scale(self.x_range)))
+        whole = self.wandb_points
         near = _window(wandb_decay(self.smoothing, self.interval, wandb_scale(zoomed_range)))
         return (
             f"W&B measures each gap in the chart's visible x range, so the same slider smooths "
