@@ -19,6 +19,7 @@ from ema_lab.params import DECAY_ALLOWED, DECAY_GRID, Control, fmt_decay
 from ema_lab.site import BY_NAME, HOME
 from ema_lab.text import escape_markdown
 from ema_lab.views.common import Signal
+from ema_lab.views import readings
 from ema_lab.views.readings import UNITS
 
 
@@ -82,8 +83,8 @@ def decay_input(default: float = 0.99, *, key: str = "decay", readout: bool = Tr
     Embedded, the decay slider alone: an iframe has no room for the other units.
     """
     controls = decay_controls(key)
-    embedded = frame.embedded()
-    by = "decay" if embedded else controls.by.draw()
+    compact = frame.compact()
+    by = "decay" if compact else controls.by.draw()
     if by == "decay":
         decay = float(controls.decay.draw(default=default))
     else:
@@ -109,7 +110,7 @@ def decay_input(default: float = 0.99, *, key: str = "decay", readout: bool = Tr
             controls.decay.key if by == "decay" else controls.amounts[by].key
         )
     )  # fmt: skip
-    if readout and not embedded:
+    if readout and not compact:
         readouts.line(decay)
     return decay
 
@@ -180,15 +181,15 @@ def signal_input(
     ``in_row`` lays the four controls side by side, for a full-width row. Embedded,
     the length, noise and seed fold into an expander (still read from the URL).
     """
-    embedded = frame.embedded()
-    if in_row and not embedded:
+    compact = frame.compact()
+    if in_row and not compact:
         boxes = st.columns([3, 3, 2, 2])
-    else:  # one above the other (embedded, folded: the chart comes first)
-        where = st.expander("signal, length, noise, seed") if embedded else st
+    else:  # one above the other (compact, folded: the chart comes first)
+        where = frame.folded_controls("signal, length, noise, seed", "signal")
         top, middle, bottom = where.container(), where.container(), where.container()
         boxes = [top, middle, *bottom.columns(2)]  # noise and seed under the length
     name = SIGNAL.draw(boxes[0], default=default)
-    if not embedded:
+    if not compact:
         boxes[0].caption(SIGNAL_HELP[name])
     fixed = name in (*DATASETS, UPLOAD)
     n = LENGTH.draw(boxes[1], default=default_n, disabled=fixed)
@@ -201,6 +202,23 @@ def signal_input(
         return _uploaded_signal(key)
     params = (name, int(n), float(noise), int(seed))
     return Signal(generated(*params), name.replace("_", " "), key=params)
+
+
+def offer_length(signal: Signal, decay: float, where=st) -> None:
+    """Under a chart whose signal holds fewer than three windows of ``decay``: say so, and
+    for a generated signal offer, in one click, the length that shows five."""
+    n = len(signal.values)
+    note = readings.short_data(decay, n)
+    if note is None or frame.compact():
+        return
+    length = readings.length_to_show(decay, n)
+    generated_here = state.widget_value(SIGNAL.key) in ec.signals.SIGNALS
+    if not generated_here or length <= n:
+        where.info(note, icon="📏")
+        return
+    where.info(f"{note} Lengthened to {count(length, 'step')}, it shows the EMA settle.", icon="📏")
+    if where.button(f"Lengthen the signal to {count(length, 'step')}", key="lengthen"):
+        state.relink(LENGTH.key, str(length))
 
 
 # -- an uploaded CSV file ----------------------------------------------------------------

@@ -65,10 +65,11 @@ export default function ({ setTriggerValue }) {
 def pending() -> bool:
     """Whether this run is a session's first, which stops at the main chart.
 
-    Not embedded: an iframe shows one control and its chart (little to defer), and has no
-    sidebar to hold the pop-over (one with content there leaves its toggle on the page).
+    Not in the compact layouts: an iframe or the presenter view shows one control and its
+    chart (little to defer), and has no sidebar to hold the pop-over (one with content
+    there leaves its toggle on the page).
     """
-    return not st.context.is_embedded and not state.painted()
+    return not (st.context.is_embedded or state.presenting()) and not state.painted()
 
 
 def begin() -> None:

@@ -1,7 +1,10 @@
 """The page frame: page set-up, the sidebar, and the layout helpers every page uses.
 
-A page runs either full (a tab of its own) or embedded (``?embed=true``, an iframe in a
-blog post or a slide), where it shows its key control and chart in one column.
+A page runs full (a tab of its own), embedded (``?embed=true``, an iframe in a blog post or
+a slide) or as the presenter view (``?present=true``, a lecture's projector). Embedded and
+presenting, it shows the compact layout: its key controls in a row above the chart, and
+nothing below; presenting, in big type under its title, one sentence and its formula,
+with the previous and next pages a clicker's PageUp / PageDown away.
 """
 
 from __future__ import annotations
@@ -63,6 +66,17 @@ def embedded() -> bool:
     return bool(st.context.is_embedded)
 
 
+def presenting() -> bool:
+    """Whether the page runs as the presenter view (``?present=true``, not in an iframe)."""
+    return state.presenting() and not embedded()
+
+
+def compact() -> bool:
+    """Whether the page shows its compact layout (embedded or presenting): the key controls
+    and the chart, nothing below them."""
+    return embedded() or presenting()
+
+
 def start(page: Page) -> None:
     """What every page has before its own content: its tab title, the sidebar, and the
     place where a link's unusable values are named. The router calls it once per run."""
@@ -70,16 +84,24 @@ def start(page: Page) -> None:
         page_title=f"{page.title} · EMA Lab",
         page_icon=page.icon,
         layout="wide",
-        initial_sidebar_state="collapsed" if embedded() else "auto",
+        initial_sidebar_state="collapsed" if compact() else "auto",
     )
+    if presenting():
+        _presenter(key="presenter", height=0)
     url.notice_area()
     first_paint.begin()
-    if embedded():
-        return  # an iframe in a blog post has no room for navigation
+    if compact():
+        return  # an iframe in a blog post has no room for navigation, a projector no need
     with st.sidebar:
         navigation()
         st.caption("ema = β·ema + (1 − β)·x")
         IMAGE_FORMAT.draw()
+        st.page_link(
+            page.file,
+            label="Present this page (projector, clicker)",
+            icon="📽️",
+            query_params={**_link_params(), state.PRESENT: "true"},
+        )
 
 
 NAVIGATION_TITLE = "📈 EMA Lab"
@@ -96,9 +118,12 @@ def navigation() -> None:
 
 def page_title(page: Page) -> None:
     """The page's title, what to look at, and its question; embedded, a one-line caption
-    that leaves room for the chart."""
+    that leaves room for the chart; presenting, the slide's header (`presenter_header`)."""
     if embedded():
         st.caption(f"**EMA Lab** · {page.title}")
+        return
+    if presenting():
+        presenter_header(page)
         return
     st.title(f"{page.icon} {page.title}")
     if page.lead:
@@ -131,8 +156,9 @@ SHOW_ANSWER = Control("show_answer", "show the worked answer", "toggle", default
 
 def path_footer(page: Page) -> None:
     """The path through the lessons (the order of `PAGES`): the previous and the next page,
-    at the end of each; the decay goes along (`ema_lab.state`)."""
-    if embedded():
+    at the end of each; the decay goes along (`ema_lab.state`). The compact layouts have
+    none: an embed is one chart, the presenter view has them in its header."""
+    if compact():
         return
     i = PAGES.index(page)
     st.divider()
@@ -146,16 +172,33 @@ def path_footer(page: Page) -> None:
 
 
 def columns(spec: Sequence[float], gap: str = "large") -> list:
-    """Side-by-side columns; embedded, containers one above the other, so that the layout
-    is the same in a 700 px column and a 360 px one (where columns would stack anyway)."""
+    """Side-by-side columns; in the compact layout, containers one above the other, so
+    that the layout is the same in a 700 px column and a 360 px one (where columns would
+    stack anyway). Presenting, the first one is a row: the controls above the chart."""
+    if presenting():
+        return [st.container(horizontal=True, gap="medium", vertical_alignment="bottom")] + [
+            st.container() for _ in spec[1:]
+        ]
     if embedded():
         return [st.container() for _ in spec]
     return st.columns(spec, gap=gap)
 
 
-def end_of_embed() -> None:
-    """Embedded pages stop here: the chart and its controls, no long sections."""
+def folded_controls(label: str, short: str):
+    """Where the compact layout puts the controls it folds away (a signal's length, noise
+    and seed): an expander (``label``) when embedded, a pop-over (``short``) in the slide's
+    header when presenting, the page itself otherwise."""
+    if presenting() and state.run().tools is not None:
+        return state.run().tools.popover(short, help=label)
     if embedded():
+        return st.expander(label)
+    return st
+
+
+def end_of_embed() -> None:
+    """Embedded and presenting, a page stops here: the chart and its controls, no long
+    sections."""
+    if compact():
         st.stop()
 
 
@@ -167,8 +210,8 @@ def formula(latex: str, where=st) -> None:
 
 
 def prose(text: str) -> None:
-    """Explanatory Markdown, left out of the compact embedded layout."""
-    if not embedded():
+    """Explanatory Markdown, left out of the compact layout."""
+    if not compact():
         st.markdown(text)
 
 
@@ -190,3 +233,90 @@ def folded(
     if box.open:
         with box:
             draw()
+
+
+# -- the presenter view ----------------------------------------------------------------------
+
+PRESENT_KEY = {"previous": "present_previous", "next": "present_next"}
+"""The keys of the presenter's previous / next links (their CSS classes: st-key-…),
+which the clicker's keys follow."""
+
+# Big type: Streamlit sizes its text in rem, so the root's size scales all of it. The
+# header bar and the wide layout's top padding (6rem) would take a sixth of a 720 px
+# projector.
+PRESENTER_STYLE = """
+html { font-size: 19px; }
+[data-testid="stHeader"] { display: none; }
+[data-testid="stMainBlockContainer"] { padding: 0.75rem 2rem 0.25rem; max-width: none; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 1.9rem; padding: 0; }
+.st-key-presenter { display: none; }
+"""
+
+# A clicker sends PageDown / PageUp (some the arrow keys): they follow the header's next /
+# previous link, as a click would, so that the session and its carried decay go along.
+# The arrows only while nothing that takes them has the focus (a slider steps with them).
+_KEYS_JS = r"""
+export default function () {
+  const follow = (which) => {
+    const link = document.querySelector(`.st-key-present_${which} a`);
+    if (link) { link.click(); return true; }
+    return false;
+  };
+  const onKey = (event) => {
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const focused = event.target instanceof Element
+      && event.target.closest('input, textarea, select, [role="slider"], [contenteditable]');
+    const which = { PageDown: 'next', PageUp: 'previous' }[event.key]
+      || (!focused && { ArrowRight: 'next', ArrowLeft: 'previous' }[event.key]);
+    if (which && follow(which)) {
+      event.preventDefault();
+      event.stopPropagation();
+    }
+  };
+  document.addEventListener('keydown', onKey, true);
+  return () => document.removeEventListener('keydown', onKey, true);
+}
+"""
+# Not isolated: its style is the page's while it is mounted (no raw HTML in the app).
+_presenter = st.components.v2.component(
+    "ema_lab_presenter", css=PRESENTER_STYLE, js=_KEYS_JS, isolate_styles=False
+)
+
+
+def _link_params(*, leaving: tuple[str, ...] = ()) -> dict[str, list[str]]:
+    """The link's parameters, but ``leaving``."""
+    return {
+        k: st.query_params.get_all(k) for k in st.query_params if k not in (*leaving, "embed")
+    }
+
+
+def presenter_header(page: Page) -> None:
+    """The slide's header: the title and what to look at, beside the previous / next links
+    (PageUp / PageDown) and the page's formula."""
+    head, side = st.columns([3, 2], gap="medium", vertical_alignment="center")
+    head.markdown(f"# {page.icon} {page.title}")
+    if page.lead:
+        head.markdown(f"*{page.lead}*")
+    with side:
+        i = PAGES.index(page)
+        with st.container(horizontal=True, gap="small", horizontal_alignment="right"):
+            state.run().tools = st.container(horizontal=True, width="content")
+            for which, other in (("previous", i - 1), ("next", i + 1)):
+                if not 0 <= other < len(PAGES):
+                    continue
+                to = PAGES[other]
+                with st.container(key=PRESENT_KEY[which], width="content"):
+                    st.page_link(
+                        to.file,
+                        label="← previous" if which == "previous" else "next →",
+                        help=f"{to.label} ({'PageUp' if which == 'previous' else 'PageDown'})",
+                        query_params={state.PRESENT: "true"},
+                    )
+            st.page_link(
+                page.file,
+                label="✕",
+                help="Leave the presenter view",
+                query_params=_link_params(leaving=(state.PRESENT,)),
+            )
+        if page.formula:
+            formula(page.formula)

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ema_lab import figures, first_paint, state
-from ema_lab.frame import embedded
+from ema_lab.frame import compact, embedded, presenting
 from ema_lab.offline import OfflineView, offline_html
 from ema_lab.params import IMAGE_FORMAT
 from ema_lab.site import EMBED_MAX_WIDTH, Page
@@ -26,12 +26,21 @@ def show(fig: go.Figure, key: str, where=st) -> None:
     where.plotly_chart(fig, config=figures.config(f"ema-lab_{key}", fmt), key=key)
 
 
+PRESENTER_CHART = {"height": 444, "font_size": 16, "title_font_size": 19, "margin_t": 46}
+"""The presenter view's main chart: the height that fills a 1280×720 projector under the
+slide's header and controls, in type a back row can read, its title on one line."""
+
+
 def embed_chart(fig: go.Figure, height: int = 300) -> go.Figure:
-    """The embedded chart: shorter, its legend replaced by `embed_footer`'s key.
+    """The main chart as the layout wants it: embedded, shorter, its legend replaced by
+    `embed_footer`'s key; presenting, taller and in big type.
 
     A copy: ``fig`` may be shared with every other session (`ema_lab.cache`)."""
     if embedded():
         return go.Figure(fig).update_layout(height=height, showlegend=False)
+    if presenting():
+        one_line = (fig.layout.title.text or "").replace("<br>", " ")
+        return go.Figure(fig).update_layout(title_text=one_line, **PRESENTER_CHART)
     return fig
 
 
@@ -105,7 +114,7 @@ def main_chart(fig: go.Figure, key: str, page: Page, *, embed_height: int = 300,
 def share_panel(page: Page, *, offline: Callable[[], OfflineView] | None = None, where=st) -> None:
     """Beside the main chart: this view's link, a responsive embed snippet, and the chart as
     one offline HTML file with its own snippet."""
-    if embedded():
+    if compact():
         return
     with where.popover("🔗 Share, embed or download this view"):
         st.markdown("**A link to exactly this view**: every control is in it.")

@@ -18,6 +18,7 @@ class Page:
     description: str  # the home page's card
     embed_height: int  # px: the iframe that holds its embedded layout at 360 to 860 px wide
     lead: str = ""  # what to look at, one sentence under the title: the path's guide
+    formula: str = ""  # LaTeX: the one formula the presenter view shows beside the title
 
 
 PAGES: tuple[Page, ...] = (
@@ -31,6 +32,7 @@ PAGES: tuple[Page, ...] = (
         610,
         "Move the decay β and watch the EMA trade noise for delay: the closer β is to 1, "
         "the smoother the line and the later it follows.",
+        r"\mathrm{ema}_t = \beta\,\mathrm{ema}_{t-1} + (1-\beta)\,x_t",
     ),
     Page(
         "smoothing",
@@ -43,6 +45,7 @@ PAGES: tuple[Page, ...] = (
         740,
         "Look at the shaded window: about 1/(1 − β) steps hold 63% of the weight, and a "
         "step takes about that long to show.",
+        r"\frac{1}{1-\beta}\ \text{steps hold}\ \approx 1 - e^{-1} = 63\%",
     ),
     Page(
         "bias_correction",
@@ -54,6 +57,7 @@ PAGES: tuple[Page, ...] = (
         670,
         "Look at the first steps: started at 0, the EMA is dragged towards 0 until 1 − βᵗ "
         "is close to 1; the debiased line is not.",
+        r"\hat s_t = \frac{s_t}{1-\beta^t}",
     ),
     Page(
         "tf_dynamic_decay",
@@ -65,6 +69,7 @@ PAGES: tuple[Page, ...] = (
         620,
         "Look at where the dashed schedule meets β: before that step t*, TensorFlow's "
         "rule uses a shorter memory.",
+        r"\beta_t = \min\!\left(\beta,\ \frac{1+t}{10+t}\right)",
     ),
     Page(
         "choosing_decay",
@@ -75,6 +80,7 @@ PAGES: tuple[Page, ...] = (
         "Compare decays: weights, step and frequency responses, noise against lag.",
         680,
         "Compare the decays side by side: each step towards 1 buys less noise with more lag.",
+        r"\text{lag} = \frac{\beta}{1-\beta},\quad \frac{\sigma^2_{out}}{\sigma^2_{in}} = \frac{1-\beta}{1+\beta}",
     ),
     Page(
         "weights_lab",
@@ -86,6 +92,7 @@ PAGES: tuple[Page, ...] = (
         760,
         "Watch the averaged weights settle where the raw ones keep bouncing, and which "
         "strategy beats them from when.",
+        r"\bar\theta_t = \beta\,\bar\theta_{t-1} + (1-\beta)\,\theta_t",
     ),
     Page(
         "batch_norm",
@@ -98,6 +105,7 @@ PAGES: tuple[Page, ...] = (
         800,
         "Look at the start and at the names: every framework's running mean starts at 0, "
         "and PyTorch's momentum is Keras' 1 − β.",
+        r"\mu_{\text{run}} \leftarrow (1-m)\,\mu_{\text{run}} + m\,\mu_{\text{batch}}",
     ),
     Page(
         "training_curves",
@@ -109,6 +117,7 @@ PAGES: tuple[Page, ...] = (
         700,
         "Move the smoothing and watch the best step of each curve move with it: the "
         "smoothed minimum comes later.",
+        r"\text{shown}_t = \frac{s_t}{1-w^t},\quad s_t = w\,s_{t-1} + (1-w)\,x_t",
     ),
 )
 

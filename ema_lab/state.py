@@ -35,6 +35,9 @@ DEFER_FIRST_RUN = "ema_lab_defer_first_run"
 without a browser the browser's first run, which stops at the main chart. Without it, a
 session that no browser opened (AppTest, a script) is drawn whole from its first run."""
 
+PRESENT = "present"
+"""The link's flag for the presenter view (``?present=true``): `ema_lab.frame`."""
+
 CARRIED = "decay"
 """The control whose value carries from page to page: the decay."""
 
@@ -71,6 +74,7 @@ class Run:
     deferred: list[str] = field(default_factory=list)  # widget keys drawn in it
     presets: set[str] = field(default_factory=set)  # widgets given their value by `preset`
     notice_area: Any = None  # where the link's unusable values are named
+    tools: Any = None  # the presenter header's row, where the folded controls go
 
 
 @dataclass
@@ -128,6 +132,11 @@ def link_values(key: str) -> list[str] | None:
     return st.query_params.get_all(key)
 
 
+def presenting() -> bool:
+    """Whether the link asks for the presenter view (``?present=true``)."""
+    return link_values(PRESENT) == ["true"]
+
+
 def from_link(key: str) -> bool:
     """Whether the link's value for ``key`` was put there by a reader (a link opened or
     typed), rather than written by this session for the value it showed."""
@@ -147,6 +156,15 @@ def publish(key: str, texts: Iterable[str] | None) -> None:
     published[key] = texts
     if tuple(st.query_params.get_all(key)) != texts:
         st.query_params[key] = list(texts) if len(texts) != 1 else texts[0]
+
+
+def relink(key: str, text: str) -> None:
+    """Give the control ``key`` a new value through the link, as if the reader had opened
+    a link with it, and draw the page anew (a button that sets another control)."""
+    st.query_params[key] = text
+    visit().published.pop(key, None)
+    st.session_state.pop(key, None)
+    st.rerun(scope="app")
 
 
 def unpublish(keys: Iterable[str]) -> None:

@@ -34,7 +34,7 @@ with left:
     momentum = float(bn.MOMENTUM.draw(default=default, start=start))
     decay = bn_view.batchnorm_decay(momentum, convention)
     state.chose_decay(decay, bn_view.batchnorm_decay(default, convention))
-    if not frame.embedded():  # the embed's room is for the chart; its link has the rest
+    if not frame.compact():  # the embed's room is for the chart; its link has the rest
         st.caption(bn_view.momentum_caption(momentum, convention))
     with st.expander("the stream: batch size, drift, spread, length, seed"):
         size = bn.BATCH_SIZE.draw()

@@ -28,6 +28,7 @@ view = view_for(signal, decay)
 with main:
     sharing.main_chart(view.chart, "bias_chart", PAGE)
     frame.end_of_embed()
+    controls.offer_length(signal, decay)
     link = sharing.view_link(PAGE)
     sharing.share_panel(PAGE, offline=lambda: bias.offline(signal, decay, link))
     st.caption(view.gap_caption)

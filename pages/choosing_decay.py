@@ -30,6 +30,7 @@ if view.notice:
 with main:
     sharing.main_chart(view.chart, "compare_chart", PAGE)
     frame.end_of_embed()
+    controls.offer_length(signal, max(view.decays))
     link = sharing.view_link(PAGE)
     sharing.share_panel(PAGE, offline=lambda: choosing.offline(signal, view, link))
 

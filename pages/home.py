@@ -17,10 +17,10 @@ frame.prose(
 
 left, right = frame.columns([2, 3])
 with left:
-    if not frame.embedded():
+    if not frame.compact():
         frame.formula(r"\mathrm{ema}_t = \beta\,\mathrm{ema}_{t-1} + (1-\beta)\,x_t")
     decay = controls.decay_input(0.9)
-    x = controls.generated(*home.SIGNAL)
+    x = controls.generated(*home.signal_for(decay))
     view = home.home_view(x, decay)
     frame.prose(view.memory)
     frame.prose(

@@ -59,14 +59,15 @@ def smoothing_view(signal) -> None:
         timed = time_controls(signal, decay)
     with main:
         # Embedded, the line picker folds away with the start and the band: chart first.
-        shown = smoothing.VIEWS.draw(more if frame.embedded() else st)
+        shown = smoothing.VIEWS.draw(more if frame.compact() else st)
         lines = lines_for(signal, decay, initial)
         view = smoothing.smoothing_view(
-            signal, decay, initial, end, shown, lines, timed, compact=frame.embedded()
+            signal, decay, initial, end, shown, lines, timed, compact=frame.compact()
         )
         sharing.main_chart(view.chart, "smoothing_chart", PAGE)
-        if frame.embedded():
+        if frame.compact():
             return  # the chart and its controls; the read-outs are on the full page
+        controls.offer_length(signal, decay)
         link = sharing.view_link(PAGE)
         sharing.share_panel(
             PAGE, offline=lambda: smoothing.offline(signal, decay, initial, shown, link)
@@ -99,7 +100,7 @@ def smoothing_view(signal) -> None:
 
 smoothing_view(signal)
 
-if not frame.embedded() and smoothing.SCRUBBER.draw():
+if not frame.compact() and smoothing.SCRUBBER.draw():
     curves = scrubber_for(signal)
     sharing.show(figures.scrubber_figure(signal.values, curves=curves), "scrubber_chart")
     st.caption(smoothing.scrubber_note(len(signal.values)))

@@ -38,6 +38,7 @@ with left:
 view = view_for(signal, decay, initial)
 sharing.show(view.chart, "tf_signal_chart", main)
 main.caption(view.caption)
+controls.offer_length(signal, decay, main)
 link = sharing.view_link(PAGE)
 sharing.share_panel(
     PAGE, offline=lambda: tf_decay.offline(signal, decay, initial, link), where=main

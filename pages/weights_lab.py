@@ -34,13 +34,13 @@ left, main = frame.columns([4, 11])
 with left:
     decay_box = st.container()  # first when embedded: the one control a reader moves
     # Embedded, everything else folds into a pop-over (expanders cannot hold expanders).
-    more = st.popover("training and strategies") if frame.embedded() else st.container()
+    more = st.popover("training and strategies") if frame.compact() else st.container()
 with more:
     st.markdown("**Training**")
     lr, batch, steps = weights.LR.draw(), weights.BATCH.draw(), weights.STEPS.draw()
     seed = controls.SEED.draw()
-with decay_box if frame.embedded() else more:
-    if not frame.embedded():
+with decay_box if frame.compact() else more:
+    if not frame.compact():
         st.markdown("**EMA**")
     decay = controls.decay_controls().decay.draw(default=0.99)
 with more:

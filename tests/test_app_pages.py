@@ -50,8 +50,11 @@ def test_home_chart_follows_the_decay(decay):
     widget(at, "decay").set_value(decay)
     at.run()
     x, y = trace(at, "home_chart", "EMA")
-    signal = ec.signals.generate("noisy_sine", 500, noise=0.4, seed=0)
+    # 500 steps, or five windows where 500 would draw a flat line (β = 0.9999: 50,000)
+    n = 50_000 if decay == DECAY_GRID[-1] else 500
+    signal = ec.signals.generate("noisy_sine", n, noise=0.4, seed=0)
     np.testing.assert_array_equal(y, drawn(ec.ema_series(signal, decay, initial=None)[x - 1]))
+    assert n - 100 < x.max() <= n  # drawn decimated, to its end
 
 
 def test_bias_page_three_starts_and_the_factor():

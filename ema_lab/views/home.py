@@ -9,13 +9,25 @@ import plotly.graph_objects as go
 
 import ema_core as ec
 from ema_lab import figures
-from ema_lab.numbers import readable
+from ema_lab.numbers import count, readable
 from ema_lab.offline import MovingLine, OfflineView
 from ema_lab.params import Control
 from ema_lab.style import COLORS
+from ema_lab.views import readings
 
 SIGNAL = ("noisy_sine", 500, 0.4, 0)
 """The home page's signal: name, length, noise and seed."""
+
+
+def signal_for(decay: float) -> tuple[str, int, float, int]:
+    """`SIGNAL`, lengthened to hold five windows of ``decay`` where 500 steps would not:
+    at β = 0.9999 a 500-step EMA is a flat line that shows nothing of the average.
+
+    >>> signal_for(0.9), signal_for(0.9999)
+    (('noisy_sine', 500, 0.4, 0), ('noisy_sine', 50000, 0.4, 0))
+    """
+    name, n, noise, seed = SIGNAL
+    return name, readings.length_to_show(decay, n), noise, seed
 VERSION = ec.__version__
 TITLE = "A noisy signal and its EMA (started at the first value)"
 
@@ -41,6 +53,11 @@ def home_view(values: np.ndarray, decay: float) -> HomeView:
         f"**{readable(window)} values** (its *effective window* $1/(1-\\beta)$), which hold "
         f"{ec.weight_in_last(decay, window):.0%} of its weight."
     )
+    if len(values) > SIGNAL[1]:
+        memory += (
+            f" The signal is {count(len(values), 'step')} long here, five windows: "
+            f"{SIGNAL[1]} would show a flat line."
+        )
     ema = ec.ema_series(values, decay, initial=None)
     chart = figures.time_figure(
         [figures.raw_line(values), figures.Line(ema, "EMA", COLORS["biased"])],

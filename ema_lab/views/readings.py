@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import ema_core as ec
-from ema_lab.numbers import readable
+from ema_lab.numbers import count, readable
 
 
 def whole_steps_to_forget(decay: float, fraction: float) -> float:
@@ -25,6 +25,65 @@ def whole_steps_to_forget(decay: float, fraction: float) -> float:
         return math.inf
     # The few ulps of ln's rounding must not push an exact power one step further.
     return math.ceil(ec.forget_steps(decay, fraction) * (1 - 1e-12))
+
+
+SHOWN_WINDOWS = 5
+"""How many windows a signal lengthened for its decay holds: enough to see the EMA leave
+its start and follow the signal for a while."""
+FEW_WINDOWS = 3
+"""Below this many windows a page offers to lengthen its signal."""
+LONGEST = 10**7
+
+
+def length_to_show(decay: float, at_least: int = 0) -> int:
+    """The shortest length on the 1-2-5 scale of the length sliders (100 to 10⁷) that
+    holds `SHOWN_WINDOWS` windows 1/(1 − β), and ``at_least``.
+
+    >>> length_to_show(0.99), length_to_show(0.9999), length_to_show(0.9, 500)
+    (500, 50000, 500)
+    """
+    window = float(ec.effective_window(decay))
+    need = max(at_least, round(SHOWN_WINDOWS * window, 6))  # 1/(1 − 0.9999) is 10,000.0000001
+    for exponent in range(2, 8):
+        for mantissa in (1, 2, 5):
+            if mantissa * 10**exponent >= need:
+                return min(mantissa * 10**exponent, LONGEST)
+    return LONGEST
+
+
+def window_vs_data(decay: float, n: int) -> str | None:
+    """What a chart says instead of "the last N steps hold 63% of the weight" when the
+    window is longer than the data: the claim would be about steps that are not there.
+
+    >>> window_vs_data(0.9999, 1000)
+    'the window 1/(1−β) = 10,000 steps is longer than the data (1,000 steps)'
+    >>> window_vs_data(0.99, 1000) is None
+    True
+    """
+    window = round(float(ec.effective_window(decay)), 6)
+    if window <= n:
+        return None
+    return (
+        f"the window 1/(1−β) = {count(window, 'step')} is longer than the data "
+        f"({count(n, 'step')})"
+    )
+
+
+def short_data(decay: float, n: int) -> str | None:
+    """The note under a chart whose data holds fewer than `FEW_WINDOWS` windows, or None.
+
+    >>> short_data(0.999, 1000)
+    'The data (1,000 steps) holds fewer than three windows of 1/(1−β) = 1,000 steps: the EMA has hardly left its start.'
+    >>> short_data(0.99, 1000) is None
+    True
+    """
+    window = round(float(ec.effective_window(decay)), 6)
+    if not math.isfinite(window) or FEW_WINDOWS * window <= n:
+        return None
+    return (
+        f"The data ({count(n, 'step')}) holds fewer than three windows of 1/(1−β) = "
+        f"{count(window, 'step')}: the EMA has hardly left its start."
+    )
 
 
 @dataclass(frozen=True)

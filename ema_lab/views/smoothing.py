@@ -16,6 +16,7 @@ from ema_lab.offline import OfflineView, of_signal, standard_moving
 from ema_lab.params import Control
 from ema_lab.style import COLORS, LABELS
 from ema_lab.text import escape_html
+from ema_lab.views import readings
 from ema_lab.views.common import NO_DEBIASED, Signal, debiased
 from ema_lab.views.time_aware import TIME_UNITS, TimeView, time_view
 
@@ -202,13 +203,14 @@ def smoothing_view(
         else (signal.dates[claim.first - 1], signal.dates[window_end - 1])
     )
     drawn = [line for key, line in lines.items() if _SHOWN_AS[key] in shown]
-    title = f"{signal.label}, β = {decay:g}, ema₀ = {initial:g}: {claim.claim}"
+    said = readings.window_vs_data(decay, n) or claim.claim
+    title = f"{signal.label}, β = {decay:g}, ema₀ = {initial:g}: {said}"
     if timed is not None:
         drawn.append(timed[1])
         title = timed[0].title
     chart = figures.time_figure(
         drawn,
-        title=f"β = {decay:g}: {claim.claim}" if compact else title,
+        title=f"β = {decay:g}: {said}" if compact else title,
         x=signal.dates,
         x_title=signal.x_title,
         y_title=signal.y_title,

@@ -1,0 +1,126 @@
+"""The presenter view (``?present=true``) and signals long enough for their decay, in
+AppTest: the slide's header and links, the compact layout, the chart's big type, and the
+offer to lengthen a signal shorter than a few windows."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qsl
+
+import numpy as np
+import pytest
+
+import ema_core as ec
+from app_support import MAIN_CHART, charts, open_page, widget
+from ema_lab import sharing
+from ema_lab.site import PAGES
+
+NAMES = [p.name or "home" for p in PAGES]
+
+
+def present_links(at) -> dict[str, tuple[str, dict]]:
+    """The header's links: previous / next / leave → (page, query parameters)."""
+    links = {}
+    for e in at.get("page_link"):
+        label = e.proto.label
+        which = {"← previous": "previous", "next →": "next", "✕": "leave"}.get(label)
+        if which:
+            links[which] = (e.proto.page or "home", dict(parse_qsl(e.proto.query_string)))
+    return links
+
+
+def chart_layout(at, key: str) -> dict:
+    return next(json.loads(e.proto.spec)["layout"] for e in at.get("plotly_chart") if e.key == key)
+
+
+@pytest.mark.parametrize("page", NAMES)
+def test_presenting_shows_the_slide_and_its_way_on(page):
+    at = open_page(page, {"present": "true", "decay": "0.95"})
+    site_page = PAGES[NAMES.index(page)]
+    # The title, the sentence and the page's formula; no question, no share panel, no prose.
+    assert any(site_page.title in m.value for m in at.markdown)
+    assert any(site_page.lead in m.value for m in at.markdown)
+    assert any(site_page.formula in e.value for e in at.latex)
+    assert not at.expander or all("Predict" not in e.label for e in at.expander)
+    assert not any("A link to exactly this view" in m.value for m in at.markdown)
+    # Only the main chart: the compact layout stops under it.
+    assert list(charts(at)) == [MAIN_CHART[page]]
+    layout = chart_layout(at, MAIN_CHART[page])
+    assert layout["height"] == sharing.PRESENTER_CHART["height"]
+    assert layout["font"]["size"] == sharing.PRESENTER_CHART["font_size"]
+    assert "<br>" not in layout["title"]["text"]  # one line across a projector
+    # Previous / next in teaching order, each keeping the presenter view; a way out that
+    # keeps the view's link but the flag.
+    links = present_links(at)
+    i = NAMES.index(page)
+    if i > 0:
+        assert links["previous"] == (NAMES[i - 1], {"present": "true"})
+    if i + 1 < len(NAMES):
+        assert links["next"] == (NAMES[i + 1], {"present": "true"})
+    assert ("previous" in links) == (i > 0) and ("next" in links) == (i + 1 < len(NAMES))
+    leave_page, leave_query = links["leave"]
+    assert leave_page == page and "present" not in leave_query
+    assert at.query_params.get("present") == ["true"] or at.query_params.get("present") == "true"
+
+
+def test_presenting_carries_the_decay_to_the_next_slide():
+    at = open_page("smoothing", {"present": "true", "decay": "0.95"})
+    at.switch_page("pages/bias_correction.py")
+    at.query_params["present"] = "true"
+    at.run()
+    assert not at.exception
+    assert widget(at, "decay").value == 0.95
+    assert "β = 0.95" in chart_layout(at, "bias_chart")["title"]["text"]
+
+
+def test_the_full_page_offers_the_presenter_view_with_its_link():
+    at = open_page("smoothing", {"decay": "0.95", "n": "2000"})
+    present = [e for e in at.get("page_link") if "Present this page" in e.proto.label]
+    assert len(present) == 1
+    query = dict(parse_qsl(present[0].proto.query_string))
+    assert query["present"] == "true"
+    assert query["decay"] == "0.95" and query["n"] == "2000"
+
+
+# -- enough data for the decay --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("page", "query", "decay", "n", "length"),
+    [
+        ("smoothing", {"decay": "0.999"}, 0.999, 1000, 5000),
+        ("smoothing", {"decay": "0.9999"}, 0.9999, 1000, 50_000),
+        ("bias_correction", {"decay": "0.999"}, 0.999, 200, 5000),
+        ("tf_dynamic_decay", {"decay": "0.9999"}, 0.9999, 2000, 50_000),
+        ("choosing_decay", {"decays": ["0.9", "0.999"]}, 0.999, 1000, 5000),
+    ],
+)
+def test_a_short_signal_says_so_and_offers_five_windows(page, query, decay, n, length):
+    """The offer; its click is the browser's (AppTest reruns a page file through the router
+    at the start of each run, which drops a button's click)."""
+    at = open_page(page, query)
+    window = 1 / (1 - decay)
+    assert window * 3 > n  # fewer than three windows: the offer is due
+    infos = " ".join(i.value for i in at.info)
+    assert f"The data ({n:,} steps) holds fewer than three windows" in infos
+    assert f"{round(window):,} steps" in infos
+    assert widget(at, "lengthen").label == f"Lengthen the signal to {length:,} steps"
+    assert length >= 5 * window - 1e-6
+    # The length it offers, given by its link, draws five windows and offers no more.
+    at = open_page(page, {**query, "n": str(length)})
+    assert not [w for w in at.get("button") if w.key == "lengthen"]
+    assert not any("fewer than three windows" in i.value for i in at.info)
+    if page in ("smoothing", "bias_correction", "choosing_decay"):  # the signal's own chart
+        raw = charts(at)[MAIN_CHART[page]][0]
+        assert np.max(raw["x"]) == pytest.approx(length, abs=length * 0.002)
+
+
+def test_a_long_enough_signal_and_a_data_set_get_no_button():
+    at = open_page("smoothing", {"decay": "0.99"})
+    assert not [w for w in at.get("button") if w.key == "lengthen"]
+    assert not any("fewer than three windows" in i.value for i in at.info)
+    at = open_page("smoothing", {"decay": "0.999", "signal": "seattle_temperature"})
+    assert not [w for w in at.get("button") if w.key == "lengthen"]
+    n = len(ec.signals.seattle_weather().values)
+    assert n < 3 * 1000
+    assert any(f"The data ({n:,} steps)" in i.value for i in at.info)
