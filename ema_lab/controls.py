@@ -18,8 +18,8 @@ from ema_lab.numbers import count
 from ema_lab.params import DECAY_ALLOWED, DECAY_GRID, Control, fmt_decay
 from ema_lab.site import BY_NAME, HOME
 from ema_lab.text import escape_markdown
-from ema_lab.views.common import Signal
 from ema_lab.views import readings
+from ema_lab.views.common import Signal
 from ema_lab.views.readings import UNITS
 
 

@@ -127,8 +127,13 @@ def page_title(page: Page) -> None:
         return
     st.title(f"{page.icon} {page.title}")
     if page.lead:
-        st.markdown(f"*{page.lead}*")
+        st.markdown(_italic(page.lead))
     predict(page)
+
+
+def _italic(text: str) -> str:
+    """``text`` in italics as Markdown: a star inside it (TensorFlow's t*) is a star."""
+    return "*" + text.replace("*", "\\*") + "*"
 
 
 def predict(page: Page) -> None:
@@ -285,9 +290,7 @@ _presenter = st.components.v2.component(
 
 def _link_params(*, leaving: tuple[str, ...] = ()) -> dict[str, list[str]]:
     """The link's parameters, but ``leaving``."""
-    return {
-        k: st.query_params.get_all(k) for k in st.query_params if k not in (*leaving, "embed")
-    }
+    return {k: st.query_params.get_all(k) for k in st.query_params if k not in (*leaving, "embed")}
 
 
 def presenter_header(page: Page) -> None:
@@ -296,7 +299,7 @@ def presenter_header(page: Page) -> None:
     head, side = st.columns([3, 2], gap="medium", vertical_alignment="center")
     head.markdown(f"# {page.icon} {page.title}")
     if page.lead:
-        head.markdown(f"*{page.lead}*")
+        head.markdown(_italic(page.lead))
     with side:
         i = PAGES.index(page)
         with st.container(horizontal=True, gap="small", horizontal_alignment="right"):

@@ -80,7 +80,8 @@ PAGES: tuple[Page, ...] = (
         "Compare decays: weights, step and frequency responses, noise against lag.",
         680,
         "Compare the decays side by side: each step towards 1 buys less noise with more lag.",
-        r"\text{lag} = \frac{\beta}{1-\beta},\quad \frac{\sigma^2_{out}}{\sigma^2_{in}} = \frac{1-\beta}{1+\beta}",
+        r"\text{lag} = \frac{\beta}{1-\beta},\quad "
+        r"\frac{\sigma^2_{out}}{\sigma^2_{in}} = \frac{1-\beta}{1+\beta}",
     ),
     Page(
         "weights_lab",

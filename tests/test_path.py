@@ -37,7 +37,7 @@ def test_previous_and_next_follow_the_teaching_order(page):
         want["next"] = NAMES[i + 1]
     assert path_links(at) == want
     lead = BY_NAME["" if page == "home" else page].lead
-    assert any(lead in m.value for m in at.markdown)
+    assert any(lead.replace("*", "\\*") in m.value for m in at.markdown)  # t* as a star
 
 
 def test_the_path_covers_every_page_once_from_home():

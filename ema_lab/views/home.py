@@ -28,6 +28,8 @@ def signal_for(decay: float) -> tuple[str, int, float, int]:
     """
     name, n, noise, seed = SIGNAL
     return name, readings.length_to_show(decay, n), noise, seed
+
+
 VERSION = ec.__version__
 TITLE = "A noisy signal and its EMA (started at the first value)"
 

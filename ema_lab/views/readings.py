@@ -64,16 +64,16 @@ def window_vs_data(decay: float, n: int) -> str | None:
     if window <= n:
         return None
     return (
-        f"the window 1/(1−β) = {count(window, 'step')} is longer than the data "
-        f"({count(n, 'step')})"
+        f"the window 1/(1−β) = {count(window, 'step')} is longer than the data ({count(n, 'step')})"
     )
 
 
 def short_data(decay: float, n: int) -> str | None:
     """The note under a chart whose data holds fewer than `FEW_WINDOWS` windows, or None.
 
-    >>> short_data(0.999, 1000)
-    'The data (1,000 steps) holds fewer than three windows of 1/(1−β) = 1,000 steps: the EMA has hardly left its start.'
+    >>> print(short_data(0.999, 1000))
+    The data (1,000 steps) holds fewer than three windows of 1/(1−β) = 1,000 steps: the
+    EMA has hardly left its start.
     >>> short_data(0.99, 1000) is None
     True
     """

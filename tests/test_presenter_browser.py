@@ -1,0 +1,153 @@
+"""The presenter view in Chromium: every slide fits a 1280×720 and a 1024×768 projector
+(the chart whole above the fold, nothing wider than the screen), a clicker's PageDown /
+PageUp walk the path with the decay carried, and a short signal lengthens in one click.
+Screenshots in test-artifacts/presenter/."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from browser_support import ARTIFACTS, CHROMIUM, PAGE_DONE, chromium, streamlit_server
+from ema_lab.site import PAGES
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError(f"CI needs Debian's Chromium at {CHROMIUM} for the browser tests")
+    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+
+pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.browser
+
+SHOTS = ARTIFACTS / "presenter"
+PROJECTORS = [(1280, 720), (1024, 768)]
+
+
+@pytest.fixture(scope="module")
+def server():
+    with streamlit_server() as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
+        yield b
+
+
+def settle(page) -> None:
+    page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
+    page.wait_for_function(PAGE_DONE, timeout=60_000)
+    page.wait_for_timeout(400)
+    page.wait_for_function(PAGE_DONE, timeout=60_000)
+
+
+def layout(page) -> dict:
+    return page.evaluate(
+        """() => {
+        const chart = document.querySelector('[data-testid="stPlotlyChart"]');
+        const box = chart.getBoundingClientRect();
+        return {bottom: box.bottom, right: box.right, height: innerHeight, width: innerWidth,
+                scrollWidth: document.documentElement.scrollWidth,
+                title: chart.querySelector('.gtitle')?.textContent || '',
+                legend: chart.querySelector('.legend')?.getBoundingClientRect().bottom ?? 0,
+                header: [...document.querySelectorAll('h1')].map(h => h.textContent)};
+        }"""
+    )
+
+
+@pytest.mark.parametrize(("width", "height"), PROJECTORS)
+@pytest.mark.parametrize("site_page", PAGES, ids=lambda p: p.name or "home")
+def test_every_slide_fits_the_projector(server, browser, site_page, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/{site_page.name}?present=true&decay=0.95")
+        settle(page)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SHOTS / f"{site_page.name or 'home'}_{width}x{height}.png")
+        seen = layout(page)
+        assert seen["bottom"] <= seen["height"] + 1, "the chart runs below the fold"
+        assert seen["legend"] <= seen["height"] + 1, "the legend runs below the fold"
+        assert seen["scrollWidth"] <= seen["width"], "the slide is wider than the screen"
+        assert any(site_page.title in h for h in seen["header"])
+        assert page.locator(".katex").count() >= 1  # the page's formula
+        assert not page.locator('[data-testid="stSidebarNav"]').is_visible()
+    finally:
+        context.close()
+
+
+def test_a_clicker_walks_the_path_with_the_decay(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        page.goto(f"{server}/?present=true&decay=0.95")
+        settle(page)
+        names = [p.name for p in PAGES]
+        for name in names[1:]:
+            page.keyboard.press("PageDown")
+            page.wait_for_url(f"**/{name}?**", timeout=30_000)
+            settle(page)
+            query = parse_qs(urlparse(page.url).query)
+            assert query.get("present") == ["true"], page.url
+            assert query.get("decay", ["0.95"]) == ["0.95"], page.url
+        # The last slide has no next: PageDown stays; PageUp goes back, twice.
+        page.keyboard.press("PageDown")
+        page.wait_for_timeout(500)
+        assert urlparse(page.url).path.endswith(names[-1])
+        for name in reversed(names[-3:-1]):
+            page.keyboard.press("PageUp")
+            page.wait_for_url(f"**/{name}?**", timeout=30_000)
+            settle(page)
+        # The weights lab, reached backwards, still at the lecture's decay.
+        thumb = page.locator('[data-testid="stSlider"]').filter(has_text="decay β")
+        assert thumb.locator('[data-testid="stSliderThumbValue"]').text_content() == "0.95"
+    finally:
+        page.close()
+
+
+def test_arrow_keys_move_the_slider_not_the_slide(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        page.goto(f"{server}/smoothing?present=true&decay=0.95")
+        settle(page)
+        slider = page.locator('[data-testid="stSlider"]').get_by_role("slider").first
+        slider.focus()
+        slider.press("ArrowRight")
+        page.wait_for_function("() => location.search.includes('decay=0.955')", timeout=30_000)
+        assert urlparse(page.url).path.endswith("/smoothing")
+    finally:
+        page.close()
+
+
+def test_embedded_present_is_still_an_embed(server, browser):
+    page = browser.new_page(viewport={"width": 700, "height": 600})
+    try:
+        page.goto(f"{server}/smoothing?embed=true&present=true")
+        settle(page)
+        assert page.locator(".st-key-present_next").count() == 0
+        assert page.get_by_text("Open in EMA Lab").count() == 1
+    finally:
+        page.close()
+
+
+def test_a_short_signal_lengthens_in_one_click(server, browser):
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    try:
+        page.goto(f"{server}/smoothing?decay=0.9999")
+        settle(page)
+        # (a wrapped title's lines join without a space in its text)
+        assert "longerthanthedata(1,000steps)" in layout(page)["title"].replace(" ", "")
+        page.get_by_role("button", name="Lengthen the signal to 50,000 steps").click()
+        page.wait_for_function("() => location.search.includes('n=50000')", timeout=60_000)
+        settle(page)
+        claim = "the last 10,000 steps hold 63.2% of the weight".replace(" ", "")
+        assert claim in layout(page)["title"].replace(" ", "")
+        query = parse_qs(urlparse(page.url).query)
+        assert query["decay"] == ["0.9999"]
+        page.screenshot(path=SHOTS / "smoothing_lengthened.png")
+        assert page.get_by_role("button", name="Lengthen the signal").count() == 0
+    finally:
+        page.close()
