@@ -13,7 +13,7 @@ import numpy as np
 import streamlit as st
 
 import ema_core as ec
-from ema_lab import cache, frame, readouts, sharing, state
+from ema_lab import cache, frame, readouts, sharing, state, uploads
 from ema_lab.numbers import count
 from ema_lab.params import DECAY_ALLOWED, DECAY_GRID, Control, fmt_decay
 from ema_lab.site import BY_NAME, HOME
@@ -243,11 +243,12 @@ def _store_upload(record: state.Upload, upload, series: ec.signals.CsvSeries) ->
 def _read_upload(record: state.Upload, upload, time_column: str | None) -> Signal | None:
     """Read the upload into the session's signal; on a problem say so and keep the last one."""
     try:
-        series = ec.signals.read_csv(upload.getvalue(), time_column=time_column)
+        with uploads.parsing():
+            series = ec.signals.read_csv(upload.getvalue(), time_column=time_column)
     except ValueError as exc:
         st.error(
             f"Could not use {escape_markdown(upload.name)}: {escape_markdown(str(exc))} "
-            "The previous signal stays."
+            + ("The previous signal stays." if record.signal is not None else "")
         )
         return None
     return _store_upload(record, upload, series)
@@ -257,9 +258,9 @@ def _read_new_upload(record: state.Upload, upload) -> Signal | None:
     """A new file: one read that also takes the first time column found. Only if that
     column cannot be used (it runs backwards, say) is the file read again, counting rows."""
     try:
-        return _store_upload(
-            record, upload, ec.signals.read_csv(upload.getvalue(), time_column="auto")
-        )
+        with uploads.parsing():
+            series = ec.signals.read_csv(upload.getvalue(), time_column="auto")
+        return _store_upload(record, upload, series)
     except ValueError as auto_problem:
         signal = _read_upload(record, upload, None)  # says so itself if the file is unusable
         if signal is not None:
@@ -291,11 +292,16 @@ def _uploaded_signal(key: str) -> Signal:
     if upload is not None and record.file_id != upload.file_id:
         record.file_id = upload.file_id
         record.time_columns = ()
-        first = _read_new_upload(record, upload)
-        read_with = first.key[2] if first is not None else None  # the time column, if any
-        if first is not None and record.time_columns:
-            state.preset(time_key, read_with or NO_TIME)
-        record.tried = read_with
+        refused = uploads.admit(upload.size)
+        if refused:
+            st.error(f"Could not use {escape_markdown(upload.name)}: {refused} "
+                     + ("The previous signal stays." if record.signal else ""))  # fmt: skip
+        else:
+            first = _read_new_upload(record, upload)
+            read_with = first.key[2] if first is not None else None  # the time column, if any
+            if first is not None and record.time_columns:
+                state.preset(time_key, read_with or NO_TIME)
+            record.tried = read_with
     if upload is not None and record.time_columns:
         chosen = st.selectbox(
             "time column",

@@ -57,6 +57,18 @@ def upload_limit_mb(config: Path = ROOT / ".streamlit" / "config.toml") -> int:
     return int(settings.get("server", {}).get("maxUploadSize", 200))
 
 
+ENVELOPE = 2**20
+"""Bytes an upload's request carries beyond its file: the multipart boundary and headers."""
+
+
+def request_body_limit() -> int:
+    """nginx's ``client_max_body_size``, in bytes: the upload limit as the browser counts it
+    (``maxUploadSize`` × 10⁶ bytes; it refuses a larger file before sending it) and the
+    envelope. Streamlit's server counts MiB (× 2²⁰), a little more: so a file is refused, if
+    at all, by the browser, with its own message, never by a 413 from nginx."""
+    return upload_limit_mb() * 10**6 + ENVELOPE
+
+
 STREAMLIT_STATIC = Path(importlib.util.find_spec("streamlit").origin).parent / "static"
 """The installed Streamlit's front-end: its ``static/`` folder holds the hashed assets."""
 
@@ -106,7 +118,7 @@ def nginx_config(
         run_dir=run_dir,
         buffer_dir=buffer_dir or run_dir,
         mime_types=MIME_TYPES,
-        max_body=upload_limit_mb(),
+        max_body=request_body_limit(),
         static_root=static_root,
         worker_names=worker_names,
         frame_ancestors=frame_ancestors,
@@ -115,6 +127,33 @@ def nginx_config(
     if unfilled:
         raise ValueError(f"unfilled field in {TEMPLATE}: {unfilled[0].strip()}")
     return text
+
+
+# Removes the folders named on its command line when SIGTERM comes: from the kernel when the
+# launcher dies, however it dies (PR_SET_PDEATHSIG), or from the launcher's own stop.
+_JANITOR = """
+import os, shutil, signal, sys
+def clean(*_):
+    for path in sys.argv[1:]:
+        shutil.rmtree(path, ignore_errors=True)
+    sys.exit(0)
+signal.signal(signal.SIGTERM, clean)
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+if os.getppid() == 1:  # the launcher died before the kernel could be told
+    clean()
+while True:
+    signal.pause()
+"""
+
+
+def janitor(*folders: Path) -> subprocess.Popen:
+    """A small process that removes ``folders`` when this one dies, even by SIGKILL (no
+    ``finally`` runs then): nginx's temporary folder is not left behind."""
+    return subprocess.Popen(
+        [sys.executable, "-c", _JANITOR, *map(str, folders)],
+        start_new_session=True,
+        preexec_fn=_die_with_parent,
+    )
 
 
 def healthy(port: int, timeout: float = 1.0) -> bool:
@@ -136,6 +175,7 @@ class Worker:
     process: subprocess.Popen | None = None
     restarts: int = 0
     started: float = field(default=0.0)
+    serving: bool = True  # False from a restart until it answers its health check
 
     def start(self) -> None:
         cmd = [
@@ -200,6 +240,7 @@ class Cluster:
         ]
         self.nginx: subprocess.Popen | None = None
         self.buffer_dir: Path | None = None
+        self.janitor: subprocess.Popen | None = None
 
     def start(self, timeout: float = 120) -> None:
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -210,6 +251,7 @@ class Cluster:
         # they write goes to a folder of their own in the system's temp folder.
         self.buffer_dir = Path(tempfile.mkdtemp(prefix="ema-lab-nginx-"))
         self.buffer_dir.chmod(0o755)
+        self.janitor = janitor(self.buffer_dir)
         for w in self.workers:
             w.start()
         deadline = time.monotonic() + timeout
@@ -257,15 +299,30 @@ class Cluster:
         )
 
     def supervise_once(self) -> None:
-        """Restart any worker that died; nginx meanwhile routes around it."""
+        """Restart any worker that died; nginx meanwhile routes around it. Once it is back,
+        nginx reloads: its browsers, moved to the next worker on the hash's ring while it
+        was gone, would stay there for the rest of the class (their websockets stay open),
+        two workers' load on one. The reload's old nginx workers close those connections
+        after ``worker_shutdown_timeout``; each browser reconnects, and the hash of its
+        cookie sends it home (a browser that never moved finds its session where it was)."""
         for w in self.workers:
             if not w.alive():
                 code = w.process.returncode if w.process else None
                 w.restarts += 1
+                w.serving = False
                 self.say(f"worker on port {w.port} exited ({code}); starting it again")
                 w.start()
+            elif not w.serving and healthy(w.port, timeout=0.5):
+                w.serving = True
+                self.rebalance(w)
         if self.nginx is not None and self.nginx.poll() is not None:
             raise SystemExit(f"nginx exited ({self.nginx.returncode}); stopping")
+
+    def rebalance(self, worker: Worker) -> None:
+        """nginx reloads (SIGHUP): the restarted ``worker`` takes its share of browsers again."""
+        if self.nginx is not None and self.nginx.poll() is None:
+            self.nginx.send_signal(signal.SIGHUP)
+            self.say(f"worker on port {worker.port} is back; nginx reloaded to rebalance")
 
     def stop(self) -> None:
         _stop(self.nginx, signal.SIGQUIT)  # graceful: open requests finish
@@ -273,6 +330,7 @@ class Cluster:
             _stop(w.process)
         if self.buffer_dir is not None:
             shutil.rmtree(self.buffer_dir, ignore_errors=True)
+        _stop(self.janitor)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -45,6 +45,7 @@ _VISIT = "_ema_lab_visit"
 _DECAY = "_ema_lab_carried_decay"
 _RUN = "_ema_lab_run"
 _UPLOADS = "_ema_lab_uploads"
+_BUDGET = "_ema_lab_upload_budget"
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,14 @@ class Upload:
     signal: Any = None  # the last usable signal read (kept when a new file fails)
     time_columns: tuple[str, ...] = ()
     tried: str | None = None  # the time column last read with (None: counting rows)
+
+
+@dataclass
+class UploadBudget:
+    """What a session's uploads have read so far (`ema_lab.uploads`)."""
+
+    files: int = 0
+    bytes: int = 0
 
 
 # -- the visit ---------------------------------------------------------------------------
@@ -270,3 +279,11 @@ def upload(key: str, *, keep: bool = True) -> Upload:
     if not keep:
         uploads.pop(name, None)
     return uploads.setdefault(name, Upload())
+
+
+def upload_budget() -> UploadBudget:
+    """The session's upload budget spent so far (all its pages together)."""
+    found = st.session_state.get(_BUDGET)
+    if found is None:
+        found = st.session_state[_BUDGET] = UploadBudget()
+    return found

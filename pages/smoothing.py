@@ -92,7 +92,7 @@ def smoothing_view(signal) -> None:
         for note in view.notes:
             st.caption(note)
         sharing.csv_download(
-            lambda: smoothing.csv_columns(signal, decay, initial, timed[0] if timed else None),
+            lambda: smoothing.csv_columns(signal, decay, initial, timed.view if timed else None),
             view.csv_name,
             key="smoothing_csv",
         )

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ema_lab import cache, frame, sharing, state
+from ema_lab import cache, frame, sharing, state, uploads
 from ema_lab.lessons.training_curves import controls as tc
 from ema_lab.lessons.training_curves import exports
 from ema_lab.lessons.training_curves import view as tc_view
@@ -39,7 +39,11 @@ def uploaded_curve() -> exports.Curve | None:
     if upload is not None and record.file_id != upload.file_id:
         record.file_id = upload.file_id
         try:
-            record.signal = exports.read_export(upload.getvalue(), upload.name)
+            refused = uploads.admit(upload.size)
+            if refused:
+                raise ValueError(refused)
+            with uploads.parsing():
+                record.signal = exports.read_export(upload.getvalue(), upload.name)
         except ValueError as exc:
             st.error(
                 f"Could not use {escape_markdown(upload.name)}: {escape_markdown(str(exc))} "

@@ -245,3 +245,63 @@ def test_seattle_data_set_plots_against_dates():
     data = ec.signals.seattle_weather()
     np.testing.assert_array_equal(y, drawn(data.values))
     assert str(x[0]).startswith("2012-01-01")
+
+
+def test_a_session_that_keeps_sending_files_is_stopped_at_its_budget(monkeypatch):
+    from ema_lab import uploads
+
+    monkeypatch.setattr(uploads, "MAX_FILES", 3)
+    at = open_page("smoothing", {"signal": "upload_csv"})
+    for i in range(3):
+        upload(at, f"run{i}.csv", CSV_GOOD.replace(b"1.7", f"1.{i}".encode()))
+        assert not at.error
+    upload(at, "one_more.csv", b"v\n9\n8\n7\n")
+    refused = " ".join(e.value for e in at.error)
+    assert "This session has read 3 files" in refused
+    assert "its limit is 3 files" in refused
+    assert "The previous signal stays." in refused
+    _, y = trace(at, "smoothing_chart", "signal")  # the last file read is still drawn
+    np.testing.assert_array_equal(y, drawn([2.5, 2.25, 2.0, 1.9, 1.2]))
+
+
+def test_the_byte_budget_stops_a_session_too(monkeypatch):
+    from ema_lab import uploads
+
+    monkeypatch.setattr(uploads, "MAX_BYTES", 2 * len(CSV_GOOD) + 10)
+    at = open_page("smoothing", {"signal": "upload_csv"})
+    upload(at, "a.csv", CSV_GOOD)
+    upload(at, "b.csv", CSV_GOOD + b"6,1.6\n")
+    assert not at.error
+    upload(at, "c.csv", CSV_GOOD)
+    assert any("This session has read 2 files" in e.value for e in at.error)
+
+
+def test_a_first_bad_file_does_not_promise_a_previous_signal():
+    at = open_page("smoothing", {"signal": "upload_csv"})
+    upload(at, "garbage.csv", bytes(range(256)))
+    errors = " ".join(e.value for e in at.error)
+    assert "binary" in errors
+    assert "previous signal" not in errors
+
+
+def test_parses_take_turns():
+    """Two sessions' parses never overlap: each holds about three times its file."""
+    import threading
+
+    from ema_lab import uploads
+
+    inside, overlaps = [], []
+
+    def parse():
+        with uploads.parsing():
+            inside.append(1)
+            overlaps.append(len(inside))
+            threading.Event().wait(0.05)
+            inside.pop()
+
+    threads = [threading.Thread(target=parse) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert overlaps == [1, 1, 1, 1]

@@ -15,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -26,8 +27,15 @@ import pytest
 
 import ema_core as ec
 from app_support import drawn
-from browser_support import ARTIFACTS, CHROMIUM, ROOT, chromium, free_port, press_slider
-from ema_lab.serve import healthy, nginx_config, upload_limit_mb
+from browser_support import (
+    ARTIFACTS,
+    CHROMIUM,
+    ROOT,
+    chromium,
+    free_port,
+    press_slider,
+)
+from ema_lab.serve import healthy, nginx_config, request_body_limit, upload_limit_mb
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 if not (Path(NGINX).exists() and Path(CHROMIUM).exists()):
@@ -47,8 +55,14 @@ def test_config_fills_every_field_and_nginx_accepts_it(tmp_path):
     text = nginx_config("127.0.0.1:8080", [8081, 8082], tmp_path)
     assert "server 127.0.0.1:8081 max_fails=1 fail_timeout=10s;" in text
     assert "server 127.0.0.1:8082" in text
-    assert f"client_max_body_size {upload_limit_mb()}m;" in text
+    # The browser's limit (MB of 10^6 bytes) and the multipart envelope, in bytes.
+    assert request_body_limit() == upload_limit_mb() * 10**6 + 2**20
+    assert f"client_max_body_size {request_body_limit()};" in text
     assert "hash $ema_lab_client consistent;" in text
+    assert "worker_shutdown_timeout 10s;" in text  # a reload rebalances within seconds
+    assert "limit_req zone=ema_lab_uploads burst=60 nodelay;" in text
+    assert "limit_req zone=ema_lab_requests burst=400 nodelay;" in text
+    assert "limit_conn ema_lab_connections 1000;" in text
     (tmp_path / "nginx.conf").write_text(text)
     check = subprocess.run(
         [NGINX, "-t", "-q", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
@@ -151,6 +165,24 @@ def test_a_missing_asset_is_a_404_nobody_caches(cluster, missing):
         assert "immutable" not in (failed.value.headers.get("Cache-Control") or "")
 
 
+def test_uploads_beyond_the_burst_get_429(cluster):
+    """70 upload requests at once from one address: the burst of 60 reaches the workers
+    (which refuse these forged ones themselves), the rest get nginx's 429."""
+    base, *_ = cluster
+    codes = []
+    for i in range(70):
+        request = urllib.request.Request(
+            f"{base}/_stcore/upload_file/nosession/{i}", data=b"x", method="PUT"
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as r:
+                codes.append(r.status)
+        except urllib.error.HTTPError as refused:
+            codes.append(refused.code)
+    assert 429 not in codes[:50]
+    assert codes.count(429) >= 5
+
+
 @dataclass
 class Student:
     seed: int
@@ -240,17 +272,40 @@ def test_a_worker_killed_mid_class(cluster, browser):
         f"view back after {', '.join(f'{t:.1f} s' for t in recovered)}\n"
     )
     for s in students:
-        s.context.close()
+        if s.worker == victim:
+            MOVED.append(s)  # the next test sees them go home
+        else:
+            s.context.close()
 
 
-def test_the_dead_worker_is_started_again(cluster):
-    _, _, workers, _ = cluster
+MOVED: list[Student] = []
+"""The killed worker's students, moved to the other worker by the hash's ring."""
+
+
+def test_the_dead_worker_is_started_again_and_takes_its_students_back(cluster, browser):
+    base, _, workers, _ = cluster
     deadline = time.monotonic() + 90
     for port in workers:  # the supervisor restarts the killed one on its own port
         while not healthy(port):
             assert time.monotonic() < deadline, f"worker {port} is not back"
             time.sleep(0.5)
     assert {p for p in worker_pids() if p in workers} == set(workers)
+    # nginx reloads once it is back; the old connections go after worker_shutdown_timeout
+    # (10 s): each moved student reconnects, home, with the same view.
+    assert MOVED
+    for s in MOVED:
+        while len(s.sockets) < 3:  # killed, moved, then home
+            assert time.monotonic() < deadline, "a moved student was never sent home"
+            s.page.wait_for_timeout(100)
+        while s.page.locator('[data-testid="stStatusWidget"]').count() or not np.array_equal(
+            chart(s.page), expected(s.seed, 0.95)
+        ):
+            assert time.monotonic() < deadline, "the view did not come back after the reload"
+            s.page.wait_for_timeout(100)
+        home = s.page.request.get(f"{base}/_stcore/health").headers["x-ema-lab-worker"]
+        assert home == s.worker  # its requests and its session on its own worker again
+        assert not s.errors, s.errors
+        s.context.close()
 
 
 def test_sigterm_stops_everything(cluster):
@@ -259,6 +314,7 @@ def test_sigterm_stops_everything(cluster):
     out, _ = proc.communicate(timeout=60)
     assert proc.returncode == 0, out
     assert "exited" in out  # the supervisor saw the killed worker and said so
+    assert "nginx reloaded to rebalance" in out
     assert "Traceback" not in out
     time.sleep(0.5)
     assert not {p for p in worker_pids() if p in workers}
@@ -266,3 +322,31 @@ def test_sigterm_stops_everything(cluster):
     assert not nginx_pid.exists() or not Path(f"/proc/{nginx_pid.read_text().strip()}").exists()
     with pytest.raises(urllib.error.URLError, match="refused"):
         urllib.request.urlopen(f"{base}/_stcore/health", timeout=2)
+
+
+def test_a_killed_launcher_leaves_no_process_and_no_folder(tmp_path):
+    """SIGKILL gives the launcher no chance to clean up: the kernel stops its children,
+    and its janitor removes nginx's temporary folder."""
+    temp = Path(tempfile.gettempdir())
+    before = set(temp.glob("ema-lab-nginx-*"))
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ema_lab.serve", "--workers", "1", "--port", str(port),
+         "--host", "127.0.0.1", "--run-dir", str(tmp_path)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if line.startswith("EMA Lab:") or proc.poll() is not None:
+            break
+    made = set(temp.glob("ema-lab-nginx-*")) - before
+    assert len(made) == 1, made
+    proc.kill()
+    proc.wait(timeout=10)
+    deadline = time.monotonic() + 20
+    while any(p.exists() for p in made) or port + 1 in worker_pids():
+        assert time.monotonic() < deadline, "the launcher's folder or worker outlived it"
+        time.sleep(0.2)
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)

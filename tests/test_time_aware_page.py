@@ -9,6 +9,9 @@ import pytest
 import ema_core as ec
 from app_support import chart_specs, charts, drawn, open_page, trace, warnings
 from ema_core import signals
+from ema_lab import figures
+from ema_lab.views import smoothing
+from ema_lab.views.common import Signal
 from ema_lab.views.time_aware import duration, time_view
 
 GAPPY_CSV = (
@@ -206,3 +209,22 @@ def test_an_upload_with_decade_gaps_is_smoothed():
     assert not at.error
     _, y = trace(at, "smoothing_chart", "EMA (time-aware)")
     assert np.all(np.isfinite(y))
+
+
+def test_what_the_page_caches_holds_no_full_length_series():
+    """A decay change on a dated upload used to keep two full-length arrays per cache entry
+    (32 entries): the kept record holds what is drawn, and the CSV computes the rest."""
+    co2 = signals.mauna_loa_co2()
+    signal = Signal(co2.values, co2.name, co2.dates, co2.unit, key=("mauna_loa_co2",))
+    timed = smoothing.time_aware(signal, 0.9, None, "days")
+    assert timed.view.ema is None
+    assert timed.view.step_ema is None
+    assert len(timed.line.values) <= figures.MAX_POINTS
+    first, last = time_view(co2.values, co2.dates, 0.9).zoom
+    assert timed.zoom is not None
+    assert all(len(t.y) == last - first for t in timed.zoom.data)
+    # The CSV still has every value of the time-aware EMA, computed when asked for.
+    columns = smoothing.csv_columns(signal, 0.9, 0.0, timed.view)
+    np.testing.assert_array_equal(
+        columns["ema_time_aware"], time_view(co2.values, co2.dates, 0.9).ema
+    )

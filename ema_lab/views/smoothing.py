@@ -18,7 +18,7 @@ from ema_lab.style import COLORS, LABELS
 from ema_lab.text import escape_html
 from ema_lab.views import readings
 from ema_lab.views.common import NO_DEBIASED, Signal, debiased
-from ema_lab.views.time_aware import TIME_UNITS, TimeView, time_view
+from ema_lab.views.time_aware import TIME_UNITS, TimeView, lean, time_aware_ema, time_view
 
 
 @dataclass(frozen=True)
@@ -153,10 +153,19 @@ def drawn_lines(signal: Signal, decay: float, initial: float) -> dict[str, figur
     }
 
 
-def time_aware(
-    signal: Signal, decay: float, half_life: float | None, unit: str
-) -> tuple[TimeView, figures.Line]:
-    """The time-aware EMA of a signal with times, and its line as drawn."""
+@dataclass(frozen=True)
+class Timed:
+    """The time-aware EMA as /smoothing keeps it: what it draws and says. A page's cache
+    holds 32 of them per signal, so no full-length series: on a 10⁶-row upload each
+    decay change kept two of 8 MB before (``benchmarks/bench_memory.py``)."""
+
+    view: TimeView  # `time_aware.lean`: its readings, title, gaps and range
+    line: figures.Line  # decimated, as drawn
+    zoom: go.Figure | None  # the longest gap, for data with gaps
+
+
+def time_aware(signal: Signal, decay: float, half_life: float | None, unit: str) -> Timed:
+    """The time-aware EMA of a signal with times: its line as drawn and its gap chart."""
     view = time_view(
         signal.values,
         signal.dates,
@@ -166,7 +175,12 @@ def time_aware(
         repeated=signal.repeated_times,
     )
     line = figures.decimated(figures.Line(view.ema, LABELS["time"], COLORS["time"]), signal.dates)
-    return view, line
+    zoom = None
+    if view.zoom is not None:
+        zoom = figures.gap_zoom_figure(signal.dates, signal.values, view.step_ema, view.ema, view)
+        zoom.update_xaxes(title_text=escape_html(signal.time_title))
+        zoom.update_yaxes(title_text=escape_html(signal.y_title))
+    return Timed(lean(view), line, zoom)
 
 
 @dataclass(frozen=True)
@@ -186,7 +200,7 @@ def smoothing_view(
     window_end: int,
     shown: Sequence[str],
     lines: dict[str, figures.Line],
-    timed: tuple[TimeView, figures.Line] | None = None,
+    timed: Timed | None = None,
     *,
     compact: bool = False,
 ) -> SmoothingView:
@@ -206,8 +220,8 @@ def smoothing_view(
     said = readings.window_vs_data(decay, n) or claim.claim
     title = f"{signal.label}, β = {decay:g}, ema₀ = {initial:g}: {said}"
     if timed is not None:
-        drawn.append(timed[1])
-        title = timed[0].title
+        drawn.append(timed.line)
+        title = timed.view.title
     chart = figures.time_figure(
         drawn,
         title=f"β = {decay:g}: {said}" if compact else title,
@@ -221,16 +235,11 @@ def smoothing_view(
     notes = [] if "debiased" in lines or "debiased" not in shown else [NO_DEBIASED]
     zoom = None
     if timed is not None:
-        view = timed[0]
+        view = timed.view
         figures.shade_gaps(chart, view.gaps)
         # The zero start's first steps run off the axis rather than squash the data.
         chart.update_yaxes(range=view.value_range)
-        if view.zoom is not None:
-            zoom = figures.gap_zoom_figure(
-                signal.dates, signal.values, view.step_ema, view.ema, view
-            )
-            zoom.update_xaxes(title_text=escape_html(signal.time_title))
-            zoom.update_yaxes(title_text=escape_html(signal.y_title))
+        zoom = timed.zoom
         notes.append(view.readouts)
         if view.gap_count:
             notes.append(
@@ -261,7 +270,11 @@ def csv_columns(
             for k, v in averages(signal.values, decay, initial).items()
             if v is not None
         },
-        **({"ema_time_aware": timed.ema} if timed is not None else {}),
+        **(
+            {"ema_time_aware": time_aware_ema(signal.values, signal.dates, timed)}
+            if timed is not None
+            else {}
+        ),
     }
 
 

@@ -7,6 +7,7 @@ A step-counting EMA treats a gap like one step; the time-aware EMA
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -97,7 +98,7 @@ def _to_span(amount: float, unit: str, dated: bool) -> float:
 class TimeView:
     """What /smoothing adds for a series with times."""
 
-    ema: np.ndarray  # the time-aware EMA, one value per observation
+    ema: np.ndarray | None  # the time-aware EMA, one value per observation (None: `lean`)
     half_life: float  # in seconds for dates, in time units for plain numbers
     half_life_text: str
     matched: bool  # the half-life is the step EMA's half-life at the typical spacing
@@ -109,6 +110,7 @@ class TimeView:
     readouts: str
     note: str  # what happens at repeated times, when there are any
     step_ema: np.ndarray | None  # the step EMA it is compared with (debiased, as adjust=True)
+    # (None at a decay of 1, where nothing is debiased, and in a `lean` view)
     zoom: tuple[int, int] | None  # observations around the longest gap, [first, last)
     zoom_title: str
     value_range: tuple[float, float]  # the y range that serves the comparison
@@ -148,9 +150,9 @@ def time_view(
         if not half_life > 0:
             raise ValueError(f"half_life must be > 0, got {half_life:g}")
         span = _to_span(half_life, unit, dated)
-    clock = (times - times[0]) / np.timedelta64(1, "s") if dated else times
-    ema = ec.ema_at_times(values, clock, span)
+    ema = ec.ema_at_times(values, clock(times), span)
 
+    clock_times = clock(times)
     long = _long_gaps(times, typical)
     longest = long[np.argsort(spacings[long])[::-1]]
     gaps = tuple((times[i], times[i + 1]) for i in longest[:MAX_SHADED_GAPS])
@@ -173,9 +175,9 @@ def time_view(
     zoom, zoom_title = None, ""
     if len(longest):
         i = int(longest[0])
-        reach = max(float(clock[i + 1] - clock[i]), 4 * span)
-        first = int(np.searchsorted(clock, clock[i] - reach))
-        last = int(np.searchsorted(clock, clock[i + 1] + reach, side="right"))
+        reach = max(float(clock_times[i + 1] - clock_times[i]), 4 * span)
+        first = int(np.searchsorted(clock_times, clock_times[i] - reach))
+        last = int(np.searchsorted(clock_times, clock_times[i + 1] + reach, side="right"))
         zoom = (first, last)
         zoom_title = (
             f"The longest gap ({duration(spacings[i], dated=dated)}): the time-aware EMA "
@@ -207,6 +209,22 @@ def time_view(
         zoom_title=zoom_title,
         value_range=(low - pad, high + pad),
     )
+
+
+def clock(times: np.ndarray) -> np.ndarray:
+    """Dates as seconds since the first; plain-number times as they are."""
+    return (times - times[0]) / np.timedelta64(1, "s") if times.dtype.kind == "M" else times
+
+
+def time_aware_ema(values: np.ndarray, times: np.ndarray, view: TimeView) -> np.ndarray:
+    """The whole time-aware EMA of ``view`` (its half-life), computed again where a page
+    needs every value (the CSV download): a `lean` view does not keep it."""
+    return ec.ema_at_times(values, clock(times), view.half_life)
+
+
+def lean(view: TimeView) -> TimeView:
+    """``view`` without its full-length series: what a cache keeps many of."""
+    return dataclasses.replace(view, ema=None, step_ema=None)
 
 
 def _scaled(typical, steps: float, dated: bool) -> str:
