@@ -9,7 +9,7 @@ HTML pages know where the server is (`ema_lab.landing`). Streamlit then runs it 
 import streamlit as st
 
 if __name__ == "__main__":
-    from ema_lab import first_paint, frame, memory, state, url
+    from ema_lab import first_paint, frame, memory, reconnect, state, url
 
     memory.keep_lean()  # once per process: what a class used goes back to the system
     routes = frame.routes()
@@ -24,6 +24,7 @@ if __name__ == "__main__":
             frame.path_footer(page)
         finally:  # embedded pages stop early (st.stop): their link is checked all the same
             url.show_notice()
+            reconnect.watch()
 else:
     from starlette.middleware import Middleware
 

@@ -30,6 +30,7 @@ from app_support import drawn
 from browser_support import (
     ARTIFACTS,
     CHROMIUM,
+    PAGE_DONE,
     ROOT,
     chromium,
     free_port,
@@ -265,6 +266,20 @@ def test_a_worker_killed_mid_class(cluster, browser):
         assert s.page.locator('[data-testid="stException"]').count() == 0
         assert not s.errors, s.errors
         assert "decay=0.95" in s.page.url
+    for s in students:  # a moved student's page answers on the worker it was moved to
+        if s.worker == victim:
+            s.page.wait_for_function(PAGE_DONE, timeout=60_000)
+            press_slider(s.page, "decay β")
+            s.page.wait_for_function(
+                "() => new URLSearchParams(location.search).get('decay') === '0.955'"
+            )
+            while not np.array_equal(chart(s.page), expected(s.seed, 0.955)):
+                assert time.monotonic() - killed_at < 2 * RECOVERY_LIMIT, "no answer after a move"
+                s.page.wait_for_timeout(100)
+            press_slider(s.page, "decay β", "ArrowLeft")  # back to 0.95 for the next test
+            s.page.wait_for_function(
+                "() => new URLSearchParams(location.search).get('decay') === '0.95'"
+            )
     assert recovered
     students[0].page.screenshot(path=str(ARTIFACTS / "serve-after-worker-killed.png"))
     (ARTIFACTS / "serve-recovery.txt").write_text(
@@ -304,6 +319,15 @@ def test_the_dead_worker_is_started_again_and_takes_its_students_back(cluster, b
             s.page.wait_for_timeout(100)
         home = s.page.request.get(f"{base}/_stcore/health").headers["x-ema-lab-worker"]
         assert home == s.worker  # its requests and its session on its own worker again
+        # And it answers there (its new session ran: `ema_lab.reconnect`).
+        s.page.wait_for_function(PAGE_DONE, timeout=60_000)
+        press_slider(s.page, "decay β")
+        s.page.wait_for_function(
+            "() => new URLSearchParams(location.search).get('decay') === '0.955'"
+        )
+        while not np.array_equal(chart(s.page), expected(s.seed, 0.955)):
+            assert time.monotonic() < deadline, "the student's page does not answer at home"
+            s.page.wait_for_timeout(100)
         assert not s.errors, s.errors
         s.context.close()
 
