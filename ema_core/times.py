@@ -61,7 +61,9 @@ def _elapsed_in_half_lives(times: np.ndarray, half_life: Any, *, name: str = "ti
     hl = float(as_real_array(half_life, "half_life"))
     if not (hl > 0 and np.isfinite(hl)):
         raise ValueError(f"half_life must be > 0 and finite, got {half_life!r}")
-    return np.diff(t) / hl
+    # A gap of more than ~10^308 half-lives is +inf of them: 0.5**inf = 0, the exact limit.
+    with np.errstate(over="ignore"):
+        return np.diff(t) / hl
 
 
 def time_decay(elapsed: ArrayLike, half_life: Any) -> Any:

@@ -1,8 +1,10 @@
 """Hostile links, files and settings: nothing breaks, nothing is lost."""
 
 import csv
+import importlib
 import io
 import json
+import pkgutil
 import tomllib
 
 import numpy as np
@@ -11,7 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ema_core as ec
+import ema_lab
 from app_support import PAGES, ROOT, charts, open_page, trace, warnings
+from ema_lab.controls import decay_controls
+from ema_lab.params import CHOICES, Control
 
 KEYS = [
     "signal", "n", "noise", "seed", "decay", "decay_by", "half_life", "window", "span", "initial",
@@ -45,6 +50,107 @@ def test_any_query_string_renders_the_page(page, query):
     text = warnings(at)
     assert "Traceback" not in text
     assert "<script" not in text.lower()
+
+
+def declared_controls() -> dict[str, Control]:
+    """Every URL-bound control the app declares, found in its modules (a new control is
+    fuzzed without being listed here), with the decay input's own."""
+    found = {}
+    for module in pkgutil.walk_packages(ema_lab.__path__, "ema_lab."):
+        if module.name in ("ema_lab.serve", "ema_lab.landing"):
+            continue
+        for value in vars(importlib.import_module(module.name)).values():
+            if isinstance(value, Control):
+                found[value.key] = value
+    decay = decay_controls()
+    for control in (decay.decay, decay.by, *decay.amounts.values()):
+        found[control.key] = control
+    return found
+
+
+CONTROLS = declared_controls()
+
+
+def edges(control: Control) -> list[str]:
+    """A control's values at its bounds and just beyond them, as a link writes them."""
+    if control.widget in ("select_slider", "selectbox", "radio", "pills", "multiselect"):
+        texts = [control.text(o) for o in control.options]
+        return [texts[0], texts[-1], texts[-1] + "0", "", texts[0].upper()]
+    if control.widget == "toggle":
+        return ["true", "false", "TRUE", "1"]
+    low, high = control.bounds()
+    if low is None or high is None:  # bounds given by the page when it draws the control
+        return ["0", "-1", "1e12", "0.5"]
+    out = [f"{low:.17g}", f"{high:.17g}", f"{high * 1.000001 + 1e-9:.17g}", f"{low - 1:.17g}"]
+    if control.whole:
+        out.append(f"{(low + high) / 2 + 0.5:.17g}")
+    return out
+
+
+edge_pairs = st.sampled_from(sorted(CONTROLS)).flatmap(
+    lambda key: st.tuples(st.just(key), st.sampled_from(edges(CONTROLS[key])))
+)
+at_the_edges = st.lists(edge_pairs, min_size=1, max_size=5).map(dict)
+
+
+def test_every_declared_control_is_found():
+    assert {"decay", "n", "time_half_life", "time_unit", "momentum", "answer", "step"} <= set(
+        CONTROLS
+    )
+    assert len(CONTROLS) >= 40
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(query=at_the_edges)
+def test_every_control_at_and_beyond_its_bounds(page, query):
+    at = open_page(page, query)  # fails on any exception
+    assert charts(at), "the page lost its charts"
+    for key, value in query.items():
+        control = CONTROLS[key]
+        declared = None not in control.bounds() or control.widget in (*CHOICES, "toggle")
+        if control.widget in ("pills", "multiselect") or not declared:
+            continue
+        if not state_shown(at, key):
+            continue
+        # A value the widget cannot take is named in a notice, never silently shown.
+        if not control.accepts(value):
+            assert f"**{key}**" in warnings(at), (key, value)
+
+
+def state_shown(at, key: str) -> bool:
+    """Whether the page drew the control ``key`` (a page draws only its own)."""
+    try:
+        at.get_by_key(key)
+    except KeyError:
+        return False
+    return True
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    half_life=st.one_of(
+        st.sampled_from(["1e-300", "1e9", "1000000000", "0", "-1", "1e308", "5e-324"]),
+        st.floats(min_value=1e-12, max_value=1e9).map(repr),
+    ),
+    unit=st.sampled_from(["seconds", "minutes", "hours", "days", "weeks", "years", "eons"]),
+    decay_by=st.sampled_from(["decay", "half-life", "window", "span", "lag"]),
+    amount=st.sampled_from(["1", "100000", "1e9", "0.5"]),
+)
+def test_time_aware_controls_at_and_beyond_their_bounds(half_life, unit, decay_by, amount):
+    """Mauna Loa's gaps with any time half-life and unit: a number, or a named value."""
+    query = {
+        "signal": "mauna_loa_co2",
+        "time_half_life": half_life,
+        "time_unit": unit,
+        "decay_by": decay_by,
+        decay_by.replace("-", "_"): amount,
+    }
+    at = open_page("smoothing", query)
+    _, y = trace(at, "smoothing_chart", "EMA (time-aware)")
+    assert np.isfinite(y).all()
+    title = json.loads(at.get_by_key("smoothing_chart").proto.spec)["layout"]["title"]["text"]
+    assert "nan" not in title.lower()
 
 
 def test_out_of_range_values_fall_back_with_a_notice():
