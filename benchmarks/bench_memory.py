@@ -1,0 +1,159 @@
+"""A worker's memory under heavy uploads: before, at the peak, and after the sessions end.
+
+    python benchmarks/bench_memory.py [--sessions 3] [--changes 20] [--rows 1000000]
+                                      [--big-mb 150] [--against DIR]
+
+Serves EMA Lab (and, with ``--against``, another checkout beside it: ``git worktree add
+/tmp/before <rev>``) and drives each with Chromium as a class would: ``--sessions``
+students one after the other open /smoothing, upload a dated CSV of ``--rows`` rows (a
+year of gaps in it, so the time-aware EMA runs), change the decay ``--changes`` times, and
+close their tab; then one uploads a plain CSV of ``--big-mb`` MB. Meanwhile the server's
+resident memory (VmRSS of its process) is sampled every 50 ms. Reported per server: the
+memory once warm (one page drawn), the peak, what stays after the dated sessions and after
+the big upload (each closed, 10 s later), in MB. The file sizes are printed with them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+import sys  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "tests"))
+
+from browser_support import (  # noqa: E402
+    ARTIFACTS,
+    PAGE_DONE,
+    chromium,
+    press_slider,
+    streamlit_server,
+)
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class Sampler(threading.Thread):
+    """The server's memory every 50 ms, and its peak since the last `mark`."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.running = pid, 0.0, True
+
+    def run(self) -> None:
+        while self.running:
+            with contextlib.suppress(OSError):
+                self.peak = max(self.peak, rss_mb(self.pid))
+            time.sleep(0.05)
+
+
+def dated_csv(path: Path, rows: int) -> Path:
+    rng = np.random.default_rng(0)
+    times = np.datetime64("2000-01-01T00:00") + np.arange(rows) * np.timedelta64(1, "m")
+    times[rows // 2 :] += np.timedelta64(365, "D")  # a year's gap: the time-aware EMA's lesson
+    values = np.cumsum(rng.normal(size=rows))
+    with open(path, "w") as f:
+        f.write("time,value\n")
+        for start in range(0, rows, 100_000):
+            stop = min(rows, start + 100_000)
+            f.writelines(
+                f"{t},{v:.6f}\n"
+                for t, v in zip(times[start:stop].astype(str), values[start:stop], strict=True)
+            )
+    return path
+
+
+def plain_csv(path: Path, megabytes: int) -> Path:
+    rng = np.random.default_rng(1)
+    rows = megabytes * 10**6 // 12  # "-1.2345678\n" and a little more
+    with open(path, "w") as f:
+        f.write("loss\n")
+        for start in range(0, rows, 500_000):
+            np.savetxt(f, rng.normal(size=min(500_000, rows - start)), fmt="%.7f")
+    return path
+
+
+def one_session(browser, base: str, upload: Path, changes: int) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(f"{base}/smoothing?signal=upload_csv")
+    page.wait_for_function(PAGE_DONE, timeout=120_000)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+    try:
+        page.wait_for_selector("text=Using", timeout=300_000)  # the file read
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / "bench_memory-failed.png"), full_page=True)
+        raise
+    page.wait_for_function(PAGE_DONE, timeout=300_000)
+    for _ in range(changes):
+        before = page.url
+        press_slider(page, "decay β", "ArrowLeft")
+        page.wait_for_function(f"() => location.href !== {before!r}", timeout=60_000)
+        page.wait_for_function(PAGE_DONE, timeout=120_000)
+    context.close()
+
+
+def measure(root: Path, label: str, files: dict[str, Path], args) -> dict[str, float]:
+    with streamlit_server(root=root) as base, chromium() as browser:
+        sampler = Sampler(base.pid)
+        sampler.start()
+        warm = browser.new_page()
+        warm.goto(f"{base}/smoothing")
+        warm.wait_for_function(PAGE_DONE, timeout=120_000)
+        warm.close()
+        time.sleep(2)
+        out = {"warm": rss_mb(base.pid)}
+        sampler.peak = out["warm"]
+        for _ in range(args.sessions):
+            one_session(browser, base, files["dated"], args.changes)
+        out["peak, dated"] = sampler.peak
+        time.sleep(10)
+        out["after dated"] = rss_mb(base.pid)
+        sampler.peak = out["after dated"]
+        one_session(browser, base, files["big"], 2)
+        out["peak, big"] = sampler.peak
+        time.sleep(10)
+        out["after big"] = rss_mb(base.pid)
+        sampler.running = False
+    print(f"{label:>8}: " + ", ".join(f"{k} {v:,.0f} MB" for k, v in out.items()), flush=True)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=3)
+    parser.add_argument("--changes", type=int, default=20)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--big-mb", type=int, default=150)
+    parser.add_argument("--against", type=Path, help="another checkout, measured the same way")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        files = {
+            "dated": dated_csv(Path(folder) / "dated.csv", args.rows),
+            "big": plain_csv(Path(folder) / "big.csv", args.big_mb),
+        }
+        sizes = ", ".join(f"{k} {p.stat().st_size / 1e6:,.0f} MB" for k, p in files.items())
+        print(
+            f"{args.sessions} sessions x {args.changes} decay changes on the dated file, "
+            f"then one on the big one; files: {sizes}",
+            flush=True,
+        )
+        measure(ROOT, "now", files, args)
+        if args.against:
+            measure(args.against.resolve(), "before", files, args)
+
+
+if __name__ == "__main__":
+    main()
