@@ -112,7 +112,7 @@ async def paced_student(url: str, i: int, n: int, headers, clock: dict, until: f
     rng = random.Random(i)
     x = ec.signals.generate("noisy_sine", n, noise=0.3, seed=i)
     decay = 0.99
-    record = {"latencies": [], "recovery": None, "lost": False}
+    record = {"latencies": [], "recovery": None, "lost": False}  # (sent, took, worker)
     widgets: dict = {}
     while time.perf_counter() < until:
         query = f"n={n}&seed={i}&decay={fmt_decay(decay)}"  # the URL holds the view
@@ -120,6 +120,7 @@ async def paced_student(url: str, i: int, n: int, headers, clock: dict, until: f
             async with websockets.connect(
                 url, subprotocols=["streamlit"], max_size=None, additional_headers=headers
             ) as ws:
+                worker = ws.response.headers.get("X-EMA-Lab-Worker", "direct")
                 await ws.send(rerun(query))
                 widgets, arrived = await open_smoothing(ws, query, x, decay)
                 if record["lost"] and record["recovery"] is None:
@@ -135,7 +136,7 @@ async def paced_student(url: str, i: int, n: int, headers, clock: dict, until: f
                     _, chart, arrived, errors = await until_finished(ws)
                     assert not errors, errors
                     check_chart(chart, x, decay)
-                    record["latencies"].append((sent, arrived - sent))
+                    record["latencies"].append((sent, arrived - sent, worker))
         except (websockets.ConnectionClosed, OSError):
             record["lost"] = True
             await asyncio.sleep(0.5)  # the browser's first retry comes about this soon
@@ -151,7 +152,7 @@ async def fault_class(cluster: Cluster, base: str, args) -> dict:
     victim = cluster.workers[0]
 
     async def kill_later():
-        await asyncio.sleep(args.fault_seconds / 3)
+        await asyncio.sleep(args.fault_seconds / 4)
         clock["killed"] = time.perf_counter()
         os.kill(victim.process.pid, signal.SIGKILL)
 
@@ -175,12 +176,19 @@ async def fault_class(cluster: Cluster, base: str, args) -> dict:
         stop.set()
         watcher.join()
     records = records[1:]
-    victim_name = f"127.0.0.1:{victim.port}"
+    victim_name = "worker-1"  # nginx names the workers by number, in port order
     on_victim = [r for r, (_, w) in zip(records, cookies, strict=True) if w == victim_name]
     others = [r for r, (_, w) in zip(records, cookies, strict=True) if w != victim_name]
     killed = clock["killed"]
-    before = sorted(t for r in others for s, t in r["latencies"] if s < killed)
-    after = sorted(t for r in others for s, t in r["latencies"] if killed <= s < killed + 10)
+    before = sorted(t for r in others for s, t, _ in r["latencies"] if s < killed)
+    after = sorted(t for r in others for s, t, _ in r["latencies"] if killed <= s < killed + 10)
+    # Every student's answers, in 10 s windows from the kill: how fast, and from where.
+    windows = []
+    for k in range(int((until - killed) // 10)):
+        low, high = killed + 10 * k, killed + 10 * (k + 1)
+        took = sorted(t for r in records for s, t, _ in r["latencies"] if low <= s < high)
+        served = Counter(w for r in records if (w := _worker_at(r, high)) is not None)
+        windows.append((10 * k, took, dict(sorted(served.items()))))
     return {
         "on_victim": len(on_victim),
         "lost": sum(r["lost"] for r in on_victim),
@@ -188,9 +196,37 @@ async def fault_class(cluster: Cluster, base: str, args) -> dict:
         "recovery": sorted(r["recovery"] for r in on_victim if r["recovery"] is not None),
         "before": before,
         "after": after,
+        "windows": windows,
         "restarts": victim.restarts,
         "changes": sum(len(r["latencies"]) for r in records),
     }
+
+
+def _worker_at(record: dict, moment: float) -> str | None:
+    """The worker that answered a student's last change before ``moment``."""
+    seen = [worker for sent, _, worker in record["latencies"] if sent < moment]
+    return seen[-1] if seen else None
+
+
+def fault_report(name: str, fault: dict, students: int) -> None:
+    p = statistics.median
+    rec = fault["recovery"]
+    print(f"{name}: a worker killed (SIGKILL) in a class of {students}, {fault['changes']} checked")
+    print(
+        f"  on the killed worker: {fault['on_victim']} students, {fault['lost']} lost their "
+        f"connection, {len(rec)} got their view back: median {p(rec):.2f} s, "
+        f"max {rec[-1]:.2f} s after the kill"
+    )
+    print(
+        f"  the others: {fault['others_lost']} lost their connection; answer p50 "
+        f"{p(fault['before']):.2f} s before the kill, {p(fault['after']):.2f} s in the "
+        f"10 s after; the worker was started again {fault['restarts']} time(s)"
+    )
+    pre = fault["before"]
+    print(f"  p95 before the kill (the others): {statistics.quantiles(pre, n=20)[-1]:.2f} s")
+    for at, took, served in fault["windows"]:
+        p95 = statistics.quantiles(took, n=20)[-1] if len(took) > 1 else float("nan")
+        print(f"  {at:>3}-{at + 10} s after the kill: p95 {p95:.2f} s; students by worker {served}")
 
 
 def report(name: str, result: dict, students: int, changes: int) -> None:
@@ -212,7 +248,27 @@ def main() -> None:
     parser.add_argument(
         "--fault-seconds", type=float, default=45, help="length of the fault class (0: skip)"
     )
+    parser.add_argument(
+        "--only-fault",
+        action="store_true",
+        help="the fault class alone, with and without the launcher's rebalancing reload",
+    )
     args = parser.parse_args()
+    if args.only_fault:
+        for rebalance in (True, False):
+            port = free_port()
+            with tempfile.TemporaryDirectory(prefix="ema-lab-hall-") as run:
+                cluster = Cluster(2, port, Path(run), host="127.0.0.1", say=lambda _: None)
+                if not rebalance:
+                    cluster.rebalance = lambda worker: None  # as before: no reload
+                try:
+                    cluster.start()
+                    fault = asyncio.run(fault_class(cluster, f"http://127.0.0.1:{port}", args))
+                finally:
+                    cluster.stop()
+            name = "with the reload" if rebalance else "without the reload"
+            fault_report(name, fault, args.students)
+        return
     results = {}
     loads = {}
     with streamlit_server() as base:
@@ -241,23 +297,7 @@ def main() -> None:
     for name, result in results.items():
         report(name, result, args.students, args.changes)
     if args.fault_seconds > 0:
-        p = statistics.median
-        rec = fault["recovery"]
-        print(
-            f"a worker killed (SIGKILL) in a class of {args.students} at a student's pace, "
-            f"{fault['changes']} changes checked:"
-        )
-        print(
-            f"  on the killed worker: {fault['on_victim']} students, {fault['lost']} lost their "
-            f"connection, {len(rec)} got their view back: median {p(rec):.2f} s, "
-            f"max {rec[-1]:.2f} s after the kill"
-        )
-        print(
-            f"  the others: {fault['others_lost']} lost their connection; answer p50 "
-            f"{p(fault['before']):.2f} s before the kill, {p(fault['after']):.2f} s in the "
-            f"10 s after (max {fault['after'][-1]:.2f} s); the worker was started again "
-            f"{fault['restarts']} time(s)"
-        )
+        fault_report("two processes behind nginx", fault, args.students)
     print(f"first load of /smoothing in a fresh browser context (median of {args.loads}):")
     for name, (times, sizes) in loads.items():
         print(

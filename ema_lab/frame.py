@@ -96,12 +96,7 @@ def start(page: Page) -> None:
         navigation()
         st.caption("ema = β·ema + (1 − β)·x")
         IMAGE_FORMAT.draw()
-        st.page_link(
-            page.file,
-            label="Present this page (projector, clicker)",
-            icon="📽️",
-            query_params={**_link_params(), state.PRESENT: "true"},
-        )
+        present_link(page)
 
 
 NAVIGATION_TITLE = "📈 EMA Lab"
@@ -291,6 +286,19 @@ _presenter = st.components.v2.component(
 def _link_params(*, leaving: tuple[str, ...] = ()) -> dict[str, list[str]]:
     """The link's parameters, but ``leaving``."""
     return {k: st.query_params.get_all(k) for k in st.query_params if k not in (*leaving, "embed")}
+
+
+def present_link(page: Page, *, exact: bool = False, where=st) -> None:
+    """The way into the presenter view: the lesson at the decay carried (the sidebar's,
+    drawn before the page's controls write their values into the link), or ``exact``ly
+    this view, every control of the link with it (the share panel's, drawn after them)."""
+    params = {**_link_params(), state.PRESENT: "true"} if exact else {state.PRESENT: "true"}
+    where.page_link(
+        page.file,
+        label="Present exactly this view" if exact else "Presenter view (projector, clicker)",
+        icon="📽️",
+        query_params=params,
+    )
 
 
 def presenter_header(page: Page) -> None:

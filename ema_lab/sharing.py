@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ema_lab import figures, first_paint, state
-from ema_lab.frame import compact, embedded, presenting
+from ema_lab.frame import compact, embedded, present_link, presenting
 from ema_lab.offline import OfflineView, offline_html
 from ema_lab.params import IMAGE_FORMAT
 from ema_lab.site import EMBED_MAX_WIDTH, Page
@@ -119,6 +119,7 @@ def share_panel(page: Page, *, offline: Callable[[], OfflineView] | None = None,
     with where.popover("🔗 Share, embed or download this view"):
         st.markdown("**A link to exactly this view**: every control is in it.")
         st.code(view_link(page), language=None, wrap_lines=True)
+        present_link(page, exact=True)
         st.markdown("**Embed it live** in a blog post or a slide (it fits any column):")
         st.code(
             embed_snippet(view_link(page, embed=True), page, "EMA Lab"),

@@ -75,14 +75,15 @@ def test_presenting_carries_the_decay_to_the_next_slide():
     assert "β = 0.95" in chart_layout(at, "bias_chart")["title"]["text"]
 
 
-def test_the_full_page_offers_the_presenter_view_with_its_link():
+def test_the_full_page_offers_the_presenter_view_and_this_exact_view():
     at = open_page("smoothing", {"decay": "0.95", "n": "2000"})
-    present = [e for e in at.get("page_link") if "Present this page" in e.proto.label]
-    assert len(present) == 1
-    query = dict(parse_qsl(present[0].proto.query_string))
-    assert query["present"] == "true"
-    assert query["decay"] == "0.95"
-    assert query["n"] == "2000"
+    widget(at, "decay").set_value(0.955).run()  # the link moves on; so must the way in
+    links = {e.proto.label: dict(parse_qsl(e.proto.query_string)) for e in at.get("page_link")}
+    # The sidebar's: the lesson, at the decay the session carries.
+    assert links["Presenter view (projector, clicker)"] == {"present": "true"}
+    # The share panel's: every control of the link as it is now.
+    exact = links["Present exactly this view"]
+    assert exact == {"present": "true", "decay": "0.955", "n": "2000"}
 
 
 # -- enough data for the decay --------------------------------------------------------------
