@@ -5,8 +5,8 @@
 
 Serves EMA Lab (and, with ``--against``, another checkout beside it: ``git worktree add
 /tmp/before <rev>``) and drives each with Chromium as a class would: ``--sessions``
-students one after the other open /smoothing, upload a dated CSV of ``--rows`` rows (a
-year of gaps in it, so the time-aware EMA runs), change the decay ``--changes`` times, and
+students one after the other open /smoothing, upload a dated CSV of ``--rows`` rows (one a
+minute, a day's gap in the middle, so the time-aware EMA runs), change the decay ``--changes`` times, and
 close their tab; then one uploads a plain CSV of ``--big-mb`` MB. Meanwhile the server's
 resident memory (VmRSS of its process) is sampled every 50 ms. Reported per server: the
 memory once warm (one page drawn), the peak, what stays after the dated sessions and after
@@ -62,7 +62,7 @@ class Sampler(threading.Thread):
 def dated_csv(path: Path, rows: int) -> Path:
     rng = np.random.default_rng(0)
     times = np.datetime64("2000-01-01T00:00") + np.arange(rows) * np.timedelta64(1, "m")
-    times[rows // 2 :] += np.timedelta64(365, "D")  # a year's gap: the time-aware EMA's lesson
+    times[rows // 2 :] += np.timedelta64(1, "D")  # a gap: the time-aware EMA runs
     values = np.cumsum(rng.normal(size=rows))
     with open(path, "w") as f:
         f.write("time,value\n")
@@ -85,11 +85,18 @@ def plain_csv(path: Path, megabytes: int) -> Path:
     return path
 
 
+def settle(page) -> None:
+    """The page whole: its chart drawn, the session's first run over (a file dropped during
+    it is lost: the run that follows the first paint draws the uploader anew)."""
+    page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=120_000)
+    page.wait_for_function(PAGE_DONE, timeout=120_000)
+
+
 def one_session(browser, base: str, upload: Path, changes: int) -> None:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.goto(f"{base}/smoothing?signal=upload_csv")
-    page.wait_for_function(PAGE_DONE, timeout=120_000)
+    settle(page)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
     try:
         page.wait_for_selector("text=Using", timeout=300_000)  # the file read
@@ -111,7 +118,7 @@ def measure(root: Path, label: str, files: dict[str, Path], args) -> dict[str, f
         sampler.start()
         warm = browser.new_page()
         warm.goto(f"{base}/smoothing")
-        warm.wait_for_function(PAGE_DONE, timeout=120_000)
+        settle(warm)
         warm.close()
         time.sleep(2)
         out = {"warm": rss_mb(base.pid)}

@@ -231,7 +231,10 @@ def gap_zoom_figure(
     time_ema: np.ndarray,
     view,
 ) -> go.Figure:
-    """The observations around the longest gap: the signal, the step EMA, the time-aware EMA."""
+    """The observations around the longest gap: the signal, the step EMA, the time-aware EMA.
+
+    At most `MAX_POINTS` drawn per line, like every time chart: around a year's gap in
+    minute data the zoom holds a million observations, which froze the browser."""
     first, last = view.zoom
     x = times[first:last]
     fig = go.Figure()
@@ -242,10 +245,11 @@ def gap_zoom_figure(
     ):
         if y is None:  # no debiased step EMA at a decay of 1
             continue
+        kept = decimate(np.asarray(y[first:last], dtype=np.float64), MAX_POINTS)
         fig.add_trace(
             go.Scatter(
-                x=x,
-                y=y[first:last],
+                x=x[kept],
+                y=y[first:last][kept],
                 name=name,
                 mode=mode,
                 line={"color": COLORS[key], "width": 1.0 if key == "raw" else 2.5},

@@ -3,6 +3,7 @@ snippets, offline figures and CSV downloads."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -10,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from ema_lab import figures, first_paint, state
+from ema_lab import chart_text, figures, first_paint, state
 from ema_lab.frame import compact, embedded, present_link, presenting
 from ema_lab.offline import OfflineView, offline_html
 from ema_lab.params import IMAGE_FORMAT
@@ -20,10 +21,51 @@ from ema_lab.text import escape_html, escape_markdown
 
 
 def show(fig: go.Figure, key: str, where=st) -> None:
-    """Draw a chart (in ``where``, a container) with its key and its image export name."""
+    """Draw a chart (in ``where``, a container) with its key and its image export name, and
+    say it in words to a screen reader (`ema_lab.chart_text`)."""
     fmt = state.widget_value(IMAGE_FORMAT.key, IMAGE_FORMAT.default)
     fmt = fmt if fmt in IMAGE_FORMAT.options else IMAGE_FORMAT.default
     where.plotly_chart(fig, config=figures.config(f"ema-lab_{key}", fmt), key=key)
+    name, description = chart_text.describe(fig)
+    with contextlib.nullcontext() if where is st else where:
+        _words(
+            data={"key": key, "name": name, "description": description},
+            key=f"{key}_words",
+            height=0,
+        )
+
+
+# Plotly draws an SVG that a screen reader reads as a heap of tick labels. The chart's box
+# becomes a figure named by its title, described by a visually hidden paragraph; the chart
+# itself may arrive later than this (its code loads on demand), so it is waited for.
+_WORDS_JS = r"""
+export default function ({ data }) {
+  let tries = 0;
+  const label = () => {
+    const box = document.querySelector(`.st-key-${data.key}`);
+    const chart = box && box.querySelector('[data-testid="stPlotlyChart"]');
+    if (!chart) {
+      if (tries++ < 200) setTimeout(label, 50);
+      return;
+    }
+    const id = `ema-lab-words-${data.key}`;
+    let words = document.getElementById(id);
+    if (!words) {
+      words = document.createElement("p");
+      words.id = id;
+      words.style.cssText = "position:absolute;width:1px;height:1px;margin:-1px;"
+        + "overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0;padding:0";
+      box.appendChild(words);
+    }
+    words.textContent = data.description;
+    chart.setAttribute("role", "figure");
+    chart.setAttribute("aria-label", data.name);
+    chart.setAttribute("aria-describedby", id);
+  };
+  label();
+}
+"""
+_words = st.components.v2.component("ema_lab_chart_words", js=_WORDS_JS)
 
 
 PRESENTER_CHART = {"height": 444, "font_size": 16, "title_font_size": 19, "margin_t": 46}

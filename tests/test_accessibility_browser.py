@@ -98,3 +98,60 @@ def test_no_wcag_violation(browser, server, page, screen):
         assert violations(frame) == [], f"{page} ({screen})"
     finally:
         context.close()
+
+
+# -- a screen reader's view of each chart ------------------------------------------------
+
+
+def chart_title(page, key: str) -> str:
+    """The chart's title as drawn, its lines joined by spaces."""
+    lines = page.locator(f".st-key-{key} .gtitle tspan.line")
+    if lines.count():
+        return " ".join(t.strip() for t in lines.all_text_contents())
+    return page.locator(f".st-key-{key} .gtitle").first.text_content().strip()
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_chart_is_a_named_figure_with_its_words(server, browser, name):
+    """What a screen reader announces for each chart (its accessibility tree): a figure
+    named by the chart's own title, with its numbers, described by what is drawn against
+    what and where each line goes. Written to test-artifacts/screen-reader/ per page."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    path = "" if name == "home" else name
+    try:
+        page.goto(f"{server}/{path}?decay=0.95")
+        page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
+        page.wait_for_function(PAGE_DONE, timeout=60_000)
+        page.wait_for_timeout(500)
+        charts = page.locator('[data-testid="stPlotlyChart"]')
+        assert charts.count() >= 1
+        heard = []
+        for i in range(charts.count()):
+            chart = charts.nth(i)
+            key = chart.evaluate(
+                "e => [...e.closest('[class*=\"st-key-\"]').classList]"
+                ".find(c => c.startsWith('st-key-')).slice(7)"
+            )
+            page.wait_for_function(
+                f"() => document.querySelector('.st-key-{key} [data-testid=\"stPlotlyChart\"]')"
+                "?.getAttribute('aria-label')",
+                timeout=10_000,
+            )
+            assert chart.get_attribute("role") == "figure"
+            label = chart.get_attribute("aria-label")
+            if page.locator(f".st-key-{key} .gtitle").count():
+                assert label == chart_title(page, key).replace("  ", " "), key
+            words = page.locator(f"#{chart.get_attribute('aria-describedby')}").text_content()
+            assert words.startswith("A chart"), words
+            assert any(ch.isdigit() for ch in words), words  # where the lines go, in numbers
+            snapshot = chart.aria_snapshot()
+            first = snapshot.splitlines()[0].replace("''", "'")  # YAML may double a quote
+            assert f'figure "{label}"' in first, snapshot[:200]
+            heard.append(f'{key}: figure "{label}"\n  described: {words}')
+        out = ARTIFACTS / "screen-reader" / f"{name}.txt"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text("\n".join(heard) + "\n")
+        if name == "smoothing":  # the lesson's number, heard
+            assert "the last 20 steps hold 64.2% of the weight" in heard[0]
+    finally:
+        page.close()

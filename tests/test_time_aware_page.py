@@ -228,3 +228,19 @@ def test_what_the_page_caches_holds_no_full_length_series():
     np.testing.assert_array_equal(
         columns["ema_time_aware"], time_view(co2.values, co2.dates, 0.9).ema
     )
+
+
+def test_the_gap_chart_draws_at_most_max_points_a_line():
+    """Minute data around a year's gap: the zoom holds every observation within a year of
+    it (here 100,000), which drawn whole froze the browser; each line is decimated."""
+    n = 100_000
+    times = np.datetime64("2000-01-01T00:00") + np.arange(n) * np.timedelta64(1, "m")
+    times[n // 2 :] += np.timedelta64(365, "D")
+    values = np.cumsum(np.random.default_rng(0).normal(size=n))
+    signal = Signal(values, "minutes", times, key=("minutes",))
+    timed = smoothing.time_aware(signal, 0.99, None, "days")
+    first, last = time_view(values, times, 0.99).zoom
+    assert last - first > figures.MAX_POINTS  # the whole zoom would be too many
+    for trace in timed.zoom.data:
+        assert 0 < len(trace.y) <= figures.MAX_POINTS
+        assert len(trace.x) == len(trace.y)
