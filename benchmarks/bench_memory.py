@@ -5,12 +5,12 @@
 
 Serves EMA Lab (and, with ``--against``, another checkout beside it: ``git worktree add
 /tmp/before <rev>``) and drives each with Chromium as a class would: ``--sessions``
-students one after the other open /smoothing, upload a dated CSV of ``--rows`` rows (one a
-minute, a day's gap in the middle, so the time-aware EMA runs), change the decay ``--changes`` times, and
-close their tab; then one uploads a plain CSV of ``--big-mb`` MB. Meanwhile the server's
-resident memory (VmRSS of its process) is sampled every 50 ms. Reported per server: the
-memory once warm (one page drawn), the peak, what stays after the dated sessions and after
-the big upload (each closed, 10 s later), in MB. The file sizes are printed with them.
+students one after the other open /smoothing, upload a dated CSV of ``--rows`` rows (one
+a minute, a day's gap in the middle, so the time-aware EMA runs), change the decay
+``--changes`` times, and close their tab; then one uploads a plain CSV of ``--big-mb``
+MB. Meanwhile the server's resident memory (VmRSS of its process) is sampled every
+50 ms. Reported per server, in MB: the memory once warm (one page drawn), the peak, and
+what stays after the dated sessions and after the big upload (each closed, 10 s later).
 """
 
 from __future__ import annotations

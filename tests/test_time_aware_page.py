@@ -241,6 +241,6 @@ def test_the_gap_chart_draws_at_most_max_points_a_line():
     timed = smoothing.time_aware(signal, 0.99, None, "days")
     first, last = time_view(values, times, 0.99).zoom
     assert last - first > figures.MAX_POINTS  # the whole zoom would be too many
-    for trace in timed.zoom.data:
-        assert 0 < len(trace.y) <= figures.MAX_POINTS
-        assert len(trace.x) == len(trace.y)
+    for line in timed.zoom.data:
+        assert 0 < len(line.y) <= figures.MAX_POINTS
+        assert len(line.x) == len(line.y)
