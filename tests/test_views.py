@@ -127,6 +127,20 @@ def test_smoothing_view_on_gappy_data_words_the_gaps():
 # -- bias correction -----------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("level", [1.0, 50.0, -30.0])
+def test_bias_chart_keeps_the_zero_start_on_its_axis(level):
+    """At β = 0.9 on a noisy constant 1 the axis began near 0.2: the zero start the page is
+    about was off the chart. 0 and every value drawn lie inside the y range."""
+    x = level + 0.3 * np.random.default_rng(0).normal(size=200)
+    view = bias.bias_view(Signal(x, "noisy constant"), 0.9)
+    low, high = json.loads(view.chart.to_json())["layout"]["yaxis"]["range"]
+    assert low <= 0 <= high
+    for trace in lines(view.chart).values():
+        y = np.asarray(trace["y"], dtype=float)
+        assert low <= y.min()
+        assert y.max() <= high
+
+
 @pytest.mark.parametrize("decay", [0.5, 0.95, 0.9999])
 def test_bias_view_three_starts_and_the_fade(sine, decay):
     view = bias.bias_view(sine, decay)

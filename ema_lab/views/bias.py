@@ -85,6 +85,12 @@ def bias_view(signal: Signal, decay: float) -> BiasView:
     chart = figures.time_figure(
         lines, title=f"Three starts, β = {decay:g}", x=signal.dates, y_title=signal.y_title
     )
+    # The zero start is the lesson: 0 stays on the axis, however far the data lies from it.
+    drawn = np.concatenate([np.asarray(line.values, dtype=float) for line in lines])
+    drawn = drawn[np.isfinite(drawn)]
+    low, high = min(0.0, float(drawn.min())), max(0.0, float(drawn.max()))
+    pad = 0.04 * (high - low) or 1.0
+    chart.update_yaxes(range=[low - pad, high + pad])
     if corrected is None:
         gap_caption = NO_DEBIASED
     else:
