@@ -317,7 +317,10 @@ def _uploaded_signal(key: str) -> Signal:
             _read_upload(record, upload, wanted)
     stored = record.signal
     if stored is None:
-        st.info("No file yet: showing the noisy sine until a CSV file is read.")
-        return _stand_in("no file yet")
+        if upload is None:
+            st.info("No file yet: showing the noisy sine until a CSV file is read.")
+            return _stand_in("no file yet")
+        st.info("Showing the noisy sine until a usable CSV file is read.")
+        return _stand_in("no usable file")
     st.caption(f"Using {escape_markdown(stored.label)} ({count(len(stored.values), 'value')}).")
     return stored

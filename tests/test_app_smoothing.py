@@ -282,6 +282,9 @@ def test_a_first_bad_file_does_not_promise_a_previous_signal():
     errors = " ".join(e.value for e in at.error)
     assert "binary" in errors
     assert "previous signal" not in errors
+    infos = " ".join(i.value for i in at.info)
+    assert "No file yet" not in infos  # it has one: not a usable one
+    assert "until a usable CSV file is read" in infos
 
 
 def test_parses_take_turns():
