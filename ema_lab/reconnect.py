@@ -38,7 +38,10 @@ export default function ({ setTriggerValue }) {
   window.WebSocket = Watched;
 }
 """
-_component = st.components.v2.component(KEY, js=_JS)
+# Not isolated, so that its style reaches the page: the element takes no room.
+_component = st.components.v2.component(
+    KEY, js=_JS, css=f".st-key-{KEY} {{\n  display: none;\n}}", isolate_styles=False
+)
 
 
 def watch() -> None:

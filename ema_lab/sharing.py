@@ -30,7 +30,7 @@ def show(fig: go.Figure, key: str, where=st) -> None:
     with contextlib.nullcontext() if where is st else where:
         _words(
             data={"key": key, "name": name, "description": description},
-            key=f"{key}_words",
+            key=f"{WORDS}{key}",
             height=0,
         )
 
@@ -65,7 +65,16 @@ export default function ({ data }) {
   label();
 }
 """
-_words = st.components.v2.component("ema_lab_chart_words", js=_WORDS_JS)
+WORDS = "ema_lab_words_"  # the key of each chart's words element starts so
+# Not isolated, so that its style reaches the page: the element takes no room (a block's gap
+# around it moved every layout by a line).
+_words = st.components.v2.component(
+    "ema_lab_chart_words",
+    js=_WORDS_JS,
+    # (on two lines: Streamlit takes a one-line string with a "*" or "[" for a file's path)
+    css=f'[class*="st-key-{WORDS}"] {{\n  display: none;\n}}',
+    isolate_styles=False,
+)
 
 
 PRESENTER_CHART = {"height": 444, "font_size": 16, "title_font_size": 19, "margin_t": 46}
