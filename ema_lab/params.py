@@ -71,7 +71,7 @@ class Control:
             return "one of " + ", ".join(texts[:8]) + (", …" if len(texts) > 8 else "")
         low, high = self.bounds(low, high)
         kind = "a whole number" if self.whole else "a number"
-        return f"{kind} from {low:,g} to {high:,g}"
+        return f"{kind} from {low:,.10g} to {high:,.10g}"  # 2,147,483,647, not 2.14748e+09
 
     def accepts(self, text: str, high: float | None = None, low: float | None = None) -> bool:
         """Whether the widget can take the link's ``text``."""
@@ -101,7 +101,36 @@ class Control:
         ):
             return None
         shown = escape_markdown(", ".join(checked)[:40]) or "(empty)"
-        return f"**{self.key}** = {shown} (expected {self.expected(high, low)})"
+        near = self.nearest(checked[-1], high, low) if len(checked) == 1 else None
+        also = f"; the nearest accepted value is {near}" if near is not None else ""
+        return f"**{self.key}** = {shown} (expected {self.expected(high, low)}{also})"
+
+    def nearest(self, text: str, high: float | None = None, low: float | None = None) -> str | None:
+        """The accepted value nearest to a number the link holds out of range, as the link
+        writes it (None for anything else: text, not finite, or not a number's control).
+
+        >>> Control("noise", "noise", "slider", 0.3, low=0.0, high=2.0).nearest("5")
+        '2'
+        >>> Control("n", "n", "select_slider", 100, options=(100, 200, 500)).nearest("-5")
+        '100'
+        """
+        value = _number(text)
+        if value is None:
+            return None
+        if self.widget == "select_slider":
+            numbers = [o for o in self.options if isinstance(o, (int, float))]
+            if len(numbers) != len(self.options) or not numbers:
+                return None
+            return self.text(min(numbers, key=lambda option: abs(option - value)))
+        if self.widget not in ("slider", "number"):
+            return None
+        low, high = self.bounds(low, high)
+        if low is None or high is None:
+            return None
+        near = min(max(value, low), high)
+        if self.whole or type(self.default) is int:
+            near = min(max(round(near), math.ceil(low)), math.floor(high))
+        return f"{near:.10g}"
 
     def parse(
         self, values: Sequence[str], high: float | None = None, low: float | None = None

@@ -163,6 +163,31 @@ def test_out_of_range_values_fall_back_with_a_notice():
     np.testing.assert_allclose(y, ec.ema_series(x, 0.99)[steps - 1])
 
 
+@pytest.mark.parametrize(
+    ("key", "value", "nearest"),
+    [
+        ("decay", "2", "0.9999"),
+        ("decay", "-0.5", "0"),
+        ("n", "-5", "100"),
+        ("n", "123456789", "10000000"),
+        ("noise", "5", "2"),
+        ("seed", "-3", "0"),
+        ("seed", "1e12", "2147483647"),
+    ],
+)
+def test_an_out_of_range_number_is_told_its_nearest_accepted_value(key, value, nearest):
+    text = warnings(open_page("smoothing", {key: value}))
+    assert f"the nearest accepted value is {nearest})" in text
+    assert "e+" not in text  # the range in plain numbers: 2,147,483,647
+
+
+def test_text_where_a_number_belongs_gets_the_range_only():
+    text = warnings(open_page("smoothing", {"decay": "abc", "noise": "nan"}))
+    assert "**decay**" in text
+    assert "**noise**" in text
+    assert "nearest" not in text
+
+
 def test_repeated_keys():
     x = ec.signals.generate("noisy_sine", 1000, noise=0.3, seed=0)
     # a slider refuses a key given twice (it would be a range): default, with a notice
