@@ -371,7 +371,7 @@ def test_deep_link_on_a_fresh_server_renders_that_page(browser, path):
             assert len(w.trace(chart, name)) > 0
             # The router's navigation: a link to every page in the sidebar.
             links = w.page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]')
-            present = links.filter(has_text="Present this page")
+            present = links.filter(has_text="Presenter view")
             assert present.count() == 1  # and the way to the presenter view
             assert links.count() - present.count() == len(PAGES)
             assert not w.errors, w.errors
