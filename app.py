@@ -1,15 +1,16 @@
-"""EMA Lab: the router. It declares the pages (from `ema_lab.site`), sets up what every
+"""EMA Lab: the router. It declares the pages (from `ema_lab.model.site`), sets up what every
 page shares once, and runs the page the URL names.
 
 `streamlit run app.py` imports this file once to serve it: as ``app``, an `st.App` whose
-HTML pages know where the server is (`ema_lab.landing`). Streamlit then runs it as
+HTML pages know where the server is (`ema_lab.server.landing`). Streamlit then runs it as
 ``__main__`` for every page view.
 """
 
 import streamlit as st
 
 if __name__ == "__main__":
-    from ema_lab import first_paint, frame, memory, reconnect, state, url
+    from ema_lab.server import memory
+    from ema_lab.ui import first_paint, frame, reconnect, state, url
 
     memory.keep_lean()  # once per process: what a class used goes back to the system
     routes = frame.routes()
@@ -28,6 +29,6 @@ if __name__ == "__main__":
 else:
     from starlette.middleware import Middleware
 
-    from ema_lab.landing import KnownRoot
+    from ema_lab.server.landing import KnownRoot
 
     app = st.App(__file__, middleware=[Middleware(KnownRoot)])

@@ -7,7 +7,7 @@ Writes the floor itself (a title and one Plotly line of 2,000 points), serves it
 EMA Lab side by side, warms both servers, then opens each page in ``--loads`` fresh
 Chromium contexts (an empty cache each time) and reports, per page, the medians of:
 the first visible content; the first chart painted; every chart painted (the issue's
-measure: the script has finished, EMA Lab's first-run watcher (`ema_lab.first_paint`) is
+measure: the script has finished, EMA Lab's first-run watcher (`ema_lab.ui.first_paint`) is
 gone, and every chart element holds a drawn plot); the page whole (besides, no element still
 waits for its code: Streamlit shows a skeleton until the chunk of its kind is loaded); each
 as the median of its ratios to the bare page loaded in the same round; the bytes received;
@@ -68,7 +68,7 @@ MILESTONES = """([watcher, skeleton]) => new Promise((resolve) => {
     };
     tick();
 })"""
-# What a page still waits for: the first run's watcher (`ema_lab.first_paint`), then any
+# What a page still waits for: the first run's watcher (`ema_lab.ui.first_paint`), then any
 # element whose code is still loading (a skeleton stands in for it).
 WAITING = [FIRST_RUN_WATCHER, '[data-testid="stSkeleton"]']
 

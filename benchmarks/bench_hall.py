@@ -3,7 +3,7 @@
     python benchmarks/bench_hall.py [--students 60] [--changes 20] [--n 100000] [--loads 5]
 
 Starts, one after the other, (a) one EMA Lab process reached directly, (b) the same
-behind nginx, (c) two processes behind nginx (`python -m ema_lab.serve`'s `Cluster`),
+behind nginx, (c) two processes behind nginx (`python -m ema_lab.server`'s `Cluster`),
 and sends each the same class: every simulated student first fetches the page (and
 gets nginx's affinity cookie, as a browser does), then opens a session over
 Streamlit's websocket protocol with that cookie and moves the decay ``--changes``
@@ -47,8 +47,8 @@ from bench_load import check_chart, open_smoothing, rerun, student, until_finish
 
 import ema_core as ec  # noqa: E402
 from browser_support import CHROMIUM, CHROMIUM_ARGS, free_port, streamlit_server  # noqa: E402
-from ema_lab.controls import DECAY_GRID, fmt_decay  # noqa: E402
-from ema_lab.serve import Cluster  # noqa: E402
+from ema_lab.server.serve import Cluster  # noqa: E402
+from ema_lab.ui.controls import DECAY_GRID, fmt_decay  # noqa: E402
 
 
 def cookie_for(base: str) -> tuple[dict[str, str], str]:
@@ -158,7 +158,7 @@ async def fault_class(cluster: Cluster, base: str, args) -> dict:
 
     stop = threading.Event()
 
-    def supervise():  # as `python -m ema_lab.serve` does: start the dead worker again
+    def supervise():  # as `python -m ema_lab.server` does: start the dead worker again
         while not stop.wait(0.5):
             cluster.supervise_once()
 

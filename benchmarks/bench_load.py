@@ -38,9 +38,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import ema_core as ec  # noqa: E402
 from browser_support import ARTIFACTS, streamlit_server  # noqa: E402
-from ema_lab.controls import DECAY_GRID, fmt_decay  # noqa: E402
-from ema_lab.first_paint import WATCHER  # noqa: E402
-from ema_lab.memory import TIDY_EVERY  # noqa: E402
+from ema_lab.server.memory import TIDY_EVERY  # noqa: E402
+from ema_lab.ui.controls import DECAY_GRID, fmt_decay  # noqa: E402
+from ema_lab.ui.first_paint import WATCHER  # noqa: E402
 
 
 def rss_mb(pid: int) -> float:
@@ -75,7 +75,7 @@ def rerun(
         state = msg.rerun_script.widget_states.widgets.add()
         state.id = widget_id
         state.string_array_value.data.append(value)
-    if painted:  # what the first run's watcher (ema_lab.first_paint) reports in a browser
+    if painted:  # what the first run's watcher (ema_lab.ui.first_paint) reports in a browser
         state = msg.rerun_script.widget_states.widgets.add()
         state.id = _make_trigger_id(painted, "events")
         state.json_trigger_value = json.dumps([{"event": "painted", "value": True}])
@@ -217,7 +217,7 @@ async def one_class(url: str, pid: int, first_seed: int, args) -> dict:
     await asyncio.sleep(args.linger)
     expired = rss_mb(pid)
     await student(url, first_seed + 999, args.n, 1, asyncio.Event(), stay)
-    await asyncio.sleep(TIDY_EVERY + 5)  # ema_lab.memory's tidying thread has run
+    await asyncio.sleep(TIDY_EVERY + 5)  # ema_lab.server.memory's tidying thread has run
     latencies = sorted(t for r in results for t in r)
     return {
         "latencies": latencies,

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from ema_lab import cache, controls, frame, sharing, state
 from ema_lab.lessons.batch_norm import controls as bn
 from ema_lab.lessons.batch_norm import view as bn_view
-from ema_lab.site import BY_NAME
+from ema_lab.model.site import BY_NAME
+from ema_lab.ui import cache, controls, frame, sharing, state
 
 frame.through_router()
 

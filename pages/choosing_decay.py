@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from ema_lab import cache, controls, frame, readouts, sharing, state
-from ema_lab.controls import UNITS
-from ema_lab.site import BY_NAME
-from ema_lab.views import choosing, readings
+from ema_lab.lessons.choosing_decay import view as choosing
+from ema_lab.model import readings
+from ema_lab.model.site import BY_NAME
+from ema_lab.ui import cache, controls, frame, readouts, sharing, state
+from ema_lab.ui.controls import UNITS
 
 frame.through_router()
 

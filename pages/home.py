@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from ema_lab import controls, frame, sharing
-from ema_lab.site import HOME, PAGES
-from ema_lab.views import home
+from ema_lab.lessons.home import view as home
+from ema_lab.model.site import HOME, PAGES
+from ema_lab.ui import controls, frame, sharing
 
 frame.through_router()
 

@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from ema_lab import cache, controls, figures, frame, readouts, sharing
-from ema_lab.controls import INITIAL
-from ema_lab.site import BY_NAME
-from ema_lab.views import smoothing
-from ema_lab.views.time_aware import has_gaps
+from ema_lab.lessons.smoothing import view as smoothing
+from ema_lab.lessons.smoothing.time_aware import has_gaps
+from ema_lab.model.site import BY_NAME
+from ema_lab.plot import figures
+from ema_lab.ui import cache, controls, frame, readouts, sharing
+from ema_lab.ui.controls import INITIAL
 
 frame.through_router()
 

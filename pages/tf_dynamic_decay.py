@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from ema_lab import cache, controls, frame, sharing
-from ema_lab.site import BY_NAME
-from ema_lab.views import tf_decay
+from ema_lab.lessons.tf_dynamic_decay import view as tf_decay
+from ema_lab.model.site import BY_NAME
+from ema_lab.ui import cache, controls, frame, sharing
 
 frame.through_router()
 

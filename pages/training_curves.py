@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from ema_lab import cache, frame, sharing, state, uploads
 from ema_lab.lessons.training_curves import controls as tc
 from ema_lab.lessons.training_curves import exports
 from ema_lab.lessons.training_curves import view as tc_view
-from ema_lab.site import BY_NAME
-from ema_lab.text import escape_markdown
+from ema_lab.model.site import BY_NAME
+from ema_lab.model.text import escape_markdown
+from ema_lab.ui import cache, frame, sharing, state, uploads
 
 frame.through_router()
 

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from ema_lab import cache, controls, frame, sharing
-from ema_lab.site import BY_NAME
-from ema_lab.views import posthoc, weights
+from ema_lab.lessons.weights_lab import posthoc
+from ema_lab.lessons.weights_lab import view as weights
+from ema_lab.model.site import BY_NAME
+from ema_lab.ui import cache, controls, frame, sharing
 
 frame.through_router()
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from ema_lab import frame, site, state
-from ema_lab.figures import decoded
+from ema_lab.model import site
+from ema_lab.plot.figures import decoded
+from ema_lab.ui import frame, state
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {p.name or "home": None if p is site.HOME else p.file for p in site.PAGES}
@@ -35,8 +36,8 @@ def open_page(
     """Run ``page`` (a key of `PAGES`) with the given URL query; fail on any exception.
 
     The whole page, as a browser has it once its first chart is painted; ``first_run``:
-    the session's first run, which stops at the main chart (`ema_lab.first_paint`);
-    ``unfold``: with every folded section open (`ema_lab.frame.folded`).
+    the session's first run, which stops at the main chart (`ema_lab.ui.first_paint`);
+    ``unfold``: with every folded section open (`ema_lab.ui.frame.folded`).
     """
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     if first_run:  # a browser's first run: AppTest's sessions are drawn whole otherwise

@@ -12,7 +12,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from ema_lab.first_paint import WATCHER
+from ema_lab.ui.first_paint import WATCHER
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -22,7 +22,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 
 # The page is whole: no run under way (Streamlit's status widget), no element waiting for
 # its code (a skeleton stands in until the chunk of its kind is loaded), and no watcher
-# of a session's first run, which stops at the main chart (`ema_lab.first_paint`).
+# of a session's first run, which stops at the main chart (`ema_lab.ui.first_paint`).
 FIRST_RUN_WATCHER = f".st-key-{WATCHER}"
 PAGE_DONE = f"""() => !document.querySelector('[data-testid="stStatusWidget"]')
     && !document.querySelector('[data-testid="stSkeleton"]')

@@ -5,8 +5,8 @@ import pytest
 
 import ema_core as ec
 from app_support import drawn, open_page, trace, warnings, widget
-from ema_lab.controls import DECAY_GRID, LENGTHS
-from ema_lab.numbers import readable
+from ema_lab.model.numbers import readable
+from ema_lab.ui.controls import DECAY_GRID, LENGTHS
 
 DEFAULTS = {
     "signal": "noisy_sine",
@@ -248,7 +248,7 @@ def test_seattle_data_set_plots_against_dates():
 
 
 def test_a_session_that_keeps_sending_files_is_stopped_at_its_budget(monkeypatch):
-    from ema_lab import uploads
+    from ema_lab.ui import uploads
 
     monkeypatch.setattr(uploads, "MAX_FILES", 3)
     at = open_page("smoothing", {"signal": "upload_csv"})
@@ -265,7 +265,7 @@ def test_a_session_that_keeps_sending_files_is_stopped_at_its_budget(monkeypatch
 
 
 def test_the_byte_budget_stops_a_session_too(monkeypatch):
-    from ema_lab import uploads
+    from ema_lab.ui import uploads
 
     monkeypatch.setattr(uploads, "MAX_BYTES", 2 * len(CSV_GOOD) + 10)
     at = open_page("smoothing", {"signal": "upload_csv"})
@@ -291,7 +291,7 @@ def test_parses_take_turns():
     """Two sessions' parses never overlap: each holds about three times its file."""
     import threading
 
-    from ema_lab import uploads
+    from ema_lab.ui import uploads
 
     inside, overlaps = [], []
 

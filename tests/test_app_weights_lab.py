@@ -8,7 +8,7 @@ import pytest
 from app_support import charts, open_page, warnings
 from app_support import table as app_table
 from ema_core.training import EmaSettings, beats_from, simulate
-from ema_lab.strategies import label
+from ema_lab.model.strategies import label
 
 
 def traces(at, chart):

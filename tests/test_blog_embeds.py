@@ -21,11 +21,11 @@ import pytest
 import ema_core as ec
 from app_support import PAGES, open_page
 from browser_support import ARTIFACTS, CHROMIUM, PAGE_DONE, chromium, press_slider, streamlit_server
-from ema_lab import offline
-from ema_lab.figures import raw_line
-from ema_lab.sharing import embed_snippet
-from ema_lab.site import BY_NAME
-from ema_lab.site import PAGES as SITE_PAGES
+from ema_lab.model.site import BY_NAME
+from ema_lab.model.site import PAGES as SITE_PAGES
+from ema_lab.plot import offline
+from ema_lab.plot.figures import raw_line
+from ema_lab.ui.sharing import embed_snippet
 
 
 def smoothing_view(n: int = 2000, decay: float = 0.95) -> offline.OfflineView:

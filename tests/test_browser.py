@@ -18,7 +18,7 @@ import pytest
 import ema_core as ec
 from app_support import drawn
 from browser_support import ARTIFACTS, CHROMIUM, PAGE_DONE, chromium, press_slider, streamlit_server
-from ema_lab import first_paint
+from ema_lab.ui import first_paint
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("CI"):
@@ -80,7 +80,7 @@ class Watched:
         if msg.type != "error":
             return
         # No exception for Streamlit's probe of ``/<page>/_stcore/health`` (a 404 it
-        # recovers from): a page told where the server is (ema_lab.landing) makes none.
+        # recovers from): a page told where the server is (ema_lab.server.landing) makes none.
         url = (msg.location or {}).get("url", "")
         self.errors.append(f"{msg.text} @ {url}")
 

@@ -17,7 +17,7 @@ import pytest
 
 import ema_core as ec
 from app_support import PAGES, open_page, widget
-from ema_lab.numbers import readable
+from ema_lab.model.numbers import readable
 
 DECAYS = (0.5, 0.9, 0.99, 0.999, 0.9999)
 SCIENTIFIC = re.compile(r"(?<![\w.])\d+(\.\d+)?[eE][+-]?\d+\b")

@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import ema_core as ec
-from ema_lab import figures
-from ema_lab.decimate import MAX_POINTS, decimate
-from ema_lab.style import COLORS
+from ema_lab.model.style import COLORS
+from ema_lab.plot import figures
+from ema_lab.plot.decimate import MAX_POINTS, decimate
 
 
 @pytest.mark.parametrize("n", [2_000, 100_000, 2_000_000])

@@ -1,4 +1,4 @@
-"""A session's first run stops at the main chart (`ema_lab.first_paint`), through AppTest.
+"""A session's first run stops at the main chart (`ema_lab.ui.first_paint`), through AppTest.
 
 The browser half (the watcher, the chart kept in place, the widgets' values once the
 page is whole) is in test_browser.py; embedded pages, drawn whole at once (AppTest cannot
@@ -14,7 +14,8 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from app_support import MAIN_CHART, PAGES, assert_clean, chart_specs, open_page, widget
-from ema_lab import figures, first_paint
+from ema_lab.plot import figures
+from ema_lab.ui import first_paint
 
 WIDGETS = ("slider", "select_slider", "number_input", "radio", "selectbox", "toggle")
 
@@ -81,7 +82,8 @@ def test_link_values_reach_the_first_chart_and_the_whole_page(page, query, title
 def _page_without_chart():
     import streamlit as st
 
-    from ema_lab import first_paint, params
+    from ema_lab.model import params
+    from ema_lab.ui import first_paint
 
     first_paint.begin()
     with first_paint.stage():
@@ -103,7 +105,7 @@ def test_a_page_without_a_main_chart_is_drawn_whole_at_once():
 def _page_failing_before_its_chart():
     import streamlit as st
 
-    from ema_lab import first_paint
+    from ema_lab.ui import first_paint
 
     first_paint.begin()
     with first_paint.stage():

@@ -1,4 +1,4 @@
-"""The HTML page a link opens knows where the server is (`ema_lab.landing`).
+"""The HTML page a link opens knows where the server is (`ema_lab.server.landing`).
 
 Through the middleware alone (an ASGI exchange by hand), then in Chromium: a link into a
 page connects at once, under a proxy's path too, and an unknown address keeps
@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from browser_support import CHROMIUM
-from ema_lab.landing import KnownRoot, root_script
-from ema_lab.site import PAGES
+from ema_lab.model.site import PAGES
+from ema_lab.server.landing import KnownRoot, root_script
 
 PAGE = b"<!DOCTYPE html><html><head><title>Streamlit</title></head><body></body></html>"
 

@@ -1,4 +1,4 @@
-"""ema_lab.memory: large blocks go back to the system, garbage is collected while idle."""
+"""ema_lab.server.memory: large blocks go back to the system, garbage is collected while idle."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import weakref
 
 import pytest
 
-from ema_lab import memory
+from ema_lab.server import memory
 
 glibc = pytest.mark.skipif(
     not sys.platform.startswith("linux") or not hasattr(memory._libc(), "mallinfo2"),
@@ -23,7 +23,7 @@ MAPPED_AFTER_A_LARGE_FREE = textwrap.dedent(
     """
     import ctypes, sys
     import numpy as np
-    from ema_lab import memory
+    from ema_lab.server import memory
 
     class MallInfo2(ctypes.Structure):
         _fields_ = [(name, ctypes.c_size_t) for name in (

@@ -7,9 +7,9 @@ import pytest
 
 import ema_core as ec
 from app_support import MAIN_CHART, PAGES, open_page, widget
-from ema_lab.questions import QUESTIONS
-from ema_lab.site import BY_NAME
-from ema_lab.site import PAGES as SITE_PAGES
+from ema_lab.model.questions import QUESTIONS
+from ema_lab.model.site import BY_NAME
+from ema_lab.model.site import PAGES as SITE_PAGES
 
 NAMES = [p.name or "home" for p in SITE_PAGES]
 
@@ -91,7 +91,7 @@ def test_a_wrong_answer_gets_the_hint_then_the_worked_answer(page):
 @pytest.mark.parametrize("decay", [0.5, 0.9, 0.99])
 @pytest.mark.parametrize("t", [1, 3, 8])
 def test_the_stepper_is_the_recurrence_by_hand(decay, t):
-    from ema_lab.views.home import STEPPER_INPUTS, recurrence
+    from ema_lab.lessons.home.view import STEPPER_INPUTS, recurrence
 
     step = recurrence(decay, t)
     ema, by_hand = 0.0, []

@@ -6,7 +6,7 @@ import pytest
 import ema_core as ec
 from app_support import charts, open_page, warnings
 from ema_core.training import power_ema_track, simulate
-from ema_lab.views import posthoc
+from ema_lab.lessons.weights_lab import posthoc
 
 
 @pytest.fixture(scope="module")

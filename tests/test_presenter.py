@@ -12,8 +12,8 @@ import pytest
 
 import ema_core as ec
 from app_support import MAIN_CHART, charts, open_page, widget
-from ema_lab import sharing
-from ema_lab.site import PAGES
+from ema_lab.model.site import PAGES
+from ema_lab.ui import sharing
 
 NAMES = [p.name or "home" for p in PAGES]
 

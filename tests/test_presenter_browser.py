@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from browser_support import ARTIFACTS, CHROMIUM, PAGE_DONE, chromium, streamlit_server
-from ema_lab.site import PAGES
+from ema_lab.model.site import PAGES
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("CI"):

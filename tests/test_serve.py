@@ -1,4 +1,4 @@
-"""A lecture hall: `python -m ema_lab.serve` (2 workers behind nginx), in a real browser.
+"""A lecture hall: `python -m ema_lab.server` (2 workers behind nginx), in a real browser.
 
 One module-wide cluster: pages load through nginx (gzip, cached static assets, one
 browser on one worker), the decay moves, a worker is killed with SIGKILL in the middle
@@ -36,7 +36,7 @@ from browser_support import (
     free_port,
     press_slider,
 )
-from ema_lab.serve import healthy, nginx_config, request_body_limit, upload_limit_mb
+from ema_lab.server.serve import healthy, nginx_config, request_body_limit, upload_limit_mb
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 if not (Path(NGINX).exists() and Path(CHROMIUM).exists()):
@@ -96,7 +96,7 @@ def cluster():
         [
             sys.executable,
             "-m",
-            "ema_lab.serve",
+            "ema_lab.server",
             "--workers",
             "2",
             "--port",
@@ -324,7 +324,7 @@ def test_the_dead_worker_is_started_again_and_takes_its_students_back(cluster, b
             s.page.wait_for_timeout(100)
         home = s.page.request.get(f"{base}/_stcore/health").headers["x-ema-lab-worker"]
         assert home == s.worker  # its requests and its session on its own worker again
-        # And it answers there (its new session ran: `ema_lab.reconnect`).
+        # And it answers there (its new session ran: `ema_lab.ui.reconnect`).
         s.page.wait_for_function(PAGE_DONE, timeout=60_000)
         press_slider(s.page, "decay β")
         s.page.wait_for_function(
@@ -360,7 +360,7 @@ def test_a_killed_launcher_leaves_no_process_and_no_folder(tmp_path):
     before = set(temp.glob("ema-lab-nginx-*"))
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ema_lab.serve", "--workers", "1", "--port", str(port),
+        [sys.executable, "-m", "ema_lab.server", "--workers", "1", "--port", str(port),
          "--host", "127.0.0.1", "--run-dir", str(tmp_path)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip

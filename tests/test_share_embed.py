@@ -10,8 +10,8 @@ import pytest
 
 from app_support import open_page
 from browser_support import CHROMIUM
-from ema_lab import sharing
-from ema_lab.site import BY_NAME
+from ema_lab.model.site import BY_NAME
+from ema_lab.ui import sharing
 
 
 def codes(at):
@@ -55,7 +55,7 @@ needs_chromium = pytest.mark.skipif(
 
 
 def test_an_embed_draws_a_shorter_copy_of_a_shared_chart(monkeypatch):
-    # Views and their figures are shared by every session (ema_lab.cache): an embed that
+    # Views and their figures are shared by every session (ema_lab.ui.cache): an embed that
     # shortened the chart in place would shorten it for the next student on the full page.
     chart = go.Figure(go.Scatter(y=[1, 2, 3], name="ema")).update_layout(height=480)
     monkeypatch.setattr(sharing, "embedded", lambda: True)
@@ -73,7 +73,7 @@ def test_an_embed_draws_a_shorter_copy_of_a_shared_chart(monkeypatch):
 def test_an_embed_says_uploads_need_the_full_page_before_a_file_is_picked(page, query, monkeypatch):
     # Inside a blog on another site the upload's PUT has no XSRF cookie and fails with 403.
     # (AppTest has no iframe: the page is told it is embedded, as a browser's would be.)
-    from ema_lab import frame
+    from ema_lab.ui import frame
 
     for module in (frame, sharing):
         monkeypatch.setattr(module, "embedded", lambda: True)

@@ -1,4 +1,4 @@
-"""A session's state across a class (`ema_lab.state`), through AppTest: page to page at a
+"""A session's state across a class (`ema_lab.ui.state`), through AppTest: page to page at a
 non-default decay, notices that stay, and a plain AppTest session with no flag set.
 
 A browser's sidebar link opens the next page without the last one's query string; the
@@ -22,7 +22,7 @@ from app_support import (
     warnings,
     widget,
 )
-from ema_lab import state
+from ema_lab.ui import state
 
 DECAY_PAGES = ["home", "smoothing", "bias_correction", "tf_dynamic_decay", "weights_lab"]
 CHOSEN = 0.95  # no page's default

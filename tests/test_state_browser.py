@@ -1,4 +1,4 @@
-"""A class's session in Chromium (`ema_lab.state`): the sidebar from page to page at a
+"""A class's session in Chromium (`ema_lab.ui.state`): the sidebar from page to page at a
 non-default decay, a notice still shown after the page settles, and a server restarted
 under an open tab that had moved the decay."""
 
@@ -20,7 +20,7 @@ from browser_support import (
     press_slider,
     streamlit_server,
 )
-from ema_lab.site import PAGES
+from ema_lab.model.site import PAGES
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("CI"):

@@ -9,10 +9,10 @@ import pytest
 import ema_core as ec
 from app_support import chart_specs, charts, drawn, open_page, trace, warnings
 from ema_core import signals
-from ema_lab import figures
-from ema_lab.views import smoothing
-from ema_lab.views.common import Signal
-from ema_lab.views.time_aware import duration, time_view
+from ema_lab.lessons.smoothing import view as smoothing
+from ema_lab.lessons.smoothing.time_aware import duration, time_view
+from ema_lab.model.signal import Signal
+from ema_lab.plot import figures
 
 GAPPY_CSV = (
     b"when,temp\n"

@@ -152,7 +152,7 @@ def test_titles_and_readings_state_the_windows(smoothing):
     points = 1 / (1 - smoothing)
     text = title(at, "curves_chart")
     assert f"smoothing {smoothing:g} averages about" in text
-    from ema_lab.numbers import readable
+    from ema_lab.model.numbers import readable
 
     assert f"{readable(points)} logged point" in text
     assert f"({readable(points * 10)} steps)" in text

@@ -14,12 +14,18 @@ import pytest
 
 import ema_core as ec
 from ema_core.training import EmaSettings, beats_from, simulate
-from ema_lab import cache, site, strategies
-from ema_lab.figures import decoded
-from ema_lab.numbers import readable
-from ema_lab.params import Control
-from ema_lab.views import bias, choosing, home, readings, smoothing, tf_decay, weights
-from ema_lab.views.common import NO_DEBIASED, Signal
+from ema_lab.lessons.bias_correction import view as bias
+from ema_lab.lessons.choosing_decay import view as choosing
+from ema_lab.lessons.home import view as home
+from ema_lab.lessons.smoothing import view as smoothing
+from ema_lab.lessons.tf_dynamic_decay import view as tf_decay
+from ema_lab.lessons.weights_lab import view as weights
+from ema_lab.model import readings, site, strategies
+from ema_lab.model.numbers import readable
+from ema_lab.model.params import Control
+from ema_lab.model.signal import NO_DEBIASED, Signal
+from ema_lab.plot.figures import decoded
+from ema_lab.ui import cache
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,8 +1,8 @@
-"""The lesson's controls, each declared once (`ema_lab.params.Control`)."""
+"""The lesson's controls, each declared once (`ema_lab.model.params.Control`)."""
 
 from __future__ import annotations
 
-from ema_lab.params import Control
+from ema_lab.model.params import Control
 
 DEFAULT_MOMENTUM = {"pytorch": 0.1, "keras": 0.99}
 """Each framework's own default momentum (PyTorch's ``BatchNorm*d``, Keras'

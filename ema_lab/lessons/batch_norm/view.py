@@ -14,9 +14,9 @@ import plotly.graph_objects as go
 
 import ema_core as ec
 from ema_lab.lessons.batch_norm import figures
-from ema_lab.numbers import readable
-from ema_lab.style import COLORS, DECAY_COLORS
-from ema_lab.views.readings import whole_steps_to_forget
+from ema_lab.model.numbers import readable
+from ema_lab.model.readings import whole_steps_to_forget
+from ema_lab.model.style import COLORS, DECAY_COLORS
 
 FRAMEWORK = {"pytorch": "PyTorch", "keras": "Keras"}
 

@@ -1,12 +1,12 @@
-"""The lesson's charts, built with the shared Plotly kit (`ema_lab.figures`)."""
+"""The lesson's charts, built with the shared Plotly kit (`ema_lab.plot.figures`)."""
 
 from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
 
-from ema_lab import figures as kit
-from ema_lab.style import COLORS
+from ema_lab.model.style import COLORS
+from ema_lab.plot import figures as kit
 
 STEP = "step"
 

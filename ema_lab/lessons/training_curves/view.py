@@ -15,8 +15,8 @@ import plotly.graph_objects as go
 import ema_core as ec
 from ema_lab.lessons.training_curves import figures
 from ema_lab.lessons.training_curves.exports import Curve
-from ema_lab.numbers import readable
-from ema_lab.views.readings import whole_steps_to_forget
+from ema_lab.model.numbers import readable
+from ema_lab.model.readings import whole_steps_to_forget
 
 WANDB_VIEWPORT_SCALE = 1000.0
 """W&B's ``VIEWPORT_SCALE``: not documented; taken as 1,000 (a gap counted in thousandths

@@ -1,0 +1,1 @@
+"""choosing_decay"""

@@ -1,0 +1,152 @@
+"""/choosing_decay: two to four decays side by side, every reading of them, and the names
+libraries give the knob."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import plotly.graph_objects as go
+
+import ema_core as ec
+from ema_lab.model.params import DECAY_ALLOWED, DECAY_GRID, Control, fmt_decay
+from ema_lab.model.readings import UNITS
+from ema_lab.model.signal import Signal
+from ema_lab.model.style import COLORS, decay_color
+from ema_lab.plot import figures
+from ema_lab.plot.offline import MovingLine, OfflineView, of_signal
+
+FALLBACK = (0.9, 0.99)
+"""The decays compared until the reader has picked two."""
+TOO_FEW = "Pick at least two decays to compare; showing 0.9 and 0.99 meanwhile."
+
+
+DECAYS = Control(
+    "decays",
+    "decays to compare (2 to 4)",
+    "multiselect",
+    default=list(FALLBACK),
+    options=DECAY_GRID,
+    format_func=fmt_decay,
+    allowed=DECAY_ALLOWED,
+    extra={"max_selections": 4},
+)
+
+
+def starting_decays(carried: float | None) -> list[float]:
+    """The decays compared when the link names none: the two defaults, and the decay
+    carried from the last page (its nearest stop) beside them.
+
+    >>> starting_decays(None), starting_decays(0.945), starting_decays(0.99)
+    ([0.9, 0.99], [0.9, 0.945, 0.99], [0.9, 0.99])
+    """
+    if carried is None:
+        return list(FALLBACK)
+    stop = min(DECAY_GRID, key=lambda d: abs(d - carried))
+    return sorted({*FALLBACK, stop})
+
+
+CALC_BY = Control(
+    "calc_by",
+    "from",
+    "radio",
+    default="half-life",
+    options=tuple(UNITS),
+    extra={"horizontal": True},
+)
+CALC_VALUE = Control("calc_value", "amount", "number", low=0.0, high=1e7, step=1.0)
+
+
+@dataclass(frozen=True)
+class CompareView:
+    """The decays compared, and every chart of them."""
+
+    decays: tuple[float, ...]  # sorted
+    notice: str  # why other decays are shown than those picked ("" if none)
+    chart: go.Figure  # the signal and its EMAs
+    lines: tuple[figures.Line, ...]
+    csv: Callable[[], dict[str, np.ndarray]]
+
+    # Built when first drawn: a session's first run stops at the main chart (first_paint).
+    @cached_property
+    def responses(self) -> dict[str, go.Figure]:
+        """The decays' responses, by chart key: impulse, step, frequency, trade-off."""
+        return {
+            "impulse_chart": figures.impulse_figure(self.decays),
+            "step_chart": figures.step_figure(self.decays),
+            "frequency_chart": figures.frequency_figure(self.decays),
+            "tradeoff_chart": figures.tradeoff_figure(self.decays),
+        }
+
+
+def compared(picked: Sequence[float]) -> tuple[tuple[float, ...], str]:
+    """The decays compared, sorted (`FALLBACK` for fewer than two), and why if not those."""
+    if len(picked) >= 2:
+        return tuple(sorted(picked)), ""
+    return FALLBACK, TOO_FEW
+
+
+def averages(signal: Signal, decays: Sequence[float]) -> dict[float, np.ndarray]:
+    """The EMA for each decay, each started at the first value, on the full series."""
+    return {d: ec.ema_series(signal.values, d, initial=None) for d in decays}
+
+
+def compare_view(signal: Signal, picked: Sequence[float]) -> CompareView:
+    """The picked decays (two to four; `FALLBACK` for fewer) compared on ``signal``.
+
+    Examples
+    --------
+    >>> v = compare_view(Signal(np.ones(20), "ones"), [0.9])
+    >>> v.decays, v.notice == TOO_FEW, sorted(v.responses)
+    ((0.9, 0.99), True, ['frequency_chart', 'impulse_chart', 'step_chart', 'tradeoff_chart'])
+    """
+    decays, notice = compared(picked)
+    x = signal.values
+    emas = averages(signal, decays)
+    lines = (
+        figures.raw_line(x),
+        *(figures.Line(e, f"β = {d:g}", decay_color(i)) for i, (d, e) in enumerate(emas.items())),
+    )
+    chart = figures.time_figure(
+        lines,
+        title="The same signal, several decays (each started at the first value)",
+        x=signal.dates,
+        height=480,
+    )
+    return CompareView(
+        decays=decays,
+        notice=notice,
+        chart=chart,
+        lines=lines,
+        csv=lambda: {"signal": x, **{f"ema_decay{d:g}": e for d, e in emas.items()}},
+    )
+
+
+def offline(signal: Signal, view: CompareView, link: str) -> OfflineView:
+    """The comparison as an offline figure, with one more decay on a slider."""
+    return of_signal(
+        signal,
+        decay=view.decays[0],
+        initial=None,
+        title=f"{signal.label}: the decays compared, and one more on the slider",
+        moving=(MovingLine("first_value", "β on the slider", COLORS["biased"], "dash"),),
+        fixed=view.lines,  # the chart's own: the signal and the decays compared
+        link=link,
+    )
+
+
+NAMING: tuple[dict[str, str], ...] = tuple(
+    {"library": library, "parameter": parameter, "means": means, "for β = 0.99": example}
+    for library, parameter, means, example in (
+        ("TensorFlow tf.train.ExponentialMovingAverage", "decay", "β", "0.99"),
+        ("Keras optimizers (use_ema=True)", "ema_momentum", "β", "0.99"),
+        ("Keras BatchNormalization", "momentum", "β", "0.99"),
+        ("timm ModelEmaV3, ema-pytorch, diffusers EMAModel", "decay / beta", "β", "0.99"),
+        ("PyTorch BatchNorm", "momentum", "1 − β", "0.01"),
+        ("ignite EMAHandler", "momentum", "1 − β", "0.01"),
+        ("pandas ewm", "alpha (or span, com, halflife)", "1 − β", "alpha=0.01, span=199"),
+    )
+)
+"""What libraries call the decay, and what they mean by it."""

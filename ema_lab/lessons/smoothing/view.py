@@ -1,0 +1,318 @@
+"""/smoothing: the averages of a signal, the claim about the effective window and the band
+that illustrates it, the time-aware EMA for data with gaps, the CSV and the offline figure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+
+import ema_core as ec
+from ema_lab.lessons.smoothing.time_aware import (
+    TIME_UNITS,
+    TimeView,
+    lean,
+    time_aware_ema,
+    time_view,
+)
+from ema_lab.model import readings
+from ema_lab.model.numbers import readable
+from ema_lab.model.params import Control
+from ema_lab.model.signal import NO_DEBIASED, Signal, debiased
+from ema_lab.model.style import COLORS, LABELS
+from ema_lab.model.text import escape_html
+from ema_lab.plot import figures
+from ema_lab.plot.offline import OfflineView, of_signal, standard_moving
+
+
+@dataclass(frozen=True)
+class WindowClaim:
+    """What the chart's title says of the window, and the shaded band beside it."""
+
+    window: float  # 1/(1 - decay), steps
+    share: float  # the weight on the last `window` steps: 1 - decay**window
+    claim: str  # "the last 1,000 steps hold 63.2% of the weight"
+    first: int  # the band, in steps 1..n
+    last: int
+    label: str  # the band's label; it says when the band is cut at the start
+
+
+def window_claim(decay: float, end: int) -> WindowClaim:
+    """The title's claim for ``decay`` and the band of the window ending at step ``end``.
+
+    The claim always speaks of the whole window: the share is ``weight_in_last(decay,
+    window)`` for the very window it names. The band cannot reach before step 1; when
+    it is cut, its label says how many steps it shows.
+
+    Examples
+    --------
+    >>> c = window_claim(0.999, 500)
+    >>> c.claim, c.first, c.label
+    ('the last 1,000 steps hold 63.2% of the weight', 1, 'first 500 of 1/(1−β) = 1,000 steps')
+    """
+    window = float(ec.effective_window(decay))
+    if not np.isfinite(window):  # a decay of 1 never forgets: the band is all of it
+        return WindowClaim(
+            window=window,
+            share=0.0,
+            claim="the average never leaves its start",
+            first=1,
+            last=end,
+            label="1/(1−β) = ∞",
+        )
+    share = float(ec.weight_in_last(decay, window))
+    first = max(1, round(end - window + 1))
+    shown = end - first + 1
+    label = (
+        "1/(1−β)"
+        if shown >= round(window)
+        else (f"first {readable(shown)} of 1/(1−β) = {readable(window)} steps")
+    )
+    return WindowClaim(
+        window=window,
+        share=share,
+        claim=f"the last {readable(window)} steps hold {share:.1%} of the weight",
+        first=first,
+        last=end,
+        label=label,
+    )
+
+
+# -- the page ------------------------------------------------------------------------------
+
+LINE_NAMES = ("signal", "biased", "debiased", "TensorFlow")
+"""The lines the reader may show, as the URL names them (``?views=biased``)."""
+_SHOWN_AS = {
+    "raw": "signal",
+    "biased": "biased",
+    "debiased": "debiased",
+    "tensorflow": "TensorFlow",
+}
+
+
+VIEWS = Control("views", "show", "pills", default=LINE_NAMES, options=LINE_NAMES)
+WINDOW_END = Control(
+    "window_end",
+    "effective window ends at step",
+    "slider",
+    low=1,
+    high=10**7,
+    whole=True,
+    extra={"help": "Move the shaded band: it covers the last 1/(1−β) steps up to this one."},
+)
+SCRUBBER = Control(
+    "scrubber",
+    "Instant scrubber: a decay slider inside the chart, answered by the browser alone",
+    "toggle",
+    default=False,
+)
+TIME_AWARE = Control(
+    "time_aware",
+    "time-aware EMA",
+    "toggle",
+    extra={
+        "help": "Let the past fade by a half-life in time, across the gaps too "
+        "(pandas' ewm with times and halflife)."
+    },
+)
+TIME_HALF_LIFE = Control(
+    "time_half_life",
+    "half-life in time",
+    "number",
+    low=0.0,
+    high=1e9,
+    step=1.0,
+    extra={
+        "placeholder": "auto",
+        "help": "Empty: the step EMA's half-life times the typical spacing, so the two EMAs "
+        "agree where the data is evenly spaced and part across the gaps.",
+    },
+)
+TIME_UNIT = Control("time_unit", "unit", "selectbox", default="days", options=tuple(TIME_UNITS))
+
+
+def band_end(n: int) -> int:
+    """Where the shaded window ends until the reader moves it: the middle of the signal."""
+    return max(1, n // 2)
+
+
+def averages(values: np.ndarray, decay: float, initial: float) -> dict[str, np.ndarray | None]:
+    """The page's three averages on the full series (no debiased one at a decay of 1)."""
+    return {
+        "biased": ec.ema_series(values, decay, initial=initial),
+        "debiased": debiased(values, decay, initial),
+        "tensorflow": ec.ema_series(
+            values, ec.tf_decay(decay, np.arange(len(values))), initial=initial
+        ),
+    }
+
+
+def drawn_lines(signal: Signal, decay: float, initial: float) -> dict[str, figures.Line]:
+    """The signal and the averages as drawn: decimated, small enough to share."""
+    series = averages(signal.values, decay, initial)
+    lines = figures.smoothing_lines(signal.values, **series)
+    keys = ["raw", *(k for k, v in series.items() if v is not None)]
+    return {
+        key: figures.decimated(line, signal.dates) for key, line in zip(keys, lines, strict=True)
+    }
+
+
+@dataclass(frozen=True)
+class Timed:
+    """The time-aware EMA as /smoothing keeps it: what it draws and says. A page's cache
+    holds 32 of them per signal, so no full-length series: on a 10⁶-row upload each
+    decay change kept two of 8 MB before (``benchmarks/bench_memory.py``)."""
+
+    view: TimeView  # `time_aware.lean`: its readings, title, gaps and range
+    line: figures.Line  # decimated, as drawn
+    zoom: go.Figure | None  # the longest gap, for data with gaps
+
+
+def time_aware(signal: Signal, decay: float, half_life: float | None, unit: str) -> Timed:
+    """The time-aware EMA of a signal with times: its line as drawn and its gap chart."""
+    view = time_view(
+        signal.values,
+        signal.dates,
+        decay,
+        half_life=half_life,
+        unit=unit,
+        repeated=signal.repeated_times,
+    )
+    line = figures.decimated(figures.Line(view.ema, LABELS["time"], COLORS["time"]), signal.dates)
+    zoom = None
+    if view.zoom is not None:
+        zoom = figures.gap_zoom_figure(signal.dates, signal.values, view.step_ema, view.ema, view)
+        zoom.update_xaxes(title_text=escape_html(signal.time_title))
+        zoom.update_yaxes(title_text=escape_html(signal.y_title))
+    return Timed(lean(view), line, zoom)
+
+
+@dataclass(frozen=True)
+class SmoothingView:
+    """What /smoothing shows for one setting of its controls."""
+
+    chart: go.Figure
+    zoom: go.Figure | None  # the longest gap, for data with gaps
+    notes: tuple[str, ...]  # under the formulas
+    csv_name: str
+
+
+def smoothing_view(
+    signal: Signal,
+    decay: float,
+    initial: float,
+    window_end: int,
+    shown: Sequence[str],
+    lines: dict[str, figures.Line],
+    timed: Timed | None = None,
+    *,
+    compact: bool = False,
+) -> SmoothingView:
+    """The chart with its title's claim and its band, the gap zoom, and the notes.
+
+    ``shown`` are the `LINE_NAMES` the reader picked; ``compact`` is the embedded layout's
+    short title.
+    """
+    n = len(signal.values)
+    claim = window_claim(decay, window_end)
+    band = (
+        (claim.first, window_end)
+        if signal.dates is None
+        else (signal.dates[claim.first - 1], signal.dates[window_end - 1])
+    )
+    drawn = [line for key, line in lines.items() if _SHOWN_AS[key] in shown]
+    said = readings.window_vs_data(decay, n) or claim.claim
+    title = f"{signal.label}, β = {decay:g}, ema₀ = {initial:g}: {said}"
+    if timed is not None:
+        drawn.append(timed.line)
+        title = timed.view.title
+    chart = figures.time_figure(
+        drawn,
+        title=f"β = {decay:g}: {said}" if compact else title,
+        x=signal.dates,
+        x_title=signal.x_title,
+        y_title=signal.y_title,
+        window=(*band, claim.label),
+        height=480,
+        length=n,
+    )
+    notes = [] if "debiased" in lines or "debiased" not in shown else [NO_DEBIASED]
+    zoom = None
+    if timed is not None:
+        view = timed.view
+        figures.shade_gaps(chart, view.gaps)
+        # The zero start's first steps run off the axis rather than squash the data.
+        chart.update_yaxes(range=view.value_range)
+        zoom = timed.zoom
+        notes.append(view.readouts)
+        if view.gap_count:
+            notes.append(
+                f"Shaded: the {view.gap_count:,} gaps longer than 1.5× the typical spacing "
+                f"(the longest {view.longest_gap_text}). Across a gap the step EMA moves "
+                "one step; the time-aware EMA lets the past fade for the whole gap."
+            )
+        if view.note:
+            notes.append(view.note)
+    notes.append(
+        f"Computed on all {n:,} values; the chart draws at most {figures.MAX_POINTS:,} points "
+        "per line (each bucket's minimum and maximum)."
+    )
+    return SmoothingView(
+        chart=chart, zoom=zoom, notes=tuple(notes), csv_name=f"ema_smoothing_decay{decay:g}.csv"
+    )
+
+
+def csv_columns(
+    signal: Signal, decay: float, initial: float, timed: TimeView | None
+) -> dict[str, np.ndarray]:
+    """The CSV download: the signal (with its times) and every average, on the full series."""
+    return {
+        **({"time": signal.dates} if signal.dates is not None else {}),
+        "signal": signal.values,
+        **{
+            f"ema_{k}": v
+            for k, v in averages(signal.values, decay, initial).items()
+            if v is not None
+        },
+        **(
+            {"ema_time_aware": time_aware_ema(signal.values, signal.dates, timed)}
+            if timed is not None
+            else {}
+        ),
+    }
+
+
+def offline(
+    signal: Signal, decay: float, initial: float, shown: Sequence[str], link: str
+) -> OfflineView:
+    """The chart as an offline figure: the lines shown, with a decay slider."""
+    kinds = [k for k in ("biased", "debiased", "tensorflow") if _SHOWN_AS[k] in shown]
+    return of_signal(
+        signal,
+        decay=decay,
+        initial=initial,
+        title=f"{signal.label}: the EMA as β moves",
+        moving=standard_moving(kinds),
+        fixed=None if "signal" in shown else (),
+        link=link,
+    )
+
+
+def scrubber_curves(signal: Signal) -> np.ndarray:
+    """The in-chart scrubber's frames for ``signal`` (each EMA started at the first value)."""
+    return figures.scrubber_curves(signal.values, initial=None)
+
+
+SCRUBBER_NOTE = (
+    "{decays} decays precomputed by ema_core on all {n:,} values (each EMA started at the "
+    "first value), {points} points per frame."
+)
+
+
+def scrubber_note(n: int) -> str:
+    """What the in-chart scrubber holds."""
+    return SCRUBBER_NOTE.format(
+        decays=len(figures.SCRUBBER_DECAYS), n=n, points=figures.SCRUBBER_POINTS
+    )

@@ -1,0 +1,1 @@
+"""weights_lab"""

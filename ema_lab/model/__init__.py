@@ -1,0 +1,1 @@
+"""The pure model: what the app knows, as plain data (no Streamlit, no Plotly)."""

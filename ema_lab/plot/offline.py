@@ -1,0 +1,290 @@
+"""Offline interactive figures: one HTML file a blog can host, with a decay slider inside.
+
+A page's view (its signal, ema₀ and the lines it shows) is computed by `ema_core` on the
+full series for every decay of a grid, sampled for drawing, and written with plotly.js
+into one self-contained file. The browser only swaps precomputed curves when the slider
+or an arrow key moves: no number is computed in JavaScript, no request leaves the file.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+import ema_core as ec
+from ema_lab.model.numbers import readable
+from ema_lab.model.signal import Signal, debiased_or_gaps
+from ema_lab.model.style import COLORS, LABELS
+from ema_lab.model.text import escape_html, json_for_script
+from ema_lab.plot.decimate import decimate, evenly
+from ema_lab.plot.figures import Line, raw_line
+
+PLOTLY_JS = Path(__file__).resolve().parents[1] / "static" / "plotly-basic.min.js"
+POINTS = 1000
+"""Points drawn per curve and frame (every number is computed on the full series)."""
+
+GRID_DECAYS = 72
+"""Decays on the slider besides the page's own: windows log-spaced from 1.25 to 10,000."""
+
+# How each moving line is computed from the signal, a decay and ema₀.
+SERIES: dict[str, Callable[[np.ndarray, float, float | None], np.ndarray]] = {
+    "biased": lambda x, d, s0: ec.ema_series(x, d, initial=s0),
+    "debiased": debiased_or_gaps,
+    "tensorflow": lambda x, d, s0: ec.ema_series(x, ec.tf_decay(d, np.arange(len(x))), initial=s0),
+    "first_value": lambda x, d, s0: ec.ema_series(x, d, initial=None),
+}
+
+
+@dataclass(frozen=True)
+class MovingLine:
+    """A line that follows the slider: one of `SERIES`, with its label and look."""
+
+    kind: str
+    name: str
+    color: str
+    dash: str | None = None
+
+
+@dataclass(frozen=True)
+class OfflineView:
+    """What the exported figure shows: the page's view, at the page's decay."""
+
+    values: np.ndarray
+    decay: float
+    initial: float | None
+    title: str
+    moving: tuple[MovingLine, ...]
+    fixed: tuple[Line, ...] = ()  # lines that stay: the signal, the decays a page compares
+    dates: np.ndarray | None = None
+    y_title: str = "value"
+    link: str = ""  # the live page with the same view, if known
+
+
+def of_signal(
+    signal: Signal,
+    *,
+    decay: float,
+    initial: float | None,
+    title: str,
+    moving: tuple[MovingLine, ...],
+    link: str,
+    fixed: tuple[Line, ...] | None = None,
+) -> OfflineView:
+    """A page's chart of ``signal`` as an offline figure: the signal drawn as the page draws
+    it unless ``fixed`` says otherwise, calendar dates under dates, the signal's unit."""
+    return OfflineView(
+        values=signal.values,
+        decay=decay,
+        initial=initial,
+        title=title,
+        moving=moving,
+        fixed=(raw_line(signal.values),) if fixed is None else fixed,
+        dates=signal.calendar,
+        y_title=signal.y_title,
+        link=link,
+    )
+
+
+def standard_moving(kinds: Sequence[str]) -> tuple[MovingLine, ...]:
+    """The moving lines of the smoothing family, in the app's colours and words."""
+    looks = {
+        "biased": (LABELS["biased"], COLORS["biased"], None),
+        "debiased": (LABELS["debiased"], COLORS["debiased"], None),
+        "tensorflow": (LABELS["tensorflow"], COLORS["tensorflow"], "dash"),
+        "first_value": ("EMA (started at the first value)", COLORS["reference"], "dot"),
+    }
+    return tuple(MovingLine(k, *looks[k]) for k in kinds)
+
+
+def decay_grid(decay: float, count: int = GRID_DECAYS) -> np.ndarray:
+    """The slider's decays: ``count`` with log-spaced windows, dense near 1, and ``decay``.
+
+    Examples
+    --------
+    >>> g = decay_grid(0.95)
+    >>> len(g) >= 60, 0.95 in g, float(g.max()), bool(np.all(np.diff(g) > 0))
+    (True, True, 0.9999, True)
+    """
+    windows = np.geomspace(1.25, 10_000, count)
+    grid = np.round(1 - 1 / windows, 8)
+    return np.unique(np.append(grid, float(decay)))
+
+
+def _f32(values: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(values, dtype="<f4").tobytes()).decode()
+
+
+def _label(decay: float, initial: float | None) -> str:
+    start = "first value" if initial is None else f"{initial:g}"
+    return f"β = {decay:.6g} · window {readable(ec.effective_window(decay))} steps · ema₀ = {start}"
+
+
+def figure_data(view: OfflineView) -> dict:
+    """Everything the file draws, as JSON-ready data: every curve from `ema_core`."""
+    x = np.asarray(view.values, dtype=np.float64)
+    n = len(x)
+    grid = evenly(n, POINTS)
+    decays = decay_grid(view.decay)
+    frames = []
+    for d in decays:
+        frames.append(
+            [_f32(SERIES[line.kind](x, float(d), view.initial)[grid]) for line in view.moving]
+        )
+    if view.dates is not None:  # only the dates drawn become text, not all n of them
+        at = lambda idx: np.asarray(view.dates)[idx].astype(str).tolist()  # noqa: E731
+    else:
+        at = lambda idx: (np.asarray(idx) + 1).tolist()  # noqa: E731
+    fixed = []
+    for line in view.fixed:
+        idx = decimate(np.asarray(line.values, dtype=np.float64), 2 * POINTS)
+        fixed.append(
+            {
+                "x": at(idx),
+                "y": _f32(np.asarray(line.values)[idx]),
+                "name": line.name,
+                "color": line.color,
+                "width": line.width,
+                "opacity": line.opacity,
+            }
+        )
+    return {
+        "title": view.title,
+        "y_title": view.y_title,
+        "x_title": "date" if view.dates is not None else "step t",
+        "x": at(grid),
+        "fixed": fixed,
+        "moving": [
+            {"name": m.name, "color": m.color, "dash": m.dash or "solid"} for m in view.moving
+        ],
+        "decays": [float(d) for d in decays],
+        "labels": [_label(float(d), view.initial) for d in decays],
+        "start": int(np.flatnonzero(decays == float(view.decay))[0]),
+        "frames": frames,
+        "n": n,
+        "points": len(grid),
+        "link": view.link,
+    }
+
+
+PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>__TITLE__</title>
+<style>
+:root { color-scheme: light dark; --fg: #262730; --bg: #ffffff; --muted: #5f6470; }
+@media (prefers-color-scheme: dark) { :root { --fg: #fafafa; --bg: #0e1117; --muted: #a3a8b4; } }
+html, body { margin: 0; height: 100%; background: var(--bg); color: var(--fg);
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+body { display: flex; flex-direction: column; box-sizing: border-box; padding: 8px 10px; }
+h1 { font-size: 15px; margin: 0 0 4px; font-weight: 600; }
+.controls { display: flex; align-items: center; gap: 10px; font-size: 14px; flex-wrap: wrap; }
+.controls input { flex: 1 1 160px; accent-color: #ff4b4b; }
+#readout { font-variant-numeric: tabular-nums; }
+#chart { flex: 1 1 auto; min-height: 220px; }
+.source { font-size: 11px; color: var(--muted); }
+.source a { color: inherit; }
+</style>
+</head>
+<body>
+<h1 id="title"></h1>
+<div class="controls">
+  <label for="decay">β</label>
+  <input id="decay" type="range" min="0" step="1" aria-label="decay β">
+  <span id="readout" aria-live="polite"></span>
+</div>
+<div id="chart"></div>
+<div class="source" id="source"></div>
+<script>__PLOTLY__</script>
+<script id="ema-lab-data" type="application/json">__DATA__</script>
+<script>
+(function () {
+  const D = JSON.parse(document.getElementById("ema-lab-data").textContent);
+  const f32 = (b64) => {
+    const s = atob(b64), u = new Uint8Array(s.length);
+    for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
+    return new Float32Array(u.buffer);
+  };
+  const frames = D.frames.map((f) => f.map(f32));
+  const traces = D.fixed.map((l) => ({
+    x: l.x, y: f32(l.y), name: l.name, mode: "lines", opacity: l.opacity,
+    line: { color: l.color, width: l.width }, hovertemplate: "%{y:.6g}",
+  }));
+  const moving = D.moving.map((m, k) => traces.length + k);
+  D.moving.forEach((m, k) => traces.push({
+    x: D.x, y: frames[D.start][k], name: m.name, mode: "lines",
+    line: { color: m.color, width: 2.5, dash: m.dash }, hovertemplate: "%{y:.6g}",
+  }));
+  const dark = window.matchMedia("(prefers-color-scheme: dark)");
+  const theme = () => {
+    const d = dark.matches, fg = d ? "#fafafa" : "#262730", grid = d ? "#31333f" : "#e6e9ef";
+    return {
+      paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", "font.color": fg,
+      "xaxis.gridcolor": grid, "yaxis.gridcolor": grid,
+      "xaxis.zerolinecolor": grid, "yaxis.zerolinecolor": grid,
+    };
+  };
+  const layout = {
+    margin: { l: 10, r: 36, t: 8, b: 10 }, hovermode: "x unified",  // r: the last x label
+    font: { family: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", size: 12 },
+    legend: { orientation: "h", x: 0, y: 1, yanchor: "bottom", font: { size: 11 } },
+    xaxis: { title: { text: D.x_title }, automargin: true, exponentformat: "none",
+             separatethousands: true },
+    yaxis: { title: { text: D.y_title }, automargin: true, exponentformat: "none",
+             separatethousands: true },
+  };
+  const chart = document.getElementById("chart");
+  const slider = document.getElementById("decay");
+  const readout = document.getElementById("readout");
+  document.getElementById("title").textContent = D.title;
+  const source = document.getElementById("source");
+  source.textContent = "EMA Lab · every curve computed by ema_core on all " +
+    D.n.toLocaleString("en") + " values for each of " + D.decays.length +
+    " decays, drawn at " + D.points.toLocaleString("en") + " points. ";
+  if (D.link) {
+    const a = document.createElement("a");
+    a.href = D.link; a.textContent = "Open in EMA Lab"; a.target = "_blank"; a.rel = "noopener";
+    source.appendChild(a);
+  }
+  slider.max = D.decays.length - 1;
+  slider.value = D.start;
+  let current = D.start;
+  const show = (i) => {
+    current = Math.max(0, Math.min(D.decays.length - 1, i));
+    slider.value = current;
+    readout.textContent = D.labels[current];
+    Plotly.restyle(chart, { y: frames[current] }, moving);
+  };
+  Plotly.newPlot(chart, traces, layout, { responsive: true, displaylogo: false })
+    .then(() => Plotly.relayout(chart, theme()));
+  readout.textContent = D.labels[current];
+  slider.addEventListener("input", () => show(Number(slider.value)));
+  document.addEventListener("keydown", (e) => {
+    if (e.target === slider || e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.key === "ArrowRight" || e.key === "ArrowUp") { show(current + 1); e.preventDefault(); }
+    if (e.key === "ArrowLeft" || e.key === "ArrowDown") { show(current - 1); e.preventDefault(); }
+  });
+  dark.addEventListener("change", () => Plotly.relayout(chart, theme()));
+})();
+</script>
+</body>
+</html>
+"""
+
+
+def offline_html(view: OfflineView) -> str:
+    """The self-contained HTML file of ``view``: plotly.js, the data, the slider."""
+    data = json_for_script(figure_data(view))
+    parts = {
+        "__TITLE__": escape_html(view.title),
+        "__DATA__": data,
+        "__PLOTLY__": PLOTLY_JS.read_text(encoding="utf-8"),
+    }
+    # One pass over the template: nothing inserted is searched for markers again.
+    return re.sub("__(TITLE|DATA|PLOTLY)__", lambda m: parts[m.group(0)], PAGE)

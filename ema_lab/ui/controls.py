@@ -1,0 +1,326 @@
+"""The controls pages share: the decay (by itself or by half-life, window, span or lag),
+the signal (generated, a shipped data set or an uploaded CSV), the start and the seed.
+
+Each is a `Control` declared once here; a page draws it where it wants it.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+import ema_core as ec
+from ema_lab.model import readings
+from ema_lab.model.numbers import count
+from ema_lab.model.params import DECAY_ALLOWED, DECAY_GRID, Control, fmt_decay
+from ema_lab.model.readings import UNITS
+from ema_lab.model.signal import Signal
+from ema_lab.model.site import BY_NAME, HOME
+from ema_lab.model.text import escape_markdown
+from ema_lab.ui import cache, frame, readouts, sharing, state, uploads
+
+
+@dataclass(frozen=True)
+class DecayControls:
+    """The URL-bound controls of one decay input: the decay, the unit, one amount per unit."""
+
+    decay: Control
+    by: Control
+    amounts: dict[str, Control]
+
+
+@functools.cache
+def decay_controls(key: str = "decay") -> DecayControls:
+    """The controls of the decay input ``key``. The page's own decay keeps the names links
+    have always used (``decay``, ``half_life``, ``window``, ``span``); another one on the
+    same page is namespaced (``fast_half_life``)."""
+    prefix = "" if key == "decay" else f"{key}_"
+    return DecayControls(
+        decay=Control(
+            key,
+            "decay β",
+            "select_slider",
+            default=0.99,
+            options=DECAY_GRID,
+            format_func=fmt_decay,
+            allowed=DECAY_ALLOWED,
+            extra={
+                "help": "The fraction of the old average kept at each step. Arrow keys step "
+                "through the stops; 0.9, 0.99, 0.999 and 0.9999 are among them."
+            },
+        ),
+        by=Control(
+            f"{key}_by",
+            "set the decay by",
+            "radio",
+            default="decay",
+            options=("decay", *UNITS),
+            extra={"horizontal": True},
+        ),
+        amounts={
+            u.name: Control(
+                prefix + u.name.replace("-", "_"),
+                u.label,
+                "number",
+                low=u.low,
+                high=u.high,
+                step=1.0,
+            )
+            for u in UNITS.values()
+        },
+    )
+
+
+def decay_input(default: float = 0.99, *, key: str = "decay", readout: bool = True) -> float:
+    """Pick a decay directly on a scale fine near 1, or through half-life, window, span or
+    lag; returns the decay in effect, and shows it in every unit under the input.
+
+    Switching the unit keeps the decay in effect: the new input, drawn anew, starts at
+    its value there (for the page's own decay, the one carried from page to page).
+    Embedded, the decay slider alone: an iframe has no room for the other units.
+    """
+    controls = decay_controls(key)
+    compact = frame.compact()
+    by = "decay" if compact else controls.by.draw()
+    if by == "decay":
+        decay = float(controls.decay.draw(default=default))
+    else:
+        unit, amount = UNITS[by], controls.amounts[by]
+
+        def in_unit(decay: float) -> float:
+            # Ten digits, not the two shown: the decay in effect stays as it was (to
+            # 1e-10), and the link reads window=20, not window=19.999999999999982.
+            value = float(f"{float(unit.from_decay(decay)):.10g}")
+            return float(np.clip(value, unit.low, unit.high))
+
+        start = state.carried_decay(default) if key == state.CARRIED else default
+        at_default = float(unit.from_decay(default))
+        value = amount.draw(
+            default=at_default, start=at_default if start == default else in_unit(start)
+        )
+        decay = float(unit.to_decay(value))
+        if key == state.CARRIED:
+            state.chose_decay(decay, default)
+    # What the other inputs showed before a switch leaves the link with them.
+    state.unpublish(
+        c.key for c in (controls.decay, *controls.amounts.values()) if c.key != (
+            controls.decay.key if by == "decay" else controls.amounts[by].key
+        )
+    )  # fmt: skip
+    if readout and not compact:
+        readouts.line(decay)
+    return decay
+
+
+INITIAL = Control(
+    "initial",
+    "initial value ema₀",
+    "number",
+    default=0.0,
+    low=-1e6,
+    high=1e6,
+    step=0.1,
+    extra={"help": "The average before the first update. 0 is the usual, biased, start."},
+)
+SEED = Control("seed", "seed", "number", default=0, low=0, high=2**31 - 1, whole=True)
+
+# -- signals -----------------------------------------------------------------------------
+
+LENGTHS: tuple[int, ...] = tuple(
+    int(m * 10**e) for e in range(2, 8) for m in (1, 2, 5) if m * 10**e <= 10**7
+)
+DATASET = "seattle_temperature"
+GAPPY_DATASET = "mauna_loa_co2"
+UPLOAD = "upload_csv"
+DATASETS = {DATASET: ec.signals.seattle_weather, GAPPY_DATASET: ec.signals.mauna_loa_co2}
+SIGNAL_HELP = {
+    "noisy_sine": "four periods of a sine under noise",
+    "noisy_constant": "a constant 1 under noise: what averaging is for",
+    "step": "a jump from 0 to 1: how fast the EMA follows",
+    "square_wave": "jumps up and down",
+    "random_walk": "a wandering level, like a training loss",
+    "chirp": "a sine that gets faster: the EMA damps the fast end",
+    "impulse": "a single spike: the EMA draws its own weights",
+    "constant": "a constant 1: the zero start's bias, alone",
+    DATASET: "Seattle's daily maximum temperature, 2012-2015 (NOAA)",
+    GAPPY_DATASET: "weekly CO₂ at Mauna Loa, 1958-2001, with its 59 missing weeks (Scripps)",
+    UPLOAD: "a column of numbers from your own CSV file, with a date or time column if it has one",
+}
+SIGNAL = Control(
+    "signal",
+    "signal",
+    "selectbox",
+    default="noisy_sine",
+    options=(*ec.signals.SIGNALS, *DATASETS, UPLOAD),
+)
+LENGTH = Control(
+    "n",
+    "length n",
+    "select_slider",
+    default=1000,
+    options=LENGTHS,
+    allowed="a length on the slider: 100, 200, 500, 1000, … 10000000",
+)
+NOISE = Control("noise", "noise σ", "slider", default=0.3, low=0.0, high=2.0, step=0.05)
+
+
+@cache.shared(max_entries=6)
+def generated(name: str, n: int, noise: float, seed: int) -> np.ndarray:
+    """A generated signal, cached by its (scalar) parameters and shared read-only."""
+    return ec.signals.generate(name, n, noise=noise, seed=seed)
+
+
+def signal_input(
+    *, default: str = "noisy_sine", default_n: int = 1000, key: str = "csv", in_row: bool = False
+) -> Signal:
+    """Signal, length, noise and seed controls; returns the signal they describe.
+
+    ``in_row`` lays the four controls side by side, for a full-width row. Embedded,
+    the length, noise and seed fold into an expander (still read from the URL).
+    """
+    compact = frame.compact()
+    if in_row and not compact:
+        boxes = st.columns([3, 3, 2, 2])
+    else:  # one above the other (compact, folded: the chart comes first)
+        where = frame.folded_controls("signal, length, noise, seed", "signal")
+        top, middle, bottom = where.container(), where.container(), where.container()
+        boxes = [top, middle, *bottom.columns(2)]  # noise and seed under the length
+    name = SIGNAL.draw(boxes[0], default=default)
+    if not compact:
+        boxes[0].caption(SIGNAL_HELP[name])
+    fixed = name in (*DATASETS, UPLOAD)
+    n = LENGTH.draw(boxes[1], default=default_n, disabled=fixed)
+    noise = NOISE.draw(boxes[2], disabled=fixed)
+    seed = SEED.draw(boxes[3], disabled=fixed)
+    if name in DATASETS:
+        data = DATASETS[name]()
+        return Signal(data.values, data.name, data.dates, data.unit, key=(name,))
+    if name == UPLOAD:
+        return _uploaded_signal(key)
+    params = (name, int(n), float(noise), int(seed))
+    return Signal(generated(*params), name.replace("_", " "), key=params)
+
+
+def offer_length(signal: Signal, decay: float, where=st) -> None:
+    """Under a chart whose signal holds fewer than three windows of ``decay``: say so, and
+    for a generated signal offer, in one click, the length that shows five."""
+    n = len(signal.values)
+    note = readings.short_data(decay, n)
+    if note is None or frame.compact():
+        return
+    length = readings.length_to_show(decay, n)
+    generated_here = state.widget_value(SIGNAL.key) in ec.signals.SIGNALS
+    if not generated_here or length <= n:
+        where.info(note, icon="📏")
+        return
+    where.info(f"{note} Lengthened to {count(length, 'step')}, it shows the EMA settle.", icon="📏")
+    if where.button(f"Lengthen the signal to {count(length, 'step')}", key="lengthen"):
+        state.relink(LENGTH.key, str(length))
+
+
+# -- an uploaded CSV file ----------------------------------------------------------------
+
+NO_TIME = "(none: count rows)"
+
+
+def _store_upload(record: state.Upload, upload, series: ec.signals.CsvSeries) -> Signal:
+    record.time_columns = series.time_columns
+    note = f", {series.dropped:,} rows without a value left out" if series.dropped else ""
+    record.signal = Signal(
+        series.values,
+        f"{upload.name}: {series.column}{note}",
+        dates=series.times,
+        key=(UPLOAD, upload.file_id, series.time_column),
+        time_title=series.time_column or "date",
+        repeated_times=series.repeated_times,
+    )
+    return record.signal
+
+
+def _read_upload(record: state.Upload, upload, time_column: str | None) -> Signal | None:
+    """Read the upload into the session's signal; on a problem say so and keep the last one."""
+    try:
+        with uploads.parsing():
+            series = ec.signals.read_csv(upload.getvalue(), time_column=time_column)
+    except ValueError as exc:
+        st.error(
+            f"Could not use {escape_markdown(upload.name)}: {escape_markdown(str(exc))} "
+            + ("The previous signal stays." if record.signal is not None else "")
+        )
+        return None
+    return _store_upload(record, upload, series)
+
+
+def _read_new_upload(record: state.Upload, upload) -> Signal | None:
+    """A new file: one read that also takes the first time column found. Only if that
+    column cannot be used (it runs backwards, say) is the file read again, counting rows."""
+    try:
+        with uploads.parsing():
+            series = ec.signals.read_csv(upload.getvalue(), time_column="auto")
+        return _store_upload(record, upload, series)
+    except ValueError as auto_problem:
+        signal = _read_upload(record, upload, None)  # says so itself if the file is unusable
+        if signal is not None:
+            st.warning(
+                f"{escape_markdown(upload.name)}: {escape_markdown(str(auto_problem))} Its "
+                "values are used counting rows instead."
+            )
+        return signal
+
+
+def _stand_in(why: str) -> Signal:
+    """The noisy sine a page shows where no uploaded file can be."""
+    params = ("noisy_sine", 1000, 0.3, 0)
+    return Signal(generated(*params), f"noisy sine ({why})", key=params)
+
+
+def _uploaded_signal(key: str) -> Signal:
+    page = BY_NAME.get(state.visit().page, HOME)
+    if not sharing.uploads_here(page):
+        return _stand_in("uploads need the full page")
+    upload = st.file_uploader(
+        "CSV file (one numeric column is used, with a date or time column if there is one)",
+        type=["csv", "txt"],
+        key=f"{key}_file",
+    )
+    # The page's own file: another page's upload is not this page's signal.
+    record = state.upload(key, keep=upload is not None)
+    time_key = f"{key}_time"
+    if upload is not None and record.file_id != upload.file_id:
+        record.file_id = upload.file_id
+        record.time_columns = ()
+        refused = uploads.admit(upload.size)
+        if refused:
+            st.error(f"Could not use {escape_markdown(upload.name)}: {refused} "
+                     + ("The previous signal stays." if record.signal else ""))  # fmt: skip
+        else:
+            first = _read_new_upload(record, upload)
+            read_with = first.key[2] if first is not None else None  # the time column, if any
+            if first is not None and record.time_columns:
+                state.preset(time_key, read_with or NO_TIME)
+            record.tried = read_with
+    if upload is not None and record.time_columns:
+        chosen = st.selectbox(
+            "time column",
+            (NO_TIME, *record.time_columns),
+            key=time_key,
+            help="The values were observed at these times: the time-aware EMA lets the "
+            "past fade by a half-life in time, across the gaps too.",
+        )
+        wanted = None if chosen == NO_TIME else chosen
+        # Each choice is read once: a column that fails says so once, not on every rerun.
+        if wanted != record.tried:
+            record.tried = wanted
+            _read_upload(record, upload, wanted)
+    stored = record.signal
+    if stored is None:
+        if upload is None:
+            st.info("No file yet: showing the noisy sine until a CSV file is read.")
+            return _stand_in("no file yet")
+        st.info("Showing the noisy sine until a usable CSV file is read.")
+        return _stand_in("no usable file")
+    st.caption(f"Using {escape_markdown(stored.label)} ({count(len(stored.values), 'value')}).")
+    return stored

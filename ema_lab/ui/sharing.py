@@ -1,0 +1,220 @@
+"""What leaves the page: charts with their image export, links to the exact view, embed
+snippets, offline figures and CSV downloads."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from ema_lab.model.params import IMAGE_FORMAT
+from ema_lab.model.site import EMBED_MAX_WIDTH, Page
+from ema_lab.model.style import MARKDOWN_COLORS
+from ema_lab.model.text import escape_html, escape_markdown
+from ema_lab.plot import chart_text, figures
+from ema_lab.plot.offline import OfflineView, offline_html
+from ema_lab.ui import first_paint, state
+from ema_lab.ui.frame import compact, embedded, present_link, presenting
+
+
+def show(fig: go.Figure, key: str, where=st) -> None:
+    """Draw a chart (in ``where``, a container) with its key and its image export name, and
+    say it in words to a screen reader (`ema_lab.plot.chart_text`)."""
+    fmt = state.widget_value(IMAGE_FORMAT.key, IMAGE_FORMAT.default)
+    fmt = fmt if fmt in IMAGE_FORMAT.options else IMAGE_FORMAT.default
+    where.plotly_chart(fig, config=figures.config(f"ema-lab_{key}", fmt), key=key)
+    name, description = chart_text.describe(fig)
+    with contextlib.nullcontext() if where is st else where:
+        _words(
+            data={"key": key, "name": name, "description": description},
+            key=f"{WORDS}{key}",
+            height=0,
+        )
+
+
+# Plotly draws an SVG that a screen reader reads as a heap of tick labels. The chart's box
+# becomes a figure named by its title, described by a visually hidden paragraph; the chart
+# itself may arrive later than this (its code loads on demand), so it is waited for.
+_WORDS_JS = r"""
+export default function ({ data }) {
+  let tries = 0;
+  const label = () => {
+    const box = document.querySelector(`.st-key-${data.key}`);
+    const chart = box && box.querySelector('[data-testid="stPlotlyChart"]');
+    if (!chart) {
+      if (tries++ < 200) setTimeout(label, 50);
+      return;
+    }
+    const id = `ema-lab-words-${data.key}`;
+    let words = document.getElementById(id);
+    if (!words) {
+      words = document.createElement("p");
+      words.id = id;
+      words.style.cssText = "position:absolute;width:1px;height:1px;margin:-1px;"
+        + "overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0;padding:0";
+      box.appendChild(words);
+    }
+    words.textContent = data.description;
+    chart.setAttribute("role", "figure");
+    chart.setAttribute("aria-label", data.name);
+    chart.setAttribute("aria-describedby", id);
+  };
+  label();
+}
+"""
+WORDS = "ema_lab_words_"  # the key of each chart's words element starts so
+# Not isolated, so that its style reaches the page: the element takes no room (a block's gap
+# around it moved every layout by a line).
+_words = st.components.v2.component(
+    "ema_lab_chart_words",
+    js=_WORDS_JS,
+    # (on two lines: Streamlit takes a one-line string with a "*" or "[" for a file's path)
+    css=f'[class*="st-key-{WORDS}"] {{\n  display: none;\n}}',
+    isolate_styles=False,
+)
+
+
+PRESENTER_CHART = {"height": 444, "font_size": 16, "title_font_size": 19, "margin_t": 46}
+"""The presenter view's main chart: the height that fills a 1280×720 projector under the
+slide's header and controls, in type a back row can read, its title on one line."""
+
+
+def embed_chart(fig: go.Figure, height: int = 300) -> go.Figure:
+    """The main chart as the layout wants it: embedded, shorter, its legend replaced by
+    `embed_footer`'s key; presenting, taller and in big type.
+
+    A copy: ``fig`` may be shared with every other session (`ema_lab.ui.cache`)."""
+    if embedded():
+        return go.Figure(fig).update_layout(height=height, showlegend=False)
+    if presenting():
+        one_line = (fig.layout.title.text or "").replace("<br>", " ")
+        return go.Figure(fig).update_layout(title_text=one_line, **PRESENTER_CHART)
+    return fig
+
+
+def view_link(page: Page, *, embed: bool = False) -> str:
+    """The link to this page with every control of the view (and ``embed=true`` if asked)."""
+    base = (st.context.url or f"http://localhost:8501/{page.name}").split("?")[0]
+    params = [(k, v) for k in st.query_params if k != "embed" for v in st.query_params.get_all(k)]
+    if embed:
+        params.append(("embed", "true"))
+    query = urlencode(params)
+    return f"{base}?{query}" if query else base
+
+
+def _markdown_link(page: Page) -> str:
+    """The full page's link, safe inside a Markdown link's parentheses."""
+    return view_link(page).replace(" ", "%20").replace(")", "%29")
+
+
+def uploads_here(page: Page, where=st) -> bool:
+    """Whether the page may offer a file uploader. Embedded it may not: a blog on another
+    site never gets Streamlit's XSRF cookie (SameSite=Lax), so an upload would fail with a
+    403 after the reader picked a file; the reader is told first, with the way to the full
+    page, where uploads work with XSRF protection on."""
+    if not embedded():
+        return True
+    link = _markdown_link(page)
+    where.info(f"Uploading your own file needs the full page: [open it in EMA Lab ↗]({link}).")
+    return False
+
+
+def embed_snippet(src: str, page: Page, title: str) -> str:
+    """An iframe that fills its column up to `EMBED_MAX_WIDTH` px, at the page's height."""
+    return (
+        f'<iframe src="{escape_html(src)}" title="{escape_html(title)}" loading="lazy" '
+        f'style="width:100%;max-width:{EMBED_MAX_WIDTH}px;height:{page.embed_height}px;'
+        'border:0"></iframe>'
+    )
+
+
+def embed_footer(fig: go.Figure, page: Page, where=st) -> None:
+    """Embedded: a one-line key of the chart's lines and the way to the full page.
+
+    Markdown only (no raw HTML anywhere in the app): each line's colour is the nearest of
+    Streamlit's named Markdown colours.
+    """
+    if not embedded():
+        return
+    keys = [
+        f":{MARKDOWN_COLORS.get(str(t.line.color).upper(), 'gray')}[━] {escape_markdown(t.name)}"
+        for t in fig.data
+        if isinstance(t, go.Scatter) and t.name and t.showlegend is not False and t.line.color
+    ]
+    link = _markdown_link(page)
+    where.caption("  ".join(keys))
+    # Not in the caption: its 60% text colour left a link at 3:1 against white.
+    where.markdown(f"[Open in EMA Lab ↗]({link})")
+
+
+def main_chart(fig: go.Figure, key: str, page: Page, *, embed_height: int = 300, where=st) -> None:
+    """A page's main chart: shorter when embedded, with the embed's key and link under it.
+
+    **It may end the run**: a session's first run stops here (`ema_lab.ui.first_paint`), so
+    nothing after it runs until the browser has painted the chart. Every widget drawn
+    before it must be a `Control` (drawn through `ema_lab.ui.url`), which the first run
+    holds in its closed pop-over."""
+    show(embed_chart(fig, embed_height), key, where)
+    embed_footer(fig, page, where)
+    first_paint.chart_drawn()
+
+
+def share_panel(page: Page, *, offline: Callable[[], OfflineView] | None = None, where=st) -> None:
+    """Beside the main chart: this view's link, a responsive embed snippet, and the chart as
+    one offline HTML file with its own snippet."""
+    if compact():
+        return
+    with where.popover("🔗 Share, embed or download this view"):
+        st.markdown("**A link to exactly this view**: every control is in it.")
+        st.code(view_link(page), language=None, wrap_lines=True)
+        present_link(page, exact=True)
+        st.markdown("**Embed it live** in a blog post or a slide (it fits any column):")
+        st.code(
+            embed_snippet(view_link(page, embed=True), page, "EMA Lab"),
+            language="html",
+            wrap_lines=True,
+        )
+        if offline is None:
+            return
+        name = f"ema-lab_{page.name or 'home'}.html"
+        st.markdown(
+            "**No server?** Download this chart as one HTML file with a decay slider inside "
+            "(every curve precomputed by ema_core), put it next to your post and embed it:"
+        )
+        st.download_button(
+            "⬇️ Offline interactive figure (HTML)",
+            data=lambda: offline_html(offline()).encode(),
+            file_name=name,
+            mime="text/html",
+            key=f"{page.name or 'home'}_offline",
+            on_click="ignore",
+        )
+        st.code(embed_snippet(name, page, "EMA Lab figure"), language="html", wrap_lines=True)
+
+
+def csv_download(
+    columns: Callable[[], dict[str, np.ndarray]], file_name: str, *, key: str, where=st
+) -> None:
+    """A button that writes the full series as CSV, with a step column ``t``, built on click:
+    ``columns`` is a function, so that long series are computed only when asked for."""
+
+    def build() -> bytes:
+        import pandas as pd
+
+        table_columns = columns()
+        n = len(next(iter(table_columns.values())))
+        table = pd.DataFrame({"t": np.arange(1, n + 1), **table_columns})
+        return table.to_csv(index=False, float_format="%.10g").encode()
+
+    where.download_button(
+        "⬇️ Download the series (CSV)",
+        data=build,
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+        on_click="ignore",
+    )
