@@ -10,7 +10,7 @@ import streamlit as st
 
 if __name__ == "__main__":
     from ema_lab.server import memory
-    from ema_lab.ui import first_paint, frame, reconnect, state, url
+    from ema_lab.ui import first_paint, frame, reconnect, state, widgets
 
     memory.keep_lean()  # once per process: what a class used goes back to the system
     routes = frame.routes()
@@ -24,7 +24,7 @@ if __name__ == "__main__":
             current.run()
             frame.path_footer(page)
         finally:  # embedded pages stop early (st.stop): their link is checked all the same
-            url.show_notice()
+            widgets.show_notice()
             reconnect.watch()
 else:
     from starlette.middleware import Middleware

@@ -5,7 +5,7 @@ import streamlit as st
 from ema_lab.lessons.batch_norm import controls as bn
 from ema_lab.lessons.batch_norm import view as bn_view
 from ema_lab.model.site import BY_NAME
-from ema_lab.ui import cache, controls, frame, sharing, state
+from ema_lab.ui import cache, controls, frame, sharing, state, widgets
 
 frame.through_router()
 
@@ -22,7 +22,7 @@ frame.prose(
 left, main = frame.columns([4, 11])
 with left:
     before = state.last_shown(bn.CONVENTION.key)
-    convention = bn.CONVENTION.draw()
+    convention = widgets.draw(bn.CONVENTION)
     typed = state.widget_value(bn.MOMENTUM.key)
     if before not in (None, (convention,)) and typed is not None:
         # Another framework, the same EMA: its momentum in the new framework's words.
@@ -31,15 +31,15 @@ with left:
     default = bn.DEFAULT_MOMENTUM[convention]
     carried = state.carried_decay(None)  # a decay chosen on another page, in this unit
     start = default if carried is None else bn_view.momentum_for(carried, convention)
-    momentum = float(bn.MOMENTUM.draw(default=default, start=start))
+    momentum = float(widgets.draw(bn.MOMENTUM, default=default, start=start))
     decay = bn_view.batchnorm_decay(momentum, convention)
     state.chose_decay(decay, bn_view.batchnorm_decay(default, convention))
     if not frame.compact():  # the embed's room is for the chart; its link has the rest
         st.caption(bn_view.momentum_caption(momentum, convention))
     with st.expander("the stream: batch size, drift, spread, length, seed"):
-        size = bn.BATCH_SIZE.draw()
-        drift, spread = bn.DRIFT.draw(), bn.SPREAD.draw()
-        steps, seed = bn.BATCHES.draw(), controls.SEED.draw()
+        size = widgets.draw(bn.BATCH_SIZE)
+        drift, spread = widgets.draw(bn.DRIFT), widgets.draw(bn.SPREAD)
+        steps, seed = widgets.draw(bn.BATCHES), widgets.draw(controls.SEED)
 view = view_for(int(steps), int(size), float(drift), float(spread), int(seed), convention, momentum)
 
 with main:

@@ -4,7 +4,7 @@ import streamlit as st
 
 from ema_lab.lessons.bias_correction import view as bias
 from ema_lab.model.site import BY_NAME
-from ema_lab.ui import cache, controls, frame, sharing
+from ema_lab.ui import cache, controls, frame, sharing, widgets
 
 frame.through_router()
 
@@ -78,7 +78,7 @@ def keras_example() -> None:
         "values or add rows: every update recomputes."
     )
     inputs, table = st.columns([1, 2], gap="large")
-    momentum = bias.MOMENTUM.draw(inputs)
+    momentum = widgets.draw(bias.MOMENTUM, inputs)
     updates = inputs.data_editor(
         {"value": [2.0]},
         num_rows="dynamic",

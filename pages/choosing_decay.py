@@ -5,7 +5,7 @@ import streamlit as st
 from ema_lab.lessons.choosing_decay import view as choosing
 from ema_lab.model import readings
 from ema_lab.model.site import BY_NAME
-from ema_lab.ui import cache, controls, frame, readouts, sharing, state
+from ema_lab.ui import cache, controls, frame, readouts, sharing, state, widgets
 from ema_lab.ui.controls import UNITS
 
 frame.through_router()
@@ -21,7 +21,7 @@ frame.prose(
 
 # Full width: four chosen decays stay readable as chips (a side column cut them off).
 # The decay carried from the last page is compared beside the two defaults.
-picked = choosing.DECAYS.draw(start=choosing.starting_decays(state.carried_decay(None)))
+picked = widgets.draw(choosing.DECAYS, start=choosing.starting_decays(state.carried_decay(None)))
 left, main = frame.columns([4, 11])
 with left:
     signal = controls.signal_input(default="noisy_sine", default_n=1000)
@@ -51,9 +51,9 @@ frame.formula(
 def calculator() -> None:
     st.subheader("Calculator")
     c1, c2 = st.columns([1, 2])
-    unit = UNITS[choosing.CALC_BY.draw(c1)]
-    amount = choosing.CALC_VALUE.draw(
-        c1, default=max(unit.low, 100.0), low=unit.low, label=unit.label
+    unit = UNITS[widgets.draw(choosing.CALC_BY, c1)]
+    amount = widgets.draw(
+        choosing.CALC_VALUE, c1, default=max(unit.low, 100.0), low=unit.low, label=unit.label
     )
     result, shown = readings.calculate(unit.name, amount)
     c2.metric("decay β", shown)

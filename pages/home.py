@@ -4,7 +4,7 @@ import streamlit as st
 
 from ema_lab.lessons.home import view as home
 from ema_lab.model.site import HOME, PAGES
-from ema_lab.ui import controls, frame, sharing
+from ema_lab.ui import controls, frame, sharing, widgets
 
 frame.through_router()
 
@@ -34,7 +34,7 @@ with right:
 
 frame.end_of_embed()
 st.subheader("The recurrence, step by step")
-t = int(home.STEP.draw())
+t = int(widgets.draw(home.STEP))
 step = home.recurrence(decay, t)
 frame.formula(step.update)
 a, b = st.columns([2, 3])

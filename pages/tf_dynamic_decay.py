@@ -4,7 +4,7 @@ import streamlit as st
 
 from ema_lab.lessons.tf_dynamic_decay import view as tf_decay
 from ema_lab.model.site import BY_NAME
-from ema_lab.ui import cache, controls, frame, sharing
+from ema_lab.ui import cache, controls, frame, sharing, widgets
 
 frame.through_router()
 
@@ -34,7 +34,7 @@ st.subheader("On a signal")
 left, main = st.columns([4, 11], gap="large")
 with left:
     signal = controls.signal_input(default="step", default_n=2000)
-    initial = controls.INITIAL.draw(help=None)
+    initial = widgets.draw(controls.INITIAL, help=None)
 view = view_for(signal, decay, initial)
 sharing.show(view.chart, "tf_signal_chart", main)
 main.caption(view.caption)
@@ -55,7 +55,7 @@ def step_by_step() -> None:
         "any value or `num_updates`, add or delete rows: every row recomputes. The first row "
         "creates the shadow from `v1`."
     )
-    table_decay = tf_decay.TABLE_DECAY.draw()
+    table_decay = widgets.draw(tf_decay.TABLE_DECAY)
     rows = st.data_editor(
         tf_decay.DOC_EXAMPLE,
         num_rows="dynamic",

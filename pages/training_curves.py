@@ -7,7 +7,7 @@ from ema_lab.lessons.training_curves import exports
 from ema_lab.lessons.training_curves import view as tc_view
 from ema_lab.model.site import BY_NAME
 from ema_lab.model.text import escape_markdown
-from ema_lab.ui import cache, frame, sharing, state, uploads
+from ema_lab.ui import cache, frame, sharing, state, uploads, widgets
 
 frame.through_router()
 
@@ -58,7 +58,7 @@ with left:
     carried = state.carried_decay(None)
     fits = carried is not None and carried <= tc.SMOOTHING.high
     start = round(carried, 3) if fits else tc.SMOOTHING.default
-    smoothing = float(tc.SMOOTHING.draw(start=start))
+    smoothing = float(widgets.draw(tc.SMOOTHING, start=start))
     state.chose_decay(smoothing, tc.SMOOTHING.default)
     if carried is not None and not fits and smoothing == tc.SMOOTHING.default:
         st.caption(
@@ -96,8 +96,8 @@ st.table(view.reading_rows(), hide_index=True)
 st.subheader("How much does the slider average?")
 a, b = st.columns(2)
 with a:
-    every = int(tc.LOG_EVERY.draw())
-    over = int(tc.AVERAGE_OVER.draw())
+    every = int(widgets.draw(tc.LOG_EVERY))
+    over = int(widgets.draw(tc.AVERAGE_OVER))
 with b:
     found = tc_view.smoothing_for(every, over, view.x_range)
     st.markdown(tc_view.calculator_text(found, every, over, view.x_range))

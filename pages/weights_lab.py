@@ -5,7 +5,7 @@ import streamlit as st
 from ema_lab.lessons.weights_lab import posthoc
 from ema_lab.lessons.weights_lab import view as weights
 from ema_lab.model.site import BY_NAME
-from ema_lab.ui import cache, controls, frame, sharing
+from ema_lab.ui import cache, controls, frame, sharing, widgets
 
 frame.through_router()
 
@@ -38,22 +38,26 @@ with left:
     more = st.popover("training and strategies") if frame.compact() else st.container()
 with more:
     st.markdown("**Training**")
-    lr, batch, steps = weights.LR.draw(), weights.BATCH.draw(), weights.STEPS.draw()
-    seed = controls.SEED.draw()
+    lr, batch, steps = (
+        widgets.draw(weights.LR),
+        widgets.draw(weights.BATCH),
+        widgets.draw(weights.STEPS),
+    )
+    seed = widgets.draw(controls.SEED)
 with decay_box if frame.compact() else more:
     if not frame.compact():
         st.markdown("**EMA**")
-    decay = controls.decay_controls().decay.draw(default=0.99)
+    decay = widgets.draw(controls.decay_controls().decay, default=0.99)
 with more:
     # Pills wrap in a narrow column; a multiselect's chips ran past its edge.
-    names = tuple(weights.NAMES.draw())
+    names = tuple(widgets.draw(weights.NAMES))
     with st.expander("warm-up (timm, ema-pytorch, diffusers)"):
-        inv_gamma = weights.INV_GAMMA.draw()
-        power, min_decay = weights.POWER.draw(), weights.MIN_DECAY.draw()
+        inv_gamma = widgets.draw(weights.INV_GAMMA)
+        power, min_decay = widgets.draw(weights.POWER), widgets.draw(weights.MIN_DECAY)
     with st.expander("as real trainers do"):
-        start = weights.START_AFTER.draw(high=int(steps))
-        every = weights.EVERY.draw()
-        overwrite = weights.OVERWRITE.draw(high=int(steps))
+        start = widgets.draw(weights.START_AFTER, high=int(steps))
+        every = widgets.draw(weights.EVERY)
+        overwrite = widgets.draw(weights.OVERWRITE, high=int(steps))
 settings, problem = weights.settings(
     decay, inv_gamma=inv_gamma, power=power, min_decay=min_decay, start_after=start,
     every=every, overwrite=overwrite,
@@ -89,13 +93,13 @@ def after_training(run, run_key: tuple) -> None:
     )
     knobs, sweep_col = st.columns([4, 11], gap="large")
     with knobs:
-        tracked = tuple(control.draw() for control in weights.TRACKED)
-        per_track = weights.SNAPSHOTS.draw()
+        tracked = tuple(widgets.draw(control) for control in weights.TRACKED)
+        per_track = widgets.draw(weights.SNAPSHOTS)
     tracked, problem = weights.tracked_widths(*tracked)
     if problem:
         st.warning(problem)
     study = study_for(run, run_key, tracked, int(per_track))
-    sigma = weights.SIGMA.draw(knobs)
+    sigma = widgets.draw(weights.SIGMA, knobs)
     ph = posthoc.view(run, study, float(sigma))
     charts = posthoc.charts(run, study, ph)
     with sweep_col:
@@ -132,4 +136,4 @@ with b:
     )
 with c:
     frame.formula(r"\beta_{kB} = \beta_B^{\,k}")
-    st.markdown(weights.scaling(decay, batch, weights.FACTOR.draw()))
+    st.markdown(weights.scaling(decay, batch, widgets.draw(weights.FACTOR)))

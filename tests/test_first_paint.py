@@ -83,11 +83,11 @@ def _page_without_chart():
     import streamlit as st
 
     from ema_lab.model import params
-    from ema_lab.ui import first_paint
+    from ema_lab.ui import first_paint, widgets
 
     first_paint.begin()
     with first_paint.stage():
-        value = params.Control("level", "level", "slider", 3, low=0, high=9).draw()
+        value = widgets.draw(params.Control("level", "level", "slider", 3, low=0, high=9))
         st.write(f"level {value}, no chart")
 
 

@@ -1,8 +1,8 @@
 """The controls bound to the URL, each declared once as a `Control`: its key (the URL's
 name for it), widget, range or choices, and default.
 
-A declaration is plain data, so views declare their page's controls beside the numbers
-they compute; `ema_lab.ui.url` draws it (``control.draw()``) and checks a link against it.
+A declaration is plain data, so a lesson declares its controls beside the numbers they
+compute; `ema_lab.ui.widgets` draws it and checks a link against it.
 """
 
 from __future__ import annotations
@@ -167,12 +167,6 @@ class Control:
         if self.whole:
             return (str(int(value)),)
         return (f"{float(value):.10g}",)
-
-    def draw(self, where=None, *, default: Any = UNSET, **kwargs) -> Any:
-        """Draw the widget (see `ema_lab.ui.url.draw`); Streamlit is imported only here."""
-        from ema_lab.ui import url
-
-        return url.draw(self, where, default=default, **kwargs)
 
 
 def typed_decay(key: str, label: str, default: float, *, high: float, step: float) -> Control:

@@ -20,7 +20,7 @@ from ema_lab.model.readings import UNITS
 from ema_lab.model.signal import Signal
 from ema_lab.model.site import BY_NAME, HOME
 from ema_lab.model.text import escape_markdown
-from ema_lab.ui import cache, frame, readouts, sharing, state, uploads
+from ema_lab.ui import cache, frame, readouts, sharing, state, uploads, widgets
 
 
 @dataclass(frozen=True)
@@ -84,9 +84,9 @@ def decay_input(default: float = 0.99, *, key: str = "decay", readout: bool = Tr
     """
     controls = decay_controls(key)
     compact = frame.compact()
-    by = "decay" if compact else controls.by.draw()
+    by = "decay" if compact else widgets.draw(controls.by)
     if by == "decay":
-        decay = float(controls.decay.draw(default=default))
+        decay = float(widgets.draw(controls.decay, default=default))
     else:
         unit, amount = UNITS[by], controls.amounts[by]
 
@@ -98,8 +98,8 @@ def decay_input(default: float = 0.99, *, key: str = "decay", readout: bool = Tr
 
         start = state.carried_decay(default) if key == state.CARRIED else default
         at_default = float(unit.from_decay(default))
-        value = amount.draw(
-            default=at_default, start=at_default if start == default else in_unit(start)
+        value = widgets.draw(
+            amount, default=at_default, start=at_default if start == default else in_unit(start)
         )
         decay = float(unit.to_decay(value))
         if key == state.CARRIED:
@@ -188,13 +188,13 @@ def signal_input(
         where = frame.folded_controls("signal, length, noise, seed", "signal")
         top, middle, bottom = where.container(), where.container(), where.container()
         boxes = [top, middle, *bottom.columns(2)]  # noise and seed under the length
-    name = SIGNAL.draw(boxes[0], default=default)
+    name = widgets.draw(SIGNAL, boxes[0], default=default)
     if not compact:
         boxes[0].caption(SIGNAL_HELP[name])
     fixed = name in (*DATASETS, UPLOAD)
-    n = LENGTH.draw(boxes[1], default=default_n, disabled=fixed)
-    noise = NOISE.draw(boxes[2], disabled=fixed)
-    seed = SEED.draw(boxes[3], disabled=fixed)
+    n = widgets.draw(LENGTH, boxes[1], default=default_n, disabled=fixed)
+    noise = widgets.draw(NOISE, boxes[2], disabled=fixed)
+    seed = widgets.draw(SEED, boxes[3], disabled=fixed)
     if name in DATASETS:
         data = DATASETS[name]()
         return Signal(data.values, data.name, data.dates, data.unit, key=(name,))

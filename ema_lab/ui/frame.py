@@ -18,7 +18,7 @@ import streamlit as st
 from ema_lab.model.params import IMAGE_FORMAT, Control
 from ema_lab.model.questions import ANSWER, QUESTIONS
 from ema_lab.model.site import PAGES, Page
-from ema_lab.ui import first_paint, state, url
+from ema_lab.ui import first_paint, state, widgets
 
 _ROUTED = contextvars.ContextVar("ema_lab_routed", default=False)
 
@@ -88,14 +88,14 @@ def start(page: Page) -> None:
     )
     if presenting():
         _presenter(key="presenter", height=0)
-    url.notice_area()
+    widgets.notice_area()
     first_paint.begin()
     if compact():
         return  # an iframe in a blog post has no room for navigation, a projector no need
     with st.sidebar:
         navigation()
         st.caption("ema = β·ema + (1 − β)·x")
-        IMAGE_FORMAT.draw()
+        widgets.draw(IMAGE_FORMAT)
         present_link(page)
 
 
@@ -140,14 +140,14 @@ def predict(page: Page) -> None:
     opened = state.link_values(ANSWER.key) is not None
     with st.expander("🤔 Predict, then check", expanded=opened):
         st.markdown(question.prompt)
-        guess = ANSWER.draw()
+        guess = widgets.draw(ANSWER)
         if guess is None:
             return
         if question.correct(guess):
             st.success(f"Right. {question.worked_answer()}")
             return
         st.warning(f"Not quite ({guess:g}). Hint: {question.hint}")
-        if SHOW_ANSWER.draw():
+        if widgets.draw(SHOW_ANSWER):
             st.info(question.worked_answer())
 
 

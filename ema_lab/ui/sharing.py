@@ -156,7 +156,7 @@ def main_chart(fig: go.Figure, key: str, page: Page, *, embed_height: int = 300,
 
     **It may end the run**: a session's first run stops here (`ema_lab.ui.first_paint`), so
     nothing after it runs until the browser has painted the chart. Every widget drawn
-    before it must be a `Control` (drawn through `ema_lab.ui.url`), which the first run
+    before it must be a `Control` (drawn by `ema_lab.ui.widgets`), which the first run
     holds in its closed pop-over."""
     show(embed_chart(fig, embed_height), key, where)
     embed_footer(fig, page, where)

@@ -1,13 +1,19 @@
-"""URL state: draw a `Control` from the link, and write the value it shows back into it.
+"""Widgets drawn from `Control`s, with the link as their memory.
 
-A widget drawn anew takes the link's value if it can (checked with the very bounds the
-widget gets), else its default; a value the link holds but the widget cannot take is
-named at the top of the page until the reader changes it (`ema_lab.ui.state`). Whatever the
-widget then shows goes back into the link, so a copied address reproduces the view.
+`draw` draws a control's widget anew at the link's value if it can (checked with the very
+bounds the widget gets), else at its default; a value the link holds but the widget cannot
+take is named at the top of the page (`show_notice`) until the reader changes it. Whatever
+the widget then shows goes back into the link (`ema_lab.ui.state`), so a copied address
+reproduces the view.
+
+A kind of widget is one entry of `ADAPTERS`: how its first value is given, and how it is
+drawn.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
@@ -68,54 +74,78 @@ def _on_scale(control: Control, value: Any) -> Any:
     return min(control.options, key=lambda option: abs(option - value))
 
 
+@dataclass(frozen=True)
+class Adapter:
+    """How one kind of widget is drawn: the keyword its first value goes in, and the call
+    ``draw(where, label, control, low, high, **kwargs)``."""
+
+    first: Callable[[Control, Any], dict]
+    draw: Callable[..., Any]
+
+
+def _whole_number(where, label, control, low, high, **kwargs) -> int:
+    # Streamlit 1.67's integer input crashes the page on ?key=inf (int(inf) while seeding
+    # from the link); a float input refuses it and keeps the default.
+    step = float(control.step or 1)
+    return int(
+        where.number_input(label, float(low), float(high), step=step, format="%.0f", **kwargs)
+    )
+
+
+def _number(where, label, control, low, high, **kwargs):
+    if control.whole:
+        return _whole_number(where, label, control, low, high, **kwargs)
+    return where.number_input(label, min_value=low, max_value=high, step=control.step, **kwargs)
+
+
+def _value(control: Control, seed: Any) -> dict:
+    # A whole number is a float input (`_whole_number`): its value is a float too.
+    return {"value": float(seed) if control.widget == "number" and control.whole else seed}
+
+
+_CHOSEN = lambda control, seed: {"index": control.options.index(seed)}  # noqa: E731
+_PICKED = lambda control, seed: {"default": seed}  # noqa: E731
+
+ADAPTERS: dict[Widget, Adapter] = {
+    "select_slider": Adapter(
+        _value, lambda w, label, c, lo, hi, **k: w.select_slider(label, options=c.options, **k)
+    ),
+    "slider": Adapter(
+        _value,
+        lambda w, label, c, lo, hi, **k: w.slider(
+            label, min_value=lo, max_value=hi, step=c.step, **k
+        ),
+    ),
+    "number": Adapter(_value, _number),
+    "selectbox": Adapter(
+        _CHOSEN, lambda w, label, c, lo, hi, **k: w.selectbox(label, c.options, **k)
+    ),
+    "radio": Adapter(_CHOSEN, lambda w, label, c, lo, hi, **k: w.radio(label, c.options, **k)),
+    "pills": Adapter(
+        _PICKED,
+        lambda w, label, c, lo, hi, **k: w.pills(label, c.options, selection_mode="multi", **k),
+    ),
+    "multiselect": Adapter(
+        _PICKED, lambda w, label, c, lo, hi, **k: w.multiselect(label, c.options, **k)
+    ),
+    "toggle": Adapter(_value, lambda w, label, c, lo, hi, **k: w.toggle(label, **k)),
+}
+"""Every kind of widget a `Control` names (`ema_lab.model.params.Widget`), one entry each."""
+
+
 def _widget(control, where, seed, low, high, label, overrides) -> Any:
     """The widget itself, drawn at ``seed`` when new (an existing one keeps its value:
     a keyed widget's identity does not include its value)."""
-    w = control.widget
-    # Preset through the session (an upload's time column): no default, or Streamlit warns.
-    if control.key in state.run().presets:
-        first = {}
-    elif w in ("selectbox", "radio"):
-        first = {"index": control.options.index(seed)}
-    elif w in ("pills", "multiselect"):
-        first = {"default": seed}
-    else:
-        # A whole number is a float input (see below): its value is a float too.
-        whole_input = w == "number" and control.whole
-        first = {"value": float(seed) if whole_input else seed}
-    common = {
-        "key": control.key,
-        **control.extra,
-        **overrides,
-        **first,
-    }
+    adapter = ADAPTERS[control.widget]
+    # Preset through the session (an upload's time column): no first value, or Streamlit warns.
+    first = {} if control.key in state.run().presets else adapter.first(control, seed)
+    kwargs = {"key": control.key, **control.extra, **overrides, **first}
+    if control.format_func is not None and control.widget in CHOICES:
+        kwargs["format_func"] = control.format_func
     low, high = control.bounds(low, high)
-    label = control.label if label is None else label
-    if control.format_func is not None and w in CHOICES:
-        common["format_func"] = control.format_func
-    if w == "select_slider":
-        return where.select_slider(label, options=control.options, **common)
-    if w == "slider":
-        return where.slider(label, min_value=low, max_value=high, step=control.step, **common)
-    if w == "number":
-        if control.whole:
-            # Streamlit 1.67's integer input crashes the page on ?key=inf (int(inf) while
-            # seeding from the link); a float input refuses it and keeps the default.
-            number = where.number_input(
-                label, float(low), float(high), step=float(control.step or 1), format="%.0f",
-                **common,
-            )  # fmt: skip
-            return int(number)
-        return where.number_input(label, min_value=low, max_value=high, step=control.step, **common)
-    if w in ("selectbox", "radio"):
-        return getattr(where, w)(label, control.options, **common)
-    if w == "pills":
-        return where.pills(label, control.options, selection_mode="multi", **common)
-    if w == "multiselect":
-        return where.multiselect(label, control.options, **common)
-    if w == "toggle":
-        return where.toggle(label, **common)
-    raise ValueError(f"widget must be one of {', '.join(Widget.__args__)}; got {w!r}")
+    return adapter.draw(
+        where, control.label if label is None else label, control, low, high, **kwargs
+    )
 
 
 def notice_area() -> None:
