@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ema_lab.lessons.bias_correction import controls as bias_controls
 from ema_lab.lessons.bias_correction import view as bias
 from ema_lab.model.site import BY_NAME
 from ema_lab.ui import cache, controls, frame, sharing, widgets
@@ -78,7 +79,7 @@ def keras_example() -> None:
         "values or add rows: every update recomputes."
     )
     inputs, table = st.columns([1, 2], gap="large")
-    momentum = widgets.draw(bias.MOMENTUM, inputs)
+    momentum = widgets.draw(bias_controls.MOMENTUM, inputs)
     updates = inputs.data_editor(
         {"value": [2.0]},
         num_rows="dynamic",
@@ -99,6 +100,6 @@ frame.folded(
     "**Keras' documented example, step by step**: edit the values, every update recomputes",
     "keras_example",
     keras_example,
-    (bias.MOMENTUM,),
+    (bias_controls.MOMENTUM,),
 )
 sharing.csv_download(view.csv, view.csv_name, key="bias_csv")

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ema_lab.lessons.choosing_decay import controls as choosing_controls
 from ema_lab.lessons.choosing_decay import view as choosing
 from ema_lab.model import readings
 from ema_lab.model.site import BY_NAME
@@ -21,7 +22,9 @@ frame.prose(
 
 # Full width: four chosen decays stay readable as chips (a side column cut them off).
 # The decay carried from the last page is compared beside the two defaults.
-picked = widgets.draw(choosing.DECAYS, start=choosing.starting_decays(state.carried_decay(None)))
+picked = widgets.draw(
+    choosing_controls.DECAYS, start=choosing.starting_decays(state.carried_decay(None))
+)
 left, main = frame.columns([4, 11])
 with left:
     signal = controls.signal_input(default="noisy_sine", default_n=1000)
@@ -51,9 +54,13 @@ frame.formula(
 def calculator() -> None:
     st.subheader("Calculator")
     c1, c2 = st.columns([1, 2])
-    unit = UNITS[widgets.draw(choosing.CALC_BY, c1)]
+    unit = UNITS[widgets.draw(choosing_controls.CALC_BY, c1)]
     amount = widgets.draw(
-        choosing.CALC_VALUE, c1, default=max(unit.low, 100.0), low=unit.low, label=unit.label
+        choosing_controls.CALC_VALUE,
+        c1,
+        default=max(unit.low, 100.0),
+        low=unit.low,
+        label=unit.label,
     )
     result, shown = readings.calculate(unit.name, amount)
     c2.metric("decay β", shown)

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ema_lab.lessons.home import controls as home_controls
 from ema_lab.lessons.home import view as home
 from ema_lab.model.site import HOME, PAGES
 from ema_lab.ui import controls, frame, sharing, widgets
@@ -34,7 +35,7 @@ with right:
 
 frame.end_of_embed()
 st.subheader("The recurrence, step by step")
-t = int(widgets.draw(home.STEP))
+t = int(widgets.draw(home_controls.STEP))
 step = home.recurrence(decay, t)
 frame.formula(step.update)
 a, b = st.columns([2, 3])

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
+from ema_lab.lessons.smoothing import controls as smoothing_controls
+from ema_lab.lessons.smoothing import figures
 from ema_lab.lessons.smoothing import view as smoothing
 from ema_lab.lessons.smoothing.time_aware import has_gaps
 from ema_lab.model.site import BY_NAME
-from ema_lab.plot import figures
 from ema_lab.ui import cache, controls, frame, readouts, sharing, widgets
 from ema_lab.ui.controls import INITIAL
 
@@ -24,12 +25,12 @@ scrubber_for = cache.per_signal(8)(smoothing.scrubber_curves)
 def time_controls(signal, decay: float):
     """The time-aware EMA's controls, for a signal observed at times: its view and line."""
     if signal.dates is None or not widgets.draw(
-        smoothing.TIME_AWARE, default=has_gaps(signal.dates)
+        smoothing_controls.TIME_AWARE, default=has_gaps(signal.dates)
     ):
         return None
     amount, unit = st.columns([3, 2]) if signal.calendar is not None else (st.container(), None)
-    half_life = widgets.draw(smoothing.TIME_HALF_LIFE, amount)
-    unit_name = widgets.draw(smoothing.TIME_UNIT, unit) if unit is not None else "days"
+    half_life = widgets.draw(smoothing_controls.TIME_HALF_LIFE, amount)
+    unit_name = widgets.draw(smoothing_controls.TIME_UNIT, unit) if unit is not None else "days"
     if half_life is not None and half_life <= 0:
         st.warning(
             "A half-life of 0 would forget everything at once; using the step EMA's "
@@ -57,12 +58,12 @@ def smoothing_view(signal) -> None:
         initial = widgets.draw(INITIAL)
         middle = smoothing.band_end(n)
         # A slider needs two ends: a one-value upload has only step 1.
-        end = widgets.draw(smoothing.WINDOW_END, default=middle, high=n) if n > 1 else 1
+        end = widgets.draw(smoothing_controls.WINDOW_END, default=middle, high=n) if n > 1 else 1
     with left:  # in view, not folded: what the time-aware lesson is about
         timed = time_controls(signal, decay)
     with main:
         # Embedded, the line picker folds away with the start and the band: chart first.
-        shown = widgets.draw(smoothing.VIEWS, more if frame.compact() else st)
+        shown = widgets.draw(smoothing_controls.VIEWS, more if frame.compact() else st)
         lines = lines_for(signal, decay, initial)
         view = smoothing.smoothing_view(
             signal, decay, initial, end, shown, lines, timed, compact=frame.compact()
@@ -103,7 +104,7 @@ def smoothing_view(signal) -> None:
 
 smoothing_view(signal)
 
-if not frame.compact() and widgets.draw(smoothing.SCRUBBER):
+if not frame.compact() and widgets.draw(smoothing_controls.SCRUBBER):
     curves = scrubber_for(signal)
     sharing.show(figures.scrubber_figure(signal.values, curves=curves), "scrubber_chart")
     st.caption(smoothing.scrubber_note(len(signal.values)))

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ema_lab.lessons.tf_dynamic_decay import controls as tf_decay_controls
 from ema_lab.lessons.tf_dynamic_decay import view as tf_decay
 from ema_lab.model.site import BY_NAME
 from ema_lab.ui import cache, controls, frame, sharing, widgets
@@ -55,7 +56,7 @@ def step_by_step() -> None:
         "any value or `num_updates`, add or delete rows: every row recomputes. The first row "
         "creates the shadow from `v1`."
     )
-    table_decay = widgets.draw(tf_decay.TABLE_DECAY)
+    table_decay = widgets.draw(tf_decay_controls.TABLE_DECAY)
     rows = st.data_editor(
         tf_decay.DOC_EXAMPLE,
         num_rows="dynamic",
@@ -97,5 +98,5 @@ frame.folded(
     "**Step by step, as TensorFlow does it**: the documented example, editable",
     "tf_steps",
     step_by_step,
-    (tf_decay.TABLE_DECAY,),
+    (tf_decay_controls.TABLE_DECAY,),
 )

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ema_lab.lessons.weights_lab import controls as weights_controls
 from ema_lab.lessons.weights_lab import posthoc
 from ema_lab.lessons.weights_lab import view as weights
 from ema_lab.model.site import BY_NAME
@@ -39,9 +40,9 @@ with left:
 with more:
     st.markdown("**Training**")
     lr, batch, steps = (
-        widgets.draw(weights.LR),
-        widgets.draw(weights.BATCH),
-        widgets.draw(weights.STEPS),
+        widgets.draw(weights_controls.LR),
+        widgets.draw(weights_controls.BATCH),
+        widgets.draw(weights_controls.STEPS),
     )
     seed = widgets.draw(controls.SEED)
 with decay_box if frame.compact() else more:
@@ -50,14 +51,17 @@ with decay_box if frame.compact() else more:
     decay = widgets.draw(controls.decay_controls().decay, default=0.99)
 with more:
     # Pills wrap in a narrow column; a multiselect's chips ran past its edge.
-    names = tuple(widgets.draw(weights.NAMES))
+    names = tuple(widgets.draw(weights_controls.NAMES))
     with st.expander("warm-up (timm, ema-pytorch, diffusers)"):
-        inv_gamma = widgets.draw(weights.INV_GAMMA)
-        power, min_decay = widgets.draw(weights.POWER), widgets.draw(weights.MIN_DECAY)
+        inv_gamma = widgets.draw(weights_controls.INV_GAMMA)
+        power, min_decay = (
+            widgets.draw(weights_controls.POWER),
+            widgets.draw(weights_controls.MIN_DECAY),
+        )
     with st.expander("as real trainers do"):
-        start = widgets.draw(weights.START_AFTER, high=int(steps))
-        every = widgets.draw(weights.EVERY)
-        overwrite = widgets.draw(weights.OVERWRITE, high=int(steps))
+        start = widgets.draw(weights_controls.START_AFTER, high=int(steps))
+        every = widgets.draw(weights_controls.EVERY)
+        overwrite = widgets.draw(weights_controls.OVERWRITE, high=int(steps))
 settings, problem = weights.settings(
     decay, inv_gamma=inv_gamma, power=power, min_decay=min_decay, start_after=start,
     every=every, overwrite=overwrite,
@@ -93,13 +97,13 @@ def after_training(run, run_key: tuple) -> None:
     )
     knobs, sweep_col = st.columns([4, 11], gap="large")
     with knobs:
-        tracked = tuple(widgets.draw(control) for control in weights.TRACKED)
-        per_track = widgets.draw(weights.SNAPSHOTS)
+        tracked = tuple(widgets.draw(control) for control in weights_controls.TRACKED)
+        per_track = widgets.draw(weights_controls.SNAPSHOTS)
     tracked, problem = weights.tracked_widths(*tracked)
     if problem:
         st.warning(problem)
     study = study_for(run, run_key, tracked, int(per_track))
-    sigma = widgets.draw(weights.SIGMA, knobs)
+    sigma = widgets.draw(weights_controls.SIGMA, knobs)
     ph = posthoc.view(run, study, float(sigma))
     charts = posthoc.charts(run, study, ph)
     with sweep_col:
@@ -114,7 +118,7 @@ frame.folded(
     "**Choose the length after training**: EDM2's post-hoc EMA, rebuilt from snapshots",
     "posthoc",
     lambda: after_training(run, run_key),
-    (*weights.TRACKED, weights.SNAPSHOTS, weights.SIGMA),
+    (*weights_controls.TRACKED, weights_controls.SNAPSHOTS, weights_controls.SIGMA),
 )
 st.subheader("Why, in formulas")
 a, b, c = st.columns(3)
@@ -136,4 +140,4 @@ with b:
     )
 with c:
     frame.formula(r"\beta_{kB} = \beta_B^{\,k}")
-    st.markdown(weights.scaling(decay, batch, widgets.draw(weights.FACTOR)))
+    st.markdown(weights.scaling(decay, batch, widgets.draw(weights_controls.FACTOR)))

@@ -9,8 +9,11 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import ema_core as ec
+from ema_lab.lessons.choosing_decay import figures as choosing_decay_figures
+from ema_lab.lessons.smoothing import figures as smoothing_figures
+from ema_lab.lessons.tf_dynamic_decay import figures as tf_dynamic_decay_figures
 from ema_lab.model.style import COLORS
-from ema_lab.plot import figures
+from ema_lab.plot import figures as kit
 from ema_lab.plot.decimate import MAX_POINTS, decimate
 
 
@@ -40,32 +43,32 @@ def test_decimation_of_any_length_keeps_the_extremes(y):
 
 def test_long_series_chart_stays_small():
     x = ec.signals.generate("noisy_sine", 10**7, noise=0.3)
-    lines = figures.smoothing_lines(
+    lines = kit.smoothing_lines(
         x, biased=ec.ema_series(x, 0.99), debiased=ec.ema_series(x, 0.99, debias=True), tensorflow=x
     )
-    spec = figures.time_figure(lines, title="t", window=(5, 10, "w")).to_json()
+    spec = kit.time_figure(lines, title="t", window=(5, 10, "w")).to_json()
     assert len(spec) < 300_000
-    for trace in figures.decoded(json.loads(spec)):
+    for trace in kit.decoded(json.loads(spec)):
         assert len(trace["y"]) <= MAX_POINTS
 
 
 def test_scrubber_frames_equal_ema_core_for_their_decays():
     x = ec.signals.generate("random_walk", 50_000, noise=0.2, seed=4)
-    spec = json.loads(figures.scrubber_figure(x, initial=None).to_json())
-    steps = figures.decoded({"data": spec["data"]})[1]["x"]
-    assert len(steps) <= figures.SCRUBBER_POINTS
+    spec = json.loads(smoothing_figures.scrubber_figure(x, initial=None).to_json())
+    steps = kit.decoded({"data": spec["data"]})[1]["x"]
+    assert len(steps) <= smoothing_figures.SCRUBBER_POINTS
     assert steps[0] == 1
     assert steps[-1] == 50_000
     names = [f["name"] for f in spec["frames"]]
-    assert names == [f"{d:g}" for d in figures.SCRUBBER_DECAYS]
+    assert names == [f"{d:g}" for d in smoothing_figures.SCRUBBER_DECAYS]
     slider_steps = spec["layout"]["sliders"][0]["steps"]
     assert [s["args"][0][0] for s in slider_steps] == names
-    for frame, decay in zip(spec["frames"], figures.SCRUBBER_DECAYS, strict=True):
-        (y,) = (t["y"] for t in figures.decoded(frame))
+    for frame, decay in zip(spec["frames"], smoothing_figures.SCRUBBER_DECAYS, strict=True):
+        (y,) = (t["y"] for t in kit.decoded(frame))
         expected = ec.ema_series(x, decay, initial=None)[steps - 1].astype(np.float32)
         np.testing.assert_array_equal(y, expected)
     # the frame on show at first is 0.99
-    shown = figures.decoded({"data": spec["data"]})[1]["y"]
+    shown = kit.decoded({"data": spec["data"]})[1]["y"]
     np.testing.assert_array_equal(
         shown, ec.ema_series(x, 0.99, initial=None)[steps - 1].astype(np.float32)
     )
@@ -73,8 +76,8 @@ def test_scrubber_frames_equal_ema_core_for_their_decays():
 
 def test_one_colour_per_quantity_everywhere():
     x = np.linspace(0, 1, 50)
-    lines = figures.smoothing_lines(x, biased=x, debiased=x, tensorflow=x)
-    fig = figures.time_figure(lines, title="t")
+    lines = kit.smoothing_lines(x, biased=x, debiased=x, tensorflow=x)
+    fig = kit.time_figure(lines, title="t")
     colours = {t.name: t.line.color for t in fig.data}
     assert colours == {
         "signal": COLORS["raw"],
@@ -82,7 +85,9 @@ def test_one_colour_per_quantity_everywhere():
         "EMA (debiased)": COLORS["debiased"],
         "EMA (TensorFlow dynamic decay)": COLORS["tensorflow"],
     }
-    schedule = figures.schedule_figure(0.99, 1000)
+    schedule = tf_dynamic_decay_figures.schedule_figure(0.99, 1000)
     assert schedule.data[0].line.color == COLORS["tensorflow"]
-    decay_colours = [t.line.color for t in figures.impulse_figure([0.5, 0.9]).data]
-    assert decay_colours == [t.line.color for t in figures.step_figure([0.5, 0.9]).data]
+    decay_colours = [t.line.color for t in choosing_decay_figures.impulse_figure([0.5, 0.9]).data]
+    assert decay_colours == [
+        t.line.color for t in choosing_decay_figures.step_figure([0.5, 0.9]).data
+    ]

@@ -7,6 +7,7 @@ open a page embedded), in test_blog_embeds.py.
 
 from __future__ import annotations
 
+import importlib
 import json
 
 import pytest
@@ -14,7 +15,6 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from app_support import MAIN_CHART, PAGES, assert_clean, chart_specs, open_page, widget
-from ema_lab.plot import figures
 from ema_lab.ui import first_paint
 
 WIDGETS = ("slider", "select_slider", "number_input", "radio", "selectbox", "toggle")
@@ -135,6 +135,7 @@ def _count_builds(page, monkeypatch) -> list[str]:
     st.cache_resource.clear()
     built = []
     for name in BELOW_THE_MAIN_CHART[page]:
+        figures = importlib.import_module(f"ema_lab.lessons.{page}.figures")
         builder = getattr(figures, name)
         monkeypatch.setattr(
             figures, name, lambda *a, _b=builder, _n=name, **k: built.append(_n) or _b(*a, **k)

@@ -15,8 +15,10 @@ import pytest
 import ema_core as ec
 from ema_core.training import EmaSettings, beats_from, simulate
 from ema_lab.lessons.bias_correction import view as bias
+from ema_lab.lessons.choosing_decay import controls as choosing_controls
 from ema_lab.lessons.choosing_decay import view as choosing
 from ema_lab.lessons.home import view as home
+from ema_lab.lessons.smoothing import controls as smoothing_controls
 from ema_lab.lessons.smoothing import view as smoothing
 from ema_lab.lessons.tf_dynamic_decay import view as tf_decay
 from ema_lab.lessons.weights_lab import view as weights
@@ -65,7 +67,9 @@ def test_home_view_draws_the_ema_and_words_its_window(decay):
 @pytest.mark.parametrize("decay", [0.5, 0.99, 0.9999])
 def test_smoothing_view_claim_band_and_lines(sine, decay):
     drawn_lines = smoothing.drawn_lines(sine, decay, 0.0)
-    view = smoothing.smoothing_view(sine, decay, 0.0, 600, smoothing.LINE_NAMES, drawn_lines, None)
+    view = smoothing.smoothing_view(
+        sine, decay, 0.0, 600, smoothing_controls.LINE_NAMES, drawn_lines, None
+    )
     layout = json.loads(view.chart.to_json())["layout"]
     title = layout["title"]["text"].replace("<br>", " ")
     window = ec.effective_window(decay)
@@ -96,7 +100,9 @@ def test_smoothing_view_shows_only_the_lines_picked(sine):
 def test_at_decay_one_no_page_shows_a_debiased_ema(sine):
     drawn_lines = smoothing.drawn_lines(sine, 1.0, 0.0)
     assert "debiased" not in drawn_lines
-    view = smoothing.smoothing_view(sine, 1.0, 0.0, 500, smoothing.LINE_NAMES, drawn_lines, None)
+    view = smoothing.smoothing_view(
+        sine, 1.0, 0.0, 500, smoothing_controls.LINE_NAMES, drawn_lines, None
+    )
     assert "EMA (debiased)" not in lines(view.chart)
     assert NO_DEBIASED in view.notes
     assert "ema_debiased" not in smoothing.csv_columns(sine, 1.0, 0.0, None)
@@ -123,7 +129,13 @@ def test_smoothing_view_on_gappy_data_words_the_gaps():
     signal = Signal(data.values, data.name, data.dates, data.unit, key=("mauna_loa_co2",))
     timed = smoothing.time_aware(signal, 0.99, None, "days")
     view = smoothing.smoothing_view(
-        signal, 0.99, 0.0, 1000, smoothing.LINE_NAMES, smoothing.drawn_lines(signal, 0.99, 0), timed
+        signal,
+        0.99,
+        0.0,
+        1000,
+        smoothing_controls.LINE_NAMES,
+        smoothing.drawn_lines(signal, 0.99, 0),
+        timed,
     )
     assert view.zoom is not None
     assert any("gaps longer than 1.5×" in note for note in view.notes)
@@ -207,7 +219,7 @@ def test_compare_view_sorts_and_falls_back(sine):
         np.testing.assert_array_equal(
             lines(view.chart)[f"β = {d:g}"]["y"], drawn(ec.ema_series(sine.values, d, initial=None))
         )
-    assert choosing.compare_view(sine, [0.9]).decays == choosing.FALLBACK
+    assert choosing.compare_view(sine, [0.9]).decays == choosing_controls.FALLBACK
 
 
 def test_naming_table_says_which_libraries_mean_one_minus_beta():

@@ -18,9 +18,7 @@ from ema_lab.model.numbers import count
 from ema_lab.model.params import DECAY_ALLOWED, DECAY_GRID, Control, fmt_decay
 from ema_lab.model.readings import UNITS
 from ema_lab.model.signal import Signal
-from ema_lab.model.site import BY_NAME, HOME
-from ema_lab.model.text import escape_markdown
-from ema_lab.ui import cache, frame, readouts, sharing, state, uploads, widgets
+from ema_lab.ui import cache, frame, readouts, state, uploads, widgets
 
 
 @dataclass(frozen=True)
@@ -134,7 +132,7 @@ LENGTHS: tuple[int, ...] = tuple(
 )
 DATASET = "seattle_temperature"
 GAPPY_DATASET = "mauna_loa_co2"
-UPLOAD = "upload_csv"
+UPLOAD = uploads.UPLOAD
 DATASETS = {DATASET: ec.signals.seattle_weather, GAPPY_DATASET: ec.signals.mauna_loa_co2}
 SIGNAL_HELP = {
     "noisy_sine": "four periods of a sine under noise",
@@ -199,7 +197,7 @@ def signal_input(
         data = DATASETS[name]()
         return Signal(data.values, data.name, data.dates, data.unit, key=(name,))
     if name == UPLOAD:
-        return _uploaded_signal(key)
+        return uploads.uploaded_signal(key, _stand_in)
     params = (name, int(n), float(noise), int(seed))
     return Signal(generated(*params), name.replace("_", " "), key=params)
 
@@ -221,106 +219,7 @@ def offer_length(signal: Signal, decay: float, where=st) -> None:
         state.relink(LENGTH.key, str(length))
 
 
-# -- an uploaded CSV file ----------------------------------------------------------------
-
-NO_TIME = "(none: count rows)"
-
-
-def _store_upload(record: state.Upload, upload, series: ec.signals.CsvSeries) -> Signal:
-    record.time_columns = series.time_columns
-    note = f", {series.dropped:,} rows without a value left out" if series.dropped else ""
-    record.signal = Signal(
-        series.values,
-        f"{upload.name}: {series.column}{note}",
-        dates=series.times,
-        key=(UPLOAD, upload.file_id, series.time_column),
-        time_title=series.time_column or "date",
-        repeated_times=series.repeated_times,
-    )
-    return record.signal
-
-
-def _read_upload(record: state.Upload, upload, time_column: str | None) -> Signal | None:
-    """Read the upload into the session's signal; on a problem say so and keep the last one."""
-    try:
-        with uploads.parsing():
-            series = ec.signals.read_csv(upload.getvalue(), time_column=time_column)
-    except ValueError as exc:
-        st.error(
-            f"Could not use {escape_markdown(upload.name)}: {escape_markdown(str(exc))} "
-            + ("The previous signal stays." if record.signal is not None else "")
-        )
-        return None
-    return _store_upload(record, upload, series)
-
-
-def _read_new_upload(record: state.Upload, upload) -> Signal | None:
-    """A new file: one read that also takes the first time column found. Only if that
-    column cannot be used (it runs backwards, say) is the file read again, counting rows."""
-    try:
-        with uploads.parsing():
-            series = ec.signals.read_csv(upload.getvalue(), time_column="auto")
-        return _store_upload(record, upload, series)
-    except ValueError as auto_problem:
-        signal = _read_upload(record, upload, None)  # says so itself if the file is unusable
-        if signal is not None:
-            st.warning(
-                f"{escape_markdown(upload.name)}: {escape_markdown(str(auto_problem))} Its "
-                "values are used counting rows instead."
-            )
-        return signal
-
-
 def _stand_in(why: str) -> Signal:
     """The noisy sine a page shows where no uploaded file can be."""
     params = ("noisy_sine", 1000, 0.3, 0)
     return Signal(generated(*params), f"noisy sine ({why})", key=params)
-
-
-def _uploaded_signal(key: str) -> Signal:
-    page = BY_NAME.get(state.visit().page, HOME)
-    if not sharing.uploads_here(page):
-        return _stand_in("uploads need the full page")
-    upload = st.file_uploader(
-        "CSV file (one numeric column is used, with a date or time column if there is one)",
-        type=["csv", "txt"],
-        key=f"{key}_file",
-    )
-    # The page's own file: another page's upload is not this page's signal.
-    record = state.upload(key, keep=upload is not None)
-    time_key = f"{key}_time"
-    if upload is not None and record.file_id != upload.file_id:
-        record.file_id = upload.file_id
-        record.time_columns = ()
-        refused = uploads.admit(upload.size)
-        if refused:
-            st.error(f"Could not use {escape_markdown(upload.name)}: {refused} "
-                     + ("The previous signal stays." if record.signal else ""))  # fmt: skip
-        else:
-            first = _read_new_upload(record, upload)
-            read_with = first.key[2] if first is not None else None  # the time column, if any
-            if first is not None and record.time_columns:
-                state.preset(time_key, read_with or NO_TIME)
-            record.tried = read_with
-    if upload is not None and record.time_columns:
-        chosen = st.selectbox(
-            "time column",
-            (NO_TIME, *record.time_columns),
-            key=time_key,
-            help="The values were observed at these times: the time-aware EMA lets the "
-            "past fade by a half-life in time, across the gaps too.",
-        )
-        wanted = None if chosen == NO_TIME else chosen
-        # Each choice is read once: a column that fails says so once, not on every rerun.
-        if wanted != record.tried:
-            record.tried = wanted
-            _read_upload(record, upload, wanted)
-    stored = record.signal
-    if stored is None:
-        if upload is None:
-            st.info("No file yet: showing the noisy sine until a CSV file is read.")
-            return _stand_in("no file yet")
-        st.info("Showing the noisy sine until a usable CSV file is read.")
-        return _stand_in("no usable file")
-    st.caption(f"Using {escape_markdown(stored.label)} ({count(len(stored.values), 'value')}).")
-    return stored

@@ -1,4 +1,8 @@
-"""What uploads may take from a process: one CSV parse at a time, and a budget per session.
+"""An uploaded CSV file as a page's signal, and what uploads may take from a process: one
+CSV parse at a time, and a budget per session.
+
+The session keeps each page's upload as one record (`ema_lab.ui.state.Upload`): the file,
+its time columns, the column tried and the last good signal.
 
 A parse holds about three times its file at its peak (``benchmarks/bench_memory.py``): a
 200 MB file, 600 MB. Parses one after the other keep a worker's peak at one file's; a
@@ -9,11 +13,20 @@ session that keeps sending files is stopped at `MAX_FILES` files or `MAX_BYTES` 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+import streamlit as st
+
+import ema_core as ec
 from ema_lab.model.numbers import count
-from ema_lab.ui import state
+from ema_lab.model.signal import Signal
+from ema_lab.model.site import BY_NAME, HOME
+from ema_lab.model.text import escape_markdown
+from ema_lab.ui import sharing, state
+
+UPLOAD = "upload_csv"
+"""The signal picker's name for an uploaded file."""
 
 MAX_FILES = 20
 """Files one session may have read (a class rarely needs more than two or three)."""
@@ -43,3 +56,102 @@ def admit(size: int) -> str | None:
     spent.files += 1
     spent.bytes += size
     return None
+
+
+NO_TIME = "(none: count rows)"
+
+
+def _store_upload(record: state.Upload, upload, series: ec.signals.CsvSeries) -> Signal:
+    record.time_columns = series.time_columns
+    note = f", {series.dropped:,} rows without a value left out" if series.dropped else ""
+    record.signal = Signal(
+        series.values,
+        f"{upload.name}: {series.column}{note}",
+        dates=series.times,
+        key=(UPLOAD, upload.file_id, series.time_column),
+        time_title=series.time_column or "date",
+        repeated_times=series.repeated_times,
+    )
+    return record.signal
+
+
+def _read_upload(record: state.Upload, upload, time_column: str | None) -> Signal | None:
+    """Read the upload into the session's signal; on a problem say so and keep the last one."""
+    try:
+        with parsing():
+            series = ec.signals.read_csv(upload.getvalue(), time_column=time_column)
+    except ValueError as exc:
+        st.error(
+            f"Could not use {escape_markdown(upload.name)}: {escape_markdown(str(exc))} "
+            + ("The previous signal stays." if record.signal is not None else "")
+        )
+        return None
+    return _store_upload(record, upload, series)
+
+
+def _read_new_upload(record: state.Upload, upload) -> Signal | None:
+    """A new file: one read that also takes the first time column found. Only if that
+    column cannot be used (it runs backwards, say) is the file read again, counting rows."""
+    try:
+        with parsing():
+            series = ec.signals.read_csv(upload.getvalue(), time_column="auto")
+        return _store_upload(record, upload, series)
+    except ValueError as auto_problem:
+        signal = _read_upload(record, upload, None)  # says so itself if the file is unusable
+        if signal is not None:
+            st.warning(
+                f"{escape_markdown(upload.name)}: {escape_markdown(str(auto_problem))} Its "
+                "values are used counting rows instead."
+            )
+        return signal
+
+
+def uploaded_signal(key: str, stand_in: Callable[[str], Signal]) -> Signal:
+    """The page's uploader and the signal of its file: the last good one on a problem, and
+    ``stand_in(why)`` until there is one."""
+    page = BY_NAME.get(state.visit().page, HOME)
+    if not sharing.uploads_here(page):
+        return stand_in("uploads need the full page")
+    upload = st.file_uploader(
+        "CSV file (one numeric column is used, with a date or time column if there is one)",
+        type=["csv", "txt"],
+        key=f"{key}_file",
+    )
+    # The page's own file: another page's upload is not this page's signal.
+    record = state.upload(key, keep=upload is not None)
+    time_key = f"{key}_time"
+    if upload is not None and record.file_id != upload.file_id:
+        record.file_id = upload.file_id
+        record.time_columns = ()
+        refused = admit(upload.size)
+        if refused:
+            st.error(f"Could not use {escape_markdown(upload.name)}: {refused} "
+                     + ("The previous signal stays." if record.signal else ""))  # fmt: skip
+        else:
+            first = _read_new_upload(record, upload)
+            read_with = first.key[2] if first is not None else None  # the time column, if any
+            if first is not None and record.time_columns:
+                state.preset(time_key, read_with or NO_TIME)
+            record.tried = read_with
+    if upload is not None and record.time_columns:
+        chosen = st.selectbox(
+            "time column",
+            (NO_TIME, *record.time_columns),
+            key=time_key,
+            help="The values were observed at these times: the time-aware EMA lets the "
+            "past fade by a half-life in time, across the gaps too.",
+        )
+        wanted = None if chosen == NO_TIME else chosen
+        # Each choice is read once: a column that fails says so once, not on every rerun.
+        if wanted != record.tried:
+            record.tried = wanted
+            _read_upload(record, upload, wanted)
+    stored = record.signal
+    if stored is None:
+        if upload is None:
+            st.info("No file yet: showing the noisy sine until a CSV file is read.")
+            return stand_in("no file yet")
+        st.info("Showing the noisy sine until a usable CSV file is read.")
+        return stand_in("no usable file")
+    st.caption(f"Using {escape_markdown(stored.label)} ({count(len(stored.values), 'value')}).")
+    return stored

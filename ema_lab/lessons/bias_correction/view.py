@@ -11,17 +11,14 @@ import numpy as np
 import plotly.graph_objects as go
 
 import ema_core as ec
+from ema_lab.lessons.bias_correction import figures
 from ema_lab.model.numbers import count, readable
-from ema_lab.model.params import typed_decay
 from ema_lab.model.signal import NO_DEBIASED, Signal, debiased, debiased_or_gaps
 from ema_lab.model.style import COLORS
-from ema_lab.plot import figures
+from ema_lab.plot import figures as kit
 from ema_lab.plot.offline import MovingLine, OfflineView, of_signal
 
 ADAM_STEPS = (1, 10, 100, 1000)
-
-
-MOMENTUM = typed_decay("keras_momentum", "momentum (the decay β)", 0.9, high=0.9999, step=0.01)
 
 
 @dataclass(frozen=True)
@@ -72,17 +69,17 @@ def bias_view(signal: Signal, decay: float) -> BiasView:
         starts["debiased"],
     )
     lines = [
-        figures.raw_line(x),
-        figures.Line(zero_start, "zero start (biased)", COLORS["biased"]),
+        kit.raw_line(x),
+        kit.Line(zero_start, "zero start (biased)", COLORS["biased"]),
         *(
-            [figures.Line(corrected, "zero start, debiased", COLORS["debiased"], width=3.0)]
+            [kit.Line(corrected, "zero start, debiased", COLORS["debiased"], width=3.0)]
             if corrected is not None
             else []
         ),
         # Drawn last, dotted, over the debiased line it often nearly covers.
-        figures.Line(first_value, "start at the first value", COLORS["reference"], dash="dot"),
+        kit.Line(first_value, "start at the first value", COLORS["reference"], dash="dot"),
     ]
-    chart = figures.time_figure(
+    chart = kit.time_figure(
         lines, title=f"Three starts, β = {decay:g}", x=signal.dates, y_title=signal.y_title
     )
     # The zero start is the lesson: 0 stays on the axis, however far the data lies from it.

@@ -11,28 +11,15 @@ import numpy as np
 import plotly.graph_objects as go
 
 import ema_core as ec
-from ema_lab.model.params import DECAY_ALLOWED, DECAY_GRID, Control, fmt_decay
-from ema_lab.model.readings import UNITS
+from ema_lab.lessons.choosing_decay import figures
+from ema_lab.lessons.choosing_decay.controls import FALLBACK
+from ema_lab.model.params import DECAY_GRID
 from ema_lab.model.signal import Signal
 from ema_lab.model.style import COLORS, decay_color
-from ema_lab.plot import figures
+from ema_lab.plot import figures as kit
 from ema_lab.plot.offline import MovingLine, OfflineView, of_signal
 
-FALLBACK = (0.9, 0.99)
-"""The decays compared until the reader has picked two."""
 TOO_FEW = "Pick at least two decays to compare; showing 0.9 and 0.99 meanwhile."
-
-
-DECAYS = Control(
-    "decays",
-    "decays to compare (2 to 4)",
-    "multiselect",
-    default=list(FALLBACK),
-    options=DECAY_GRID,
-    format_func=fmt_decay,
-    allowed=DECAY_ALLOWED,
-    extra={"max_selections": 4},
-)
 
 
 def starting_decays(carried: float | None) -> list[float]:
@@ -48,17 +35,6 @@ def starting_decays(carried: float | None) -> list[float]:
     return sorted({*FALLBACK, stop})
 
 
-CALC_BY = Control(
-    "calc_by",
-    "from",
-    "radio",
-    default="half-life",
-    options=tuple(UNITS),
-    extra={"horizontal": True},
-)
-CALC_VALUE = Control("calc_value", "amount", "number", low=0.0, high=1e7, step=1.0)
-
-
 @dataclass(frozen=True)
 class CompareView:
     """The decays compared, and every chart of them."""
@@ -66,7 +42,7 @@ class CompareView:
     decays: tuple[float, ...]  # sorted
     notice: str  # why other decays are shown than those picked ("" if none)
     chart: go.Figure  # the signal and its EMAs
-    lines: tuple[figures.Line, ...]
+    lines: tuple[kit.Line, ...]
     csv: Callable[[], dict[str, np.ndarray]]
 
     # Built when first drawn: a session's first run stops at the main chart (first_paint).
@@ -106,10 +82,10 @@ def compare_view(signal: Signal, picked: Sequence[float]) -> CompareView:
     x = signal.values
     emas = averages(signal, decays)
     lines = (
-        figures.raw_line(x),
-        *(figures.Line(e, f"β = {d:g}", decay_color(i)) for i, (d, e) in enumerate(emas.items())),
+        kit.raw_line(x),
+        *(kit.Line(e, f"β = {d:g}", decay_color(i)) for i, (d, e) in enumerate(emas.items())),
     )
-    chart = figures.time_figure(
+    chart = kit.time_figure(
         lines,
         title="The same signal, several decays (each started at the first value)",
         x=signal.dates,

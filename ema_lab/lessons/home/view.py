@@ -8,9 +8,9 @@ import numpy as np
 import plotly.graph_objects as go
 
 import ema_core as ec
+from ema_lab.lessons.home.controls import STEPPER_INPUTS
 from ema_lab.model import readings
 from ema_lab.model.numbers import count, readable
-from ema_lab.model.params import Control
 from ema_lab.model.style import COLORS
 from ema_lab.plot import figures
 from ema_lab.plot.offline import MovingLine, OfflineView
@@ -83,14 +83,6 @@ def offline(values: np.ndarray, decay: float, link: str) -> OfflineView:
 
 
 # -- the recurrence, step by step ------------------------------------------------------------
-
-STEPPER_INPUTS = (4.0, 2.0, 5.0, 3.0, 6.0, 4.0, 7.0, 5.0)
-"""A short wobbling, rising sequence: few enough numbers to follow by hand."""
-
-STEP = Control(
-    "step", "step t", "slider", default=3, low=1, high=len(STEPPER_INPUTS), step=1,
-    extra={"help": "Step through the recurrence: the arrow keys move the slider."},
-)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -135,7 +135,9 @@ def time_view(
     dated = times.dtype.kind == "M"
     spacings = np.diff(times)
     typical = _typical_spacing(times)
-    step_half_life = ec.half_life(decay)
+    # β = 0 forgets at once: a half-life of 0 has no time-aware twin, a hundredth of a
+    # step has (it too keeps only the newest value).
+    step_half_life = max(ec.half_life(decay), 0.01)
     matched = half_life is None
     if matched:
         if (

@@ -10,8 +10,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 import ema_core as ec
+from ema_lab.lessons.smoothing import figures
 from ema_lab.lessons.smoothing.time_aware import (
-    TIME_UNITS,
     TimeView,
     lean,
     time_aware_ema,
@@ -19,11 +19,10 @@ from ema_lab.lessons.smoothing.time_aware import (
 )
 from ema_lab.model import readings
 from ema_lab.model.numbers import readable
-from ema_lab.model.params import Control
 from ema_lab.model.signal import NO_DEBIASED, Signal, debiased
 from ema_lab.model.style import COLORS, LABELS
 from ema_lab.model.text import escape_html
-from ema_lab.plot import figures
+from ema_lab.plot import figures as kit
 from ema_lab.plot.offline import OfflineView, of_signal, standard_moving
 
 
@@ -82,55 +81,12 @@ def window_claim(decay: float, end: int) -> WindowClaim:
 
 # -- the page ------------------------------------------------------------------------------
 
-LINE_NAMES = ("signal", "biased", "debiased", "TensorFlow")
-"""The lines the reader may show, as the URL names them (``?views=biased``)."""
 _SHOWN_AS = {
     "raw": "signal",
     "biased": "biased",
     "debiased": "debiased",
     "tensorflow": "TensorFlow",
 }
-
-
-VIEWS = Control("views", "show", "pills", default=LINE_NAMES, options=LINE_NAMES)
-WINDOW_END = Control(
-    "window_end",
-    "effective window ends at step",
-    "slider",
-    low=1,
-    high=10**7,
-    whole=True,
-    extra={"help": "Move the shaded band: it covers the last 1/(1−β) steps up to this one."},
-)
-SCRUBBER = Control(
-    "scrubber",
-    "Instant scrubber: a decay slider inside the chart, answered by the browser alone",
-    "toggle",
-    default=False,
-)
-TIME_AWARE = Control(
-    "time_aware",
-    "time-aware EMA",
-    "toggle",
-    extra={
-        "help": "Let the past fade by a half-life in time, across the gaps too "
-        "(pandas' ewm with times and halflife)."
-    },
-)
-TIME_HALF_LIFE = Control(
-    "time_half_life",
-    "half-life in time",
-    "number",
-    low=0.0,
-    high=1e9,
-    step=1.0,
-    extra={
-        "placeholder": "auto",
-        "help": "Empty: the step EMA's half-life times the typical spacing, so the two EMAs "
-        "agree where the data is evenly spaced and part across the gaps.",
-    },
-)
-TIME_UNIT = Control("time_unit", "unit", "selectbox", default="days", options=tuple(TIME_UNITS))
 
 
 def band_end(n: int) -> int:
@@ -149,14 +105,12 @@ def averages(values: np.ndarray, decay: float, initial: float) -> dict[str, np.n
     }
 
 
-def drawn_lines(signal: Signal, decay: float, initial: float) -> dict[str, figures.Line]:
+def drawn_lines(signal: Signal, decay: float, initial: float) -> dict[str, kit.Line]:
     """The signal and the averages as drawn: decimated, small enough to share."""
     series = averages(signal.values, decay, initial)
-    lines = figures.smoothing_lines(signal.values, **series)
+    lines = kit.smoothing_lines(signal.values, **series)
     keys = ["raw", *(k for k, v in series.items() if v is not None)]
-    return {
-        key: figures.decimated(line, signal.dates) for key, line in zip(keys, lines, strict=True)
-    }
+    return {key: kit.decimated(line, signal.dates) for key, line in zip(keys, lines, strict=True)}
 
 
 @dataclass(frozen=True)
@@ -166,7 +120,7 @@ class Timed:
     decay change kept two of 8 MB before (``benchmarks/bench_memory.py``)."""
 
     view: TimeView  # `time_aware.lean`: its readings, title, gaps and range
-    line: figures.Line  # decimated, as drawn
+    line: kit.Line  # decimated, as drawn
     zoom: go.Figure | None  # the longest gap, for data with gaps
 
 
@@ -180,7 +134,7 @@ def time_aware(signal: Signal, decay: float, half_life: float | None, unit: str)
         unit=unit,
         repeated=signal.repeated_times,
     )
-    line = figures.decimated(figures.Line(view.ema, LABELS["time"], COLORS["time"]), signal.dates)
+    line = kit.decimated(kit.Line(view.ema, LABELS["time"], COLORS["time"]), signal.dates)
     zoom = None
     if view.zoom is not None:
         zoom = figures.gap_zoom_figure(signal.dates, signal.values, view.step_ema, view.ema, view)
@@ -205,7 +159,7 @@ def smoothing_view(
     initial: float,
     window_end: int,
     shown: Sequence[str],
-    lines: dict[str, figures.Line],
+    lines: dict[str, kit.Line],
     timed: Timed | None = None,
     *,
     compact: bool = False,
@@ -228,7 +182,7 @@ def smoothing_view(
     if timed is not None:
         drawn.append(timed.line)
         title = timed.view.title
-    chart = figures.time_figure(
+    chart = kit.time_figure(
         drawn,
         title=f"β = {decay:g}: {said}" if compact else title,
         x=signal.dates,
@@ -242,7 +196,7 @@ def smoothing_view(
     zoom = None
     if timed is not None:
         view = timed.view
-        figures.shade_gaps(chart, view.gaps)
+        kit.shade_gaps(chart, view.gaps)
         # The zero start's first steps run off the axis rather than squash the data.
         chart.update_yaxes(range=view.value_range)
         zoom = timed.zoom
@@ -256,7 +210,7 @@ def smoothing_view(
         if view.note:
             notes.append(view.note)
     notes.append(
-        f"Computed on all {n:,} values; the chart draws at most {figures.MAX_POINTS:,} points "
+        f"Computed on all {n:,} values; the chart draws at most {kit.MAX_POINTS:,} points "
         "per line (each bucket's minimum and maximum)."
     )
     return SmoothingView(

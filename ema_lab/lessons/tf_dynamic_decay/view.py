@@ -10,17 +10,14 @@ import numpy as np
 import plotly.graph_objects as go
 
 import ema_core as ec
+from ema_lab.lessons.tf_dynamic_decay import figures
 from ema_lab.model.numbers import readable
-from ema_lab.model.params import typed_decay
 from ema_lab.model.signal import NO_DEBIASED, Signal, debiased
-from ema_lab.plot import figures
+from ema_lab.plot import figures as kit
 from ema_lab.plot.offline import OfflineView, of_signal, standard_moving
 
 DOC_EXAMPLE = {"v1": [0.0, 5.0, 10.0, 10.0], "num_updates": [0, 0, 10000, 10000]}
 """The replay's first rows: ``v1`` and ``num_updates`` of TensorFlow's documented use."""
-
-
-TABLE_DECAY = typed_decay("table_decay", "decay of the table", 0.99, high=1.0, step=0.001)
 
 
 @dataclass(frozen=True)
@@ -85,8 +82,8 @@ def signal_view(signal: Signal, decay: float, initial: float) -> SignalView:
     averages = series(signal, decay, initial)
     fixed, schedule = averages["biased"], averages["decay_tf"]
     dynamic, corrected = averages["tensorflow"], averages["debiased"]
-    chart = figures.time_figure(
-        figures.smoothing_lines(x, biased=fixed, debiased=corrected, tensorflow=dynamic),
+    chart = kit.time_figure(
+        kit.smoothing_lines(x, biased=fixed, debiased=corrected, tensorflow=dynamic),
         title=f"The biased EMA, TensorFlow's dynamic decay and the debiased EMA, β = {decay:g}",
         x=signal.dates,
         y_title=signal.y_title,

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 import ema_core as ec
 from ema_core.training import PowerSnapshots, WeightsRun, power_ema_track, power_snapshots
-from ema_lab.plot import figures
+from ema_lab.lessons.weights_lab import figures
 
 SWEEP: np.ndarray = np.round(np.arange(0.02, 0.2501, 0.0025), 4)
 """The widths of the "sweep after training" chart: every 0.0025 from 0.02 to 0.25."""
