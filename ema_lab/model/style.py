@@ -20,15 +20,6 @@ COLORS: dict[str, str] = {
 # The decays compared side by side, in order of choice.
 DECAY_COLORS: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
 
-LABELS: dict[str, str] = {
-    "raw": "signal",
-    "biased": "EMA (biased)",
-    "debiased": "EMA (debiased)",
-    "tensorflow": "EMA (TensorFlow dynamic decay)",
-    "time": "EMA (time-aware)",
-}
-
-
 # The nearest of Streamlit's named Markdown colours, for a key written in Markdown.
 MARKDOWN_COLORS: dict[str, str] = {
     "#8C8C8C": "gray",

@@ -14,8 +14,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 import plotly.graph_objects as go
 
-from ema_lab.model.style import COLORS, LABELS
+from ema_lab.model.style import COLORS
 from ema_lab.model.text import escape_html
+from ema_lab.model.variants import VARIANTS, Variant
 from ema_lab.plot.decimate import MAX_POINTS, decimate
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"  # no web font to fetch
@@ -136,9 +137,13 @@ class Line:
     at: np.ndarray | None = None  # x of each value, once decimated (see `decimated`)
 
 
+RAW_LABEL = "signal"
+"""The legend's name for the data itself."""
+
+
 def raw_line(values: np.ndarray) -> Line:
     """The signal itself, thin and grey, under the averages drawn over it."""
-    return Line(values, LABELS["raw"], COLORS["raw"], width=1.0, opacity=0.6)
+    return Line(values, RAW_LABEL, COLORS["raw"], width=1.0, opacity=0.6)
 
 
 def decimated(line: Line, x: np.ndarray | None = None, max_points: int = MAX_POINTS) -> Line:
@@ -220,6 +225,15 @@ def shade_gaps(fig: go.Figure, gaps: Sequence[tuple[object, object]]) -> go.Figu
     return fig
 
 
+def variant_line(
+    variant: Variant, values: np.ndarray, *, label: str | None = None, width: float = 2.0
+) -> Line:
+    """A variant's line (`ema_lab.model.variants`), in its colour and dash; ``label`` for a
+    lesson that names it in its own words."""
+    return Line(values, variant.label if label is None else label, variant.color, width,
+                variant.dash)  # fmt: skip
+
+
 def smoothing_lines(
     values: np.ndarray,
     *,
@@ -229,13 +243,9 @@ def smoothing_lines(
     show_raw: bool = True,
 ) -> list[Line]:
     """The standard set of lines: raw signal, biased, debiased and TensorFlow EMA."""
+    series = {"biased": biased, "debiased": debiased, "tensorflow": tensorflow}
     lines = [raw_line(values)] if show_raw else []
-    for key, series in (("biased", biased), ("debiased", debiased), ("tensorflow", tensorflow)):
-        if series is not None:
-            lines.append(
-                Line(series, LABELS[key], COLORS[key], dash="dash" if key == "tensorflow" else None)
-            )
-    return lines
+    return lines + [variant_line(VARIANTS[k], v) for k, v in series.items() if v is not None]
 
 
 def log_axis(axis) -> None:
@@ -267,4 +277,5 @@ __all__ = [
     "shade_gaps",
     "smoothing_lines",
     "time_figure",
+    "variant_line",
 ]

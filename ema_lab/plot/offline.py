@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,9 +18,9 @@ import numpy as np
 
 import ema_core as ec
 from ema_lab.model.numbers import readable
-from ema_lab.model.signal import Signal, debiased_or_gaps
-from ema_lab.model.style import COLORS, LABELS
+from ema_lab.model.signal import Signal
 from ema_lab.model.text import escape_html, json_for_script
+from ema_lab.model.variants import VARIANTS
 from ema_lab.plot.decimate import decimate, evenly
 from ema_lab.plot.figures import Line, raw_line
 
@@ -31,23 +31,28 @@ POINTS = 1000
 GRID_DECAYS = 72
 """Decays on the slider besides the page's own: windows log-spaced from 1.25 to 10,000."""
 
-# How each moving line is computed from the signal, a decay and ema₀.
-SERIES: dict[str, Callable[[np.ndarray, float, float | None], np.ndarray]] = {
-    "biased": lambda x, d, s0: ec.ema_series(x, d, initial=s0),
-    "debiased": debiased_or_gaps,
-    "tensorflow": lambda x, d, s0: ec.ema_series(x, ec.tf_decay(d, np.arange(len(x))), initial=s0),
-    "first_value": lambda x, d, s0: ec.ema_series(x, d, initial=None),
-}
-
 
 @dataclass(frozen=True)
 class MovingLine:
-    """A line that follows the slider: one of `SERIES`, with its label and look."""
+    """A line that follows the slider: a variant (`ema_lab.model.variants`), with its label
+    and look, the variant's own unless a lesson gives its own."""
 
     kind: str
     name: str
     color: str
     dash: str | None = None
+
+    @classmethod
+    def of(cls, kind: str, name: str | None = None, **look) -> MovingLine:
+        """The variant ``kind``'s line, named ``name`` and looking like ``look`` if given."""
+        variant = VARIANTS[kind]
+        look = {"color": variant.color, "dash": variant.dash, **look}
+        return cls(kind, variant.label if name is None else name, **look)
+
+    def series(self, values: np.ndarray, decay: float, initial: float | None) -> np.ndarray:
+        """On the full series; all gaps where the variant does not exist (nothing drawn)."""
+        found = VARIANTS[self.kind].compute(values, decay, initial)
+        return np.full(len(values), np.nan) if found is None else found
 
 
 @dataclass(frozen=True)
@@ -91,14 +96,8 @@ def of_signal(
 
 
 def standard_moving(kinds: Sequence[str]) -> tuple[MovingLine, ...]:
-    """The moving lines of the smoothing family, in the app's colours and words."""
-    looks = {
-        "biased": (LABELS["biased"], COLORS["biased"], None),
-        "debiased": (LABELS["debiased"], COLORS["debiased"], None),
-        "tensorflow": (LABELS["tensorflow"], COLORS["tensorflow"], "dash"),
-        "first_value": ("EMA (started at the first value)", COLORS["reference"], "dot"),
-    }
-    return tuple(MovingLine(k, *looks[k]) for k in kinds)
+    """The moving lines of the smoothing family, in the variants' own words and looks."""
+    return tuple(MovingLine.of(k) for k in kinds)
 
 
 def decay_grid(decay: float, count: int = GRID_DECAYS) -> np.ndarray:
@@ -132,9 +131,7 @@ def figure_data(view: OfflineView) -> dict:
     decays = decay_grid(view.decay)
     frames = []
     for d in decays:
-        frames.append(
-            [_f32(SERIES[line.kind](x, float(d), view.initial)[grid]) for line in view.moving]
-        )
+        frames.append([_f32(line.series(x, float(d), view.initial)[grid]) for line in view.moving])
     if view.dates is not None:  # only the dates drawn become text, not all n of them
         at = lambda idx: np.asarray(view.dates)[idx].astype(str).tolist()  # noqa: E731
     else:

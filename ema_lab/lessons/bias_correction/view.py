@@ -13,8 +13,8 @@ import plotly.graph_objects as go
 import ema_core as ec
 from ema_lab.lessons.bias_correction import figures
 from ema_lab.model.numbers import count, readable
-from ema_lab.model.signal import NO_DEBIASED, Signal, debiased, debiased_or_gaps
-from ema_lab.model.style import COLORS
+from ema_lab.model.signal import NO_DEBIASED, Signal, debiased_or_gaps
+from ema_lab.model.variants import VARIANTS, computed
 from ema_lab.plot import figures as kit
 from ema_lab.plot.offline import MovingLine, OfflineView, of_signal
 
@@ -40,15 +40,18 @@ class BiasView:
         return figures.bias_factor_figure(*self.factor_steps)
 
 
+# The lesson's words for three variants (`ema_lab.model.variants`): three starts.
+ZERO_START, DEBIASED, FIRST_VALUE = (
+    "zero start (biased)",
+    "zero start, debiased",
+    "start at the first value",
+)
+
+
 def series(signal: Signal, decay: float) -> dict[str, np.ndarray | None]:
     """The three starts on the full series: zero, the first value, and zero debiased
     (None at a decay of 1)."""
-    values = signal.values
-    return {
-        "zero_start": ec.ema_series(values, decay, initial=0.0),
-        "first_value": ec.ema_series(values, decay, initial=None),
-        "debiased": debiased(values, decay),
-    }
+    return computed(("biased", "first_value", "debiased"), signal.values, decay, 0.0)
 
 
 def bias_view(signal: Signal, decay: float) -> BiasView:
@@ -64,20 +67,20 @@ def bias_view(signal: Signal, decay: float) -> BiasView:
     x = signal.values
     starts = series(signal, decay)
     zero_start, first_value, corrected = (
-        starts["zero_start"],
+        starts["biased"],
         starts["first_value"],
         starts["debiased"],
     )
     lines = [
         kit.raw_line(x),
-        kit.Line(zero_start, "zero start (biased)", COLORS["biased"]),
+        kit.variant_line(VARIANTS["biased"], zero_start, label=ZERO_START),
         *(
-            [kit.Line(corrected, "zero start, debiased", COLORS["debiased"], width=3.0)]
+            [kit.variant_line(VARIANTS["debiased"], corrected, label=DEBIASED, width=3.0)]
             if corrected is not None
             else []
         ),
         # Drawn last, dotted, over the debiased line it often nearly covers.
-        kit.Line(first_value, "start at the first value", COLORS["reference"], dash="dot"),
+        kit.variant_line(VARIANTS["first_value"], first_value, label=FIRST_VALUE),
     ]
     chart = kit.time_figure(
         lines, title=f"Three starts, β = {decay:g}", x=signal.dates, y_title=signal.y_title
@@ -125,8 +128,8 @@ def bias_view(signal: Signal, decay: float) -> BiasView:
         csv=lambda: {
             "signal": x,
             "ema_zero_start": zero_start,
-            "ema_first_value": first_value,
-            **({"ema_debiased": corrected} if corrected is not None else {}),
+            VARIANTS["first_value"].column: first_value,
+            **({VARIANTS["debiased"].column: corrected} if corrected is not None else {}),
         },
         csv_name=f"ema_bias_correction_decay{decay:g}.csv",
     )
@@ -140,9 +143,9 @@ def offline(signal: Signal, decay: float, link: str) -> OfflineView:
         initial=0.0,
         title=f"{signal.label}: three starts as β moves",
         moving=(
-            MovingLine("biased", "zero start (biased)", COLORS["biased"]),
-            MovingLine("debiased", "zero start, debiased", COLORS["debiased"]),
-            MovingLine("first_value", "start at the first value", COLORS["reference"], "dot"),
+            MovingLine.of("biased", ZERO_START),
+            MovingLine.of("debiased", DEBIASED),
+            MovingLine.of("first_value", FIRST_VALUE),
         ),
         link=link,
     )

@@ -107,7 +107,9 @@ def offline(signal: Signal, view: CompareView, link: str) -> OfflineView:
         decay=view.decays[0],
         initial=None,
         title=f"{signal.label}: the decays compared, and one more on the slider",
-        moving=(MovingLine("first_value", "β on the slider", COLORS["biased"], "dash"),),
+        moving=(
+            MovingLine.of("first_value", "β on the slider", color=COLORS["biased"], dash="dash"),
+        ),
         fixed=view.lines,  # the chart's own: the signal and the decays compared
         link=link,
     )

@@ -76,7 +76,7 @@ def offline(values: np.ndarray, decay: float, link: str) -> OfflineView:
         decay=decay,
         initial=None,
         title=TITLE,
-        moving=(MovingLine("first_value", "EMA", COLORS["biased"]),),
+        moving=(MovingLine.of("first_value", "EMA", color=COLORS["biased"], dash=None),),
         fixed=(figures.raw_line(values),),
         link=link,
     )

@@ -9,9 +9,10 @@ import plotly.graph_objects as go
 
 import ema_core as ec
 from ema_lab.model.signal import debiased_or_gaps
-from ema_lab.model.style import COLORS, LABELS
+from ema_lab.model.style import COLORS
+from ema_lab.model.variants import VARIANTS
 from ema_lab.plot.decimate import MAX_POINTS, decimate, evenly
-from ema_lab.plot.figures import layout, raw_line, scatter, shade_gaps
+from ema_lab.plot.figures import RAW_LABEL, layout, raw_line, scatter, shade_gaps
 
 
 def gap_zoom_figure(
@@ -29,9 +30,9 @@ def gap_zoom_figure(
     x = times[first:last]
     fig = go.Figure()
     for y, key, name, mode in (
-        (values, "raw", LABELS["raw"], "lines+markers"),
+        (values, "raw", RAW_LABEL, "lines+markers"),
         (step_ema, "debiased", "step EMA (debiased)", "lines"),
-        (time_ema, "time", LABELS["time"], "lines"),
+        (time_ema, "time", VARIANTS["time_aware"].label, "lines"),
     ):
         if y is None:  # no debiased step EMA at a decay of 1
             continue

@@ -19,9 +19,9 @@ from ema_lab.lessons.smoothing.time_aware import (
 )
 from ema_lab.model import readings
 from ema_lab.model.numbers import readable
-from ema_lab.model.signal import NO_DEBIASED, Signal, debiased
-from ema_lab.model.style import COLORS, LABELS
+from ema_lab.model.signal import NO_DEBIASED, Signal
 from ema_lab.model.text import escape_html
+from ema_lab.model.variants import VARIANTS, computed
 from ema_lab.plot import figures as kit
 from ema_lab.plot.offline import OfflineView, of_signal, standard_moving
 
@@ -96,13 +96,7 @@ def band_end(n: int) -> int:
 
 def averages(values: np.ndarray, decay: float, initial: float) -> dict[str, np.ndarray | None]:
     """The page's three averages on the full series (no debiased one at a decay of 1)."""
-    return {
-        "biased": ec.ema_series(values, decay, initial=initial),
-        "debiased": debiased(values, decay, initial),
-        "tensorflow": ec.ema_series(
-            values, ec.tf_decay(decay, np.arange(len(values))), initial=initial
-        ),
-    }
+    return computed(("biased", "debiased", "tensorflow"), values, decay, initial)
 
 
 def drawn_lines(signal: Signal, decay: float, initial: float) -> dict[str, kit.Line]:
@@ -134,7 +128,7 @@ def time_aware(signal: Signal, decay: float, half_life: float | None, unit: str)
         unit=unit,
         repeated=signal.repeated_times,
     )
-    line = kit.decimated(kit.Line(view.ema, LABELS["time"], COLORS["time"]), signal.dates)
+    line = kit.decimated(kit.variant_line(VARIANTS["time_aware"], view.ema), signal.dates)
     zoom = None
     if view.zoom is not None:
         zoom = figures.gap_zoom_figure(signal.dates, signal.values, view.step_ema, view.ema, view)
@@ -226,12 +220,12 @@ def csv_columns(
         **({"time": signal.dates} if signal.dates is not None else {}),
         "signal": signal.values,
         **{
-            f"ema_{k}": v
+            VARIANTS[k].column: v
             for k, v in averages(signal.values, decay, initial).items()
             if v is not None
         },
         **(
-            {"ema_time_aware": time_aware_ema(signal.values, signal.dates, timed)}
+            {VARIANTS["time_aware"].column: time_aware_ema(signal.values, signal.dates, timed)}
             if timed is not None
             else {}
         ),

@@ -12,7 +12,8 @@ import plotly.graph_objects as go
 import ema_core as ec
 from ema_lab.lessons.tf_dynamic_decay import figures
 from ema_lab.model.numbers import readable
-from ema_lab.model.signal import NO_DEBIASED, Signal, debiased
+from ema_lab.model.signal import NO_DEBIASED, Signal
+from ema_lab.model.variants import VARIANTS, computed
 from ema_lab.plot import figures as kit
 from ema_lab.plot.offline import OfflineView, of_signal, standard_moving
 
@@ -66,12 +67,9 @@ def series(signal: Signal, decay: float, initial: float) -> dict[str, np.ndarray
     """On the full series: TensorFlow's decay at each step, and the biased, dynamic and
     debiased EMA (None at a decay of 1)."""
     values = signal.values
-    schedule = ec.tf_decay(decay, np.arange(len(values)))
     return {
-        "decay_tf": schedule,
-        "biased": ec.ema_series(values, decay, initial=initial),
-        "tensorflow": ec.ema_series(values, schedule, initial=initial),
-        "debiased": debiased(values, decay, initial),
+        "decay_tf": ec.tf_decay(decay, np.arange(len(values))),
+        **computed(("biased", "tensorflow", "debiased"), values, decay, initial),
     }
 
 
@@ -99,9 +97,9 @@ def signal_view(signal: Signal, decay: float, initial: float) -> SignalView:
         csv=lambda: {
             "signal": x,
             "decay_tf": schedule,
-            "ema_biased": fixed,
-            "ema_tensorflow": dynamic,
-            **({"ema_debiased": corrected} if corrected is not None else {}),
+            VARIANTS["biased"].column: fixed,
+            VARIANTS["tensorflow"].column: dynamic,
+            **({VARIANTS["debiased"].column: corrected} if corrected is not None else {}),
         },
         csv_name=f"ema_tf_dynamic_decay{decay:g}.csv",
     )
