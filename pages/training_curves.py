@@ -46,7 +46,7 @@ def uploaded_curve() -> exports.Curve | None:
                 record.signal = exports.read_export(upload.getvalue(), upload.name)
         except ValueError as exc:
             st.error(
-                f"Could not use {escape_markdown(upload.name)}: {escape_markdown(str(exc))} "
+                f"Could not use {escape_markdown(upload.name)}: {uploads.worded(exc)} "
                 + ("The previous curve stays." if record.signal else "The shipped run stays.")
             )
     return record.signal

@@ -1,9 +1,13 @@
 """Signal generators, the shipped data set and the CSV reader."""
 
+import re
+
 import numpy as np
 import pytest
 
 from ema_core import signals
+from ema_core.csv_series import REASONS
+from ema_lab.model.text import escape_markdown
 
 
 @pytest.mark.parametrize("name", list(signals.SIGNALS))
@@ -93,6 +97,27 @@ BAD = {
 def test_bad_csv_files_get_a_clear_message(data, message):
     with pytest.raises(ValueError, match=message):
         signals.read_csv(data)
+
+
+MORE_BAD = {
+    **BAD,
+    "backwards": (b"d,v\n2024-01-03,1\n2024-01-01,2\n", "run backwards"),
+    "time text": (b"d,v\nsoon,1\nlater,2\nnever,3\n", "could not be read as dates"),
+}
+
+
+@pytest.mark.parametrize(("data", "message"), MORE_BAD.values(), ids=MORE_BAD.keys())
+def test_a_bad_file_states_a_fact_and_names_its_kind_the_app_words_the_advice(data, message):
+    from ema_lab.ui.uploads import ADVICE, worded
+
+    with pytest.raises(signals.CsvError, match=message) as caught:
+        signals.read_csv(data, time_column="d" if data.startswith(b"d,") else None)
+    problem = caught.value
+    assert isinstance(problem, ValueError)
+    assert problem.reason in REASONS
+    assert not re.search(r"\b(save|sort|use a format)\b", str(problem), re.I)  # facts only
+    if problem.reason in ADVICE:
+        assert worded(problem).endswith(escape_markdown(ADVICE[problem.reason]))
 
 
 def test_csv_row_limit_and_unknown_column():

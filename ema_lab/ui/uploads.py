@@ -33,6 +33,27 @@ MAX_FILES = 20
 MAX_BYTES = 2 * 10**9
 """Bytes one session may have read: ten files at the 200 MB limit."""
 
+ADVICE = {
+    "encoding": "Save it as UTF-8 CSV.",
+    "binary": "If it is text saved as UTF-16 without a byte-order mark, save it as UTF-8 CSV.",
+    "time_format": "Use a format such as 2024-01-31 or 2024-01-31 14:00.",
+    "time_order": "Sort the file by time.",
+}
+"""What a reader can do about each kind of problem `ema_core` finds in a file."""
+
+
+def worded(problem: ValueError) -> str:
+    """A problem with a file as the page says it: the fact, then what to do (Markdown-safe).
+
+    Examples
+    --------
+    >>> print(worded(ec.signals.CsvError("The file is not UTF-8 text.", "encoding")))
+    The file is not UTF\\-8 text\\. Save it as UTF\\-8 CSV\\.
+    """
+    advice = ADVICE.get(getattr(problem, "reason", ""), "")
+    return escape_markdown(f"{problem} {advice}".strip())
+
+
 _PARSING = threading.Lock()
 
 
@@ -82,7 +103,7 @@ def _read_upload(record: state.Upload, upload, time_column: str | None) -> Signa
             series = ec.signals.read_csv(upload.getvalue(), time_column=time_column)
     except ValueError as exc:
         st.error(
-            f"Could not use {escape_markdown(upload.name)}: {escape_markdown(str(exc))} "
+            f"Could not use {escape_markdown(upload.name)}: {worded(exc)} "
             + ("The previous signal stays." if record.signal is not None else "")
         )
         return None
@@ -100,7 +121,7 @@ def _read_new_upload(record: state.Upload, upload) -> Signal | None:
         signal = _read_upload(record, upload, None)  # says so itself if the file is unusable
         if signal is not None:
             st.warning(
-                f"{escape_markdown(upload.name)}: {escape_markdown(str(auto_problem))} Its "
+                f"{escape_markdown(upload.name)}: {worded(auto_problem)} Its "
                 "values are used counting rows instead."
             )
         return signal
