@@ -15,17 +15,31 @@ The inner product of two profiles has a closed form (EDM2's eq. 151): for
 
 .. math:: \langle p_a, p_b\rangle = \frac{(\gamma_a+1)(\gamma_b+1)}{(\gamma_a+\gamma_b+1)\,t_b}
           \left(\frac{t_a}{t_b}\right)^{\gamma_b}.
+
+During training, `power_snapshots` keeps those snapshots of a weight path, and
+`power_ema_track` follows one power-function EMA directly, to check a rebuilt one against.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ema_core._validation import as_real_array, check_at_least, data_dtype
-from ema_core.power import _check_sigma_rel, sigma_rel_to_gamma
+from ema_core._validation import as_real_array, check_at_least, check_whole, data_dtype
+from ema_core.power import _check_sigma_rel, power_decay, sigma_rel_to_gamma
+from ema_core.series import ema_series
 
-__all__ = ["posthoc_coefficients", "posthoc_ema", "profile_inner_product"]
+__all__ = [
+    "PowerSnapshots",
+    "posthoc_coefficients",
+    "posthoc_ema",
+    "power_ema_track",
+    "power_snapshots",
+    "profile_inner_product",
+]
 
 
 def profile_inner_product(
@@ -207,3 +221,81 @@ def posthoc_ema(
     # snapshots would make NumPy copy all of them to float64 first.
     out = c.T.astype(dtype) @ flat.astype(dtype, copy=False)
     return out.reshape(c.shape[1:] + theta.shape[1:])
+
+
+def power_ema_track(weights: ArrayLike, sigma_rel: float) -> np.ndarray:
+    """The power-function EMA of a weight path after every step, tracked directly.
+
+    ``weights[0]`` are the initial weights (the track starts there) and
+    ``weights[t]`` those after step ``t``; update ``t`` uses `power_decay` ``(t, γ)``,
+    so the first update copies the weights, as EDM2's ``PowerFunctionEMA`` does.
+
+    Examples
+    --------
+    >>> w = np.array([[0.0], [1.0], [2.0], [3.0]])
+    >>> power_ema_track(w, 1 / np.sqrt(12))[:, 0]  # gamma 0: the running mean
+    array([0. , 1. , 1.5, 2. ])
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    steps = w.shape[0] - 1
+    check_whole(steps, "number of steps (len(weights) - 1)")
+    track = np.empty_like(w)
+    track[0] = w[0]
+    decay = power_decay(np.arange(1, steps + 1), sigma_rel_to_gamma(sigma_rel))
+    track[1:] = ema_series(w[1:], decay, initial=w[0])
+    return track
+
+
+@dataclass(frozen=True)
+class PowerSnapshots:
+    """Snapshots of power-function EMAs stored during training (EDM2's post-hoc set-up).
+
+    ``steps[i]`` is when snapshot ``i`` was taken, ``sigma_rels[i]`` the width of
+    the EMA it holds, ``averages[i]`` the average itself.
+    """
+
+    steps: np.ndarray
+    sigma_rels: np.ndarray
+    averages: np.ndarray
+
+    def rebuild(self, sigma_rel: ArrayLike, step: int | None = None) -> np.ndarray:
+        """The EMA of width ``sigma_rel`` at ``step`` (the last snapshot's by default),
+        rebuilt from the snapshots taken up to then (see `ema_core.posthoc_ema`)."""
+        step = int(self.steps.max()) if step is None else step
+        known = self.steps <= step
+        return posthoc_ema(
+            self.averages[known], self.steps[known], self.sigma_rels[known], step, sigma_rel
+        )
+
+    def rebuild_path(self, sigma_rel: float) -> tuple[np.ndarray, np.ndarray]:
+        """The rebuilt EMA at every snapshot step, from what was stored up to then:
+        the steps and the averages, (k,) and (k, ...)."""
+        at = np.unique(self.steps)
+        return at, np.stack([self.rebuild(sigma_rel, int(t)) for t in at])
+
+
+def power_snapshots(
+    weights: ArrayLike, sigma_rels: Sequence[float] = (0.05, 0.10), *, every: int
+) -> PowerSnapshots:
+    """Track one power-function EMA per width over a weight path, storing a snapshot
+    of each every ``every`` steps and at the last step.
+
+    Examples
+    --------
+    >>> w = np.cumsum(np.ones((101, 2)), axis=0)
+    >>> snaps = power_snapshots(w, every=25)
+    >>> snaps.steps.tolist()
+    [25, 50, 75, 100, 25, 50, 75, 100]
+    >>> bool(np.allclose(snaps.rebuild(0.10), power_ema_track(w, 0.10)[-1]))
+    True
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    every = check_whole(every, "every")
+    total = w.shape[0] - 1
+    taken = np.unique(np.append(np.arange(every, total + 1, every), total))
+    tracks = [power_ema_track(w, s)[taken] for s in sigma_rels]
+    return PowerSnapshots(
+        steps=np.tile(taken, len(tracks)),
+        sigma_rels=np.repeat(np.asarray(sigma_rels, dtype=np.float64), len(taken)),
+        averages=np.concatenate(tracks),
+    )

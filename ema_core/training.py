@@ -21,17 +21,20 @@ from numpy.typing import ArrayLike
 from ema_core import _kernels
 from ema_core import strategies as strat
 from ema_core._validation import check_at_least, check_decay, check_whole
-from ema_core.posthoc import posthoc_ema
-from ema_core.power import power_decay, sigma_rel_to_gamma
+from ema_core.posthoc import PowerSnapshots, power_ema_track, power_snapshots
 from ema_core.series import ema_series
 
 __all__ = [
     "STRATEGIES",
     "EmaSettings",
+    "KerasOverwrite",
     "LeastSquares",
-    "PowerSnapshots",
+    "PowerSnapshots",  # from ema_core.posthoc, where power-EMA tracking lives
     "Strategy",
+    "Track",
+    "Training",
     "WeightsRun",
+    "ZeroStart",
     "beats_from",
     "least_squares",
     "power_ema_track",
@@ -160,22 +163,104 @@ class EmaSettings:
 
 
 @dataclass(frozen=True)
+class Training:
+    """The SGD run a strategy follows: its problem, its weights before and after every
+    step, (steps + 1, 2), and how they were trained (for a strategy that trains again)."""
+
+    problem: LeastSquares
+    weights: np.ndarray
+    learning_rate: float
+    batch_size: int
+    seed: int
+
+    @property
+    def steps(self) -> int:
+        return self.weights.shape[0] - 1
+
+
+@dataclass(frozen=True)
+class Track:
+    """What a strategy produced: its average after every step, the decay of every update,
+    and its own weights when it changed the training (None: the run's own)."""
+
+    averages: np.ndarray
+    decays: np.ndarray
+    weights: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
 class Strategy:
-    r"""One way to keep an EMA of the weights: its decay at each step, and how it starts.
+    r"""One way to keep an EMA of the weights: its decay at each step, and its track.
 
     ``schedule(steps, settings)`` gives :math:`\beta_1, \dots, \beta_T` before the
     settings' ``start_after`` and ``every`` are applied (see `ema_core.strategies`).
+    This base strategy starts its average at the initial weights and follows the
+    weights with those decays; a subclass changes how it starts or what it trains
+    (`ZeroStart`, `KerasOverwrite`), the way an optax transform wraps another.
     """
 
     name: str
     schedule: Callable[[int, EmaSettings], np.ndarray]
-    zero_start: bool = False  # start at 0 and divide by the exact correction
-    overwrites: bool = False  # honours keras_overwrite: the weights become the average
 
     def decays(self, steps: int, settings: EmaSettings) -> np.ndarray:
         """The decay of every update, ``start_after`` and ``every`` applied."""
         base = self.schedule(steps, settings)
         return strat.every_k_steps(strat.start_after(base, settings.start_after), settings.every)
+
+    def track(self, training: Training, settings: EmaSettings) -> Track:
+        """The average of ``training``'s weights after every step, from the initial ones."""
+        decays = self.decays(training.steps, settings)
+        w = training.weights
+        averages = np.empty_like(w)
+        averages[0] = w[0]
+        averages[1:] = ema_series(w[1:], decays, initial=w[0])
+        return Track(averages, decays)
+
+
+@dataclass(frozen=True)
+class ZeroStart(Strategy):
+    """Starts at zero and divides by the exact correction :math:`1 - \\prod_k \beta_k`;
+    the steps before its first update show the initial weights."""
+
+    def track(self, training: Training, settings: EmaSettings) -> Track:
+        decays = self.decays(training.steps, settings)
+        w, steps = training.weights, training.steps
+        averages = np.empty_like(w)
+        averages[0] = w[0]
+        first = int(np.argmax(decays != 1)) if (decays != 1).any() else steps
+        averages[1 : first + 1] = w[0]
+        if first < steps:
+            averages[first + 1 :] = ema_series(
+                w[1:][first:], decays[first:], initial=0.0, debias=True
+            )
+        return Track(averages, decays)
+
+
+@dataclass(frozen=True)
+class KerasOverwrite(Strategy):
+    """Keras' ``ema_overwrite_frequency``: with ``keras_overwrite`` > 0 it trains again,
+    and every so many steps the average overwrites the weights (its own raw path);
+    without, it is the base strategy."""
+
+    def track(self, training: Training, settings: EmaSettings) -> Track:
+        if settings.keras_overwrite <= 0:
+            return super().track(training, settings)
+        decays = self.decays(training.steps, settings)
+        a, c = _batches(training.problem, training.steps, training.batch_size, training.seed)
+        weights = np.empty_like(training.weights)
+        averages = np.empty_like(training.weights)
+        averages[0] = training.weights[0]
+        _kernels.sgd_affine_overwritten(
+            a,
+            c,
+            float(training.learning_rate),
+            training.weights[0].copy(),
+            decays,
+            int(settings.keras_overwrite),
+            weights,
+            averages,
+        )
+        return Track(averages, decays, weights)
 
 
 STRATEGIES: tuple[Strategy, ...] = (
@@ -187,8 +272,8 @@ STRATEGIES: tuple[Strategy, ...] = (
             steps, s.decay, inv_gamma=s.inv_gamma, power=s.power, min_decay=s.min_decay
         ),
     ),
-    Strategy("keras", lambda steps, s: strat.keras_schedule(steps, s.decay), overwrites=True),
-    Strategy("debiased", lambda steps, s: strat.constant_schedule(steps, s.decay), zero_start=True),
+    KerasOverwrite("keras", lambda steps, s: strat.keras_schedule(steps, s.decay)),
+    ZeroStart("debiased", lambda steps, s: strat.constant_schedule(steps, s.decay)),
 )
 """The strategies `simulate` compares by default, each also found by its name."""
 
@@ -231,13 +316,9 @@ def simulate(
 ) -> WeightsRun:
     """Train with SGD and follow the weights with every strategy's EMA.
 
-    ``strategies`` are `Strategy` records or the names of the default ones. Every
-    track starts at the initial weights and is computed by `ema_series` from its
-    decays, except: a zero-start one starts at zero and divides by the exact
-    correction (steps before its first update show the initial weights), and one
-    that ``overwrites`` with ``keras_overwrite`` > 0 runs its own training, whose
-    weights the average overwrites every so many steps (its raw path is
-    ``keras_weights``); its average follows the same decays as the others.
+    ``strategies`` are `Strategy` objects or the names of the default ones; each
+    produces its own track (`Strategy.track`). A strategy that trains again (Keras'
+    overwrite) gives its raw path as ``keras_weights``.
 
     Examples
     --------
@@ -252,38 +333,14 @@ def simulate(
     weights = sgd(
         problem, learning_rate=learning_rate, steps=steps, batch_size=batch_size, seed=seed
     )
-    w0, later = weights[0], weights[1:]
+    training = Training(problem, weights, learning_rate, batch_size, seed)
     tracks, decays = {}, {}
     keras_weights = None
     for strategy in map(_strategy, strategies):
-        name = strategy.name
-        schedule = strategy.decays(steps, settings)
-        decays[name] = schedule
-        track = np.empty_like(weights)
-        track[0] = w0
-        if strategy.zero_start:
-            first = int(np.argmax(schedule != 1)) if (schedule != 1).any() else steps
-            track[1 : first + 1] = w0
-            if first < steps:
-                track[first + 1 :] = ema_series(
-                    later[first:], schedule[first:], initial=0.0, debias=True
-                )
-        elif strategy.overwrites and settings.keras_overwrite > 0:
-            a, c = _batches(problem, steps, batch_size, seed)
-            keras_weights = np.empty_like(weights)
-            _kernels.sgd_affine_overwritten(
-                a,
-                c,
-                float(learning_rate),
-                w0.copy(),
-                schedule,
-                int(settings.keras_overwrite),
-                keras_weights,
-                track,
-            )
-        else:
-            track[1:] = ema_series(later, schedule, initial=w0)
-        tracks[name] = track
+        track = strategy.track(training, settings)
+        tracks[strategy.name], decays[strategy.name] = track.averages, track.decays
+        if track.weights is not None:
+            keras_weights = track.weights
     losses = {"raw": problem.loss(weights)}
     losses.update({name: problem.loss(track) for name, track in tracks.items()})
     if keras_weights is not None:
@@ -318,81 +375,3 @@ def beats_from(candidate: ArrayLike, reference: ArrayLike, *, window: int = 100)
         return 0
     last = int(worse[-1])
     return last + 1 if last + 1 < len(c) else None
-
-
-def power_ema_track(weights: ArrayLike, sigma_rel: float) -> np.ndarray:
-    """The power-function EMA of a weight path after every step, tracked directly.
-
-    ``weights[0]`` are the initial weights (the track starts there) and
-    ``weights[t]`` those after step ``t``; update ``t`` uses `power_decay` ``(t, γ)``,
-    so the first update copies the weights, as EDM2's ``PowerFunctionEMA`` does.
-
-    Examples
-    --------
-    >>> w = np.array([[0.0], [1.0], [2.0], [3.0]])
-    >>> power_ema_track(w, 1 / np.sqrt(12))[:, 0]  # gamma 0: the running mean
-    array([0. , 1. , 1.5, 2. ])
-    """
-    w = np.asarray(weights, dtype=np.float64)
-    steps = w.shape[0] - 1
-    check_whole(steps, "number of steps (len(weights) - 1)")
-    track = np.empty_like(w)
-    track[0] = w[0]
-    decay = power_decay(np.arange(1, steps + 1), sigma_rel_to_gamma(sigma_rel))
-    track[1:] = ema_series(w[1:], decay, initial=w[0])
-    return track
-
-
-@dataclass(frozen=True)
-class PowerSnapshots:
-    """Snapshots of power-function EMAs stored during training (EDM2's post-hoc set-up).
-
-    ``steps[i]`` is when snapshot ``i`` was taken, ``sigma_rels[i]`` the width of
-    the EMA it holds, ``averages[i]`` the average itself.
-    """
-
-    steps: np.ndarray
-    sigma_rels: np.ndarray
-    averages: np.ndarray
-
-    def rebuild(self, sigma_rel: ArrayLike, step: int | None = None) -> np.ndarray:
-        """The EMA of width ``sigma_rel`` at ``step`` (the last snapshot's by default),
-        rebuilt from the snapshots taken up to then (see `ema_core.posthoc_ema`)."""
-        step = int(self.steps.max()) if step is None else step
-        known = self.steps <= step
-        return posthoc_ema(
-            self.averages[known], self.steps[known], self.sigma_rels[known], step, sigma_rel
-        )
-
-    def rebuild_path(self, sigma_rel: float) -> tuple[np.ndarray, np.ndarray]:
-        """The rebuilt EMA at every snapshot step, from what was stored up to then:
-        the steps and the averages, (k,) and (k, ...)."""
-        at = np.unique(self.steps)
-        return at, np.stack([self.rebuild(sigma_rel, int(t)) for t in at])
-
-
-def power_snapshots(
-    weights: ArrayLike, sigma_rels: Sequence[float] = (0.05, 0.10), *, every: int
-) -> PowerSnapshots:
-    """Track one power-function EMA per width over a weight path, storing a snapshot
-    of each every ``every`` steps and at the last step.
-
-    Examples
-    --------
-    >>> w = np.cumsum(np.ones((101, 2)), axis=0)
-    >>> snaps = power_snapshots(w, every=25)
-    >>> snaps.steps.tolist()
-    [25, 50, 75, 100, 25, 50, 75, 100]
-    >>> bool(np.allclose(snaps.rebuild(0.10), power_ema_track(w, 0.10)[-1]))
-    True
-    """
-    w = np.asarray(weights, dtype=np.float64)
-    every = check_whole(every, "every")
-    total = w.shape[0] - 1
-    taken = np.unique(np.append(np.arange(every, total + 1, every), total))
-    tracks = [power_ema_track(w, s)[taken] for s in sigma_rels]
-    return PowerSnapshots(
-        steps=np.tile(taken, len(tracks)),
-        sigma_rels=np.repeat(np.asarray(sigma_rels, dtype=np.float64), len(taken)),
-        averages=np.concatenate(tracks),
-    )

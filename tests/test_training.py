@@ -1,5 +1,7 @@
 """The weights lab's library code: strategies, the training run, and what EMA buys."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -110,6 +112,29 @@ def test_a_new_strategy_is_one_record():
     )
     with pytest.raises(ValueError, match="strategy must be one of"):
         simulate(steps=10, strategies=["nope"])
+
+
+def test_a_strategy_that_changes_how_it_tracks_is_one_object():
+    # Polyak's running mean of the weights after step 10: its own track, no flag in simulate.
+    @dataclasses.dataclass(frozen=True)
+    class TailMean(ec.training.Strategy):
+        def track(self, training, settings):
+            w = training.weights
+            averages = w.copy()
+            counts = np.arange(1, len(w) - 10)[:, None]
+            averages[11:] = np.cumsum(w[11:], axis=0) / counts
+            return ec.training.Track(averages, self.decays(training.steps, settings))
+
+    mean = TailMean("tail mean", lambda steps, s: np.full(steps, s.decay))
+    run = simulate(steps=40, seed=2, strategies=[mean])
+    np.testing.assert_allclose(run.tracks["tail mean"][-1], run.weights[11:].mean(axis=0))
+    assert run.keras_weights is None
+    # Keras' strategy without an overwrite is the base strategy, number for number.
+    keras = simulate(steps=40, seed=2, strategies=["keras"]).tracks["keras"]
+    base = ec.training.Strategy("keras", ec.training.STRATEGIES[3].schedule)
+    np.testing.assert_array_equal(
+        keras, simulate(steps=40, seed=2, strategies=[base]).tracks["keras"]
+    )
 
 
 def test_update_every_k_with_decay_to_the_k_matches_every_step_on_a_slow_target():
