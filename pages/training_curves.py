@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+from ema_lab.lessons.training_curves import calculator, exports
 from ema_lab.lessons.training_curves import controls as tc
-from ema_lab.lessons.training_curves import exports
 from ema_lab.lessons.training_curves import view as tc_view
 from ema_lab.model.site import BY_NAME
 from ema_lab.model.text import escape_markdown
@@ -99,8 +99,8 @@ with a:
     every = int(widgets.draw(tc.LOG_EVERY))
     over = int(widgets.draw(tc.AVERAGE_OVER))
 with b:
-    found = tc_view.smoothing_for(every, over, view.x_range)
-    st.markdown(tc_view.calculator_text(found, every, over, view.x_range))
+    found = calculator.smoothing_for(every, over, view.x_range)
+    st.markdown(calculator.calculator_text(found, every, over, view.x_range))
 
 st.subheader("TensorBoard's sampling")
 st.markdown(view.sampling_sentence())

@@ -53,7 +53,7 @@ def _steps(n: float) -> str:
     return "every point so far" if math.isinf(n) else f"{readable(n)} steps"
 
 
-def _points(n: float) -> str:
+def points_shown(n: float) -> str:
     if math.isinf(n):
         return "every point so far"
     return f"{readable(n)} logged point{'' if n == 1 else 's'}"
@@ -135,8 +135,8 @@ class TrainingView:
         c = self.curve
         return (
             f"{c.name}: TensorBoard's smoothing {self.smoothing:g} averages about "
-            f"{_points(self.tb_points)} ({_steps(self.tb_steps)}); W&B's about "
-            f"{_points(self.wandb_points)}"
+            f"{points_shown(self.tb_points)} ({_steps(self.tb_steps)}); W&B's about "
+            f"{points_shown(self.wandb_points)}"
         )
 
     def bests(self) -> dict[str, Best]:
@@ -176,7 +176,7 @@ class TrainingView:
             },
             {
                 "reading": "TensorBoard: window 1/(1 − s)",
-                "value": f"{_points(self.tb_points)} = {_steps(self.tb_steps)}",
+                "value": f"{points_shown(self.tb_points)} = {_steps(self.tb_steps)}",
             },
             {
                 "reading": "TensorBoard: lag behind a trend, s/(1 − s)",
@@ -188,7 +188,7 @@ class TrainingView:
             },
             {
                 "reading": "W&B: window",
-                "value": f"{_points(self.wandb_points)} = "
+                "value": f"{points_shown(self.wandb_points)} = "
                 f"{_steps(self.wandb_points * self.interval)}",
             },
         ]
@@ -301,7 +301,7 @@ class TrainingView:
             f"Without its division by 1 − sᵗ, TensorBoard's first smoothed point would be "
             f"(1 − s)·y₁ = {readable(share * first, 4)} instead of {readable(first, 4)}: the "
             f"curve would start at {share:.0%} of the logged value and need "
-            f"{_points(whole_steps_to_forget(s, 0.05))} "
+            f"{points_shown(whole_steps_to_forget(s, 0.05))} "
             "to come within 5% of it."
         )
 
@@ -328,8 +328,8 @@ class TrainingView:
         return (
             f"W&B measures each gap in the chart's visible x range, so the same slider smooths "
             f"less when you zoom in: over the whole run ({self.x_range:,.0f} steps) it averages "
-            f"about {_points(whole)}, zoomed to steps {steps[0]:,.0f}–{steps[-1]:,.0f} about "
-            f"{_points(near)}. (W&B's scale constant is not documented; EMA Lab takes 1,000.)"
+            f"about {points_shown(whole)}, zoomed to steps {steps[0]:,.0f}–{steps[-1]:,.0f} about "
+            f"{points_shown(near)}. (W&B's scale constant is not documented; EMA Lab takes 1,000.)"
         )
 
     # -- charts ---------------------------------------------------------------------------
@@ -373,59 +373,6 @@ def _signed_steps(n: float) -> str:
     if n == 0:
         return "0 steps"
     return f"{n:+,.0f} steps"
-
-
-def smoothing_for(log_every: int, average_over: int, x_range: float | None = None) -> dict:
-    """The calculator: the slider values that average about ``average_over`` steps of a
-    curve logged every ``log_every`` steps (W&B's also for a chart showing ``x_range``).
-
-    >>> smoothing_for(100, 10_000)["tensorboard"]
-    0.99
-    """
-    points = average_over / log_every
-    tb = 0.0 if points <= 1 else 1 - 1 / points
-    shown = round(tb, 3)  # the slider's three decimals
-    result = {
-        "points": points,
-        "tensorboard": shown,
-        "tensorboard_points": tensorboard_window(shown),
-    }
-    if x_range:
-        # min(√w, 0.999)^(k·1000/R) = tb  ⇒  w = tb^(2R/(1000 k)), capped at 0.999² per unit
-        exponent = 2 * x_range / (WANDB_VIEWPORT_SCALE * log_every)
-        wandb = tb**exponent if tb > 0 else 0.0
-        result["wandb"] = wandb
-        result["wandb_capped"] = math.sqrt(wandb) > ec.WANDB_MAX_WEIGHT
-    return result
-
-
-def calculator_text(found: dict, log_every: int, average_over: int, x_range: float) -> str:
-    """The calculator's answer, in words."""
-    points = found["points"]
-    if points <= 1:
-        return (
-            f"Averaging over {average_over:,} steps of a curve logged every {log_every:,} "
-            "steps is less than one logged point: no smoothing (0) already shows that."
-        )
-    tb = found["tensorboard"]
-    text = (
-        f"About **{readable(points)} logged points**: TensorBoard's smoothing "
-        f"**{tb:.3f}** (1 − {log_every:,}/{average_over:,}; the slider's three decimals "
-        f"average {_points(found['tensorboard_points'])})."
-    )
-    if "wandb" in found:
-        wandb = found["wandb"]
-        if found["wandb_capped"]:
-            text += (
-                f" On W&B, with {x_range:,.0f} steps visible, no setting reaches it: its "
-                "weight stops at min(√s, 0.999) a thousandth of the range."
-            )
-        else:
-            text += (
-                f" On W&B, with {x_range:,.0f} steps visible: about **{readable(wandb, 4)}**, "
-                "and another value for every other zoom."
-            )
-    return text
 
 
 def view_of(_curve: Curve, key: tuple, smoothing: float, _rate: Curve | None) -> TrainingView:

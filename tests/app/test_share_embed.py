@@ -1,15 +1,12 @@
 """Share links, the embedded layout and the self-contained HTML export."""
 
-import os
 import re
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import plotly.graph_objects as go
 import pytest
 
 from app_support import open_page
-from browser_support import CHROMIUM
 from ema_lab.model.site import BY_NAME
 from ema_lab.ui import sharing
 
@@ -47,11 +44,6 @@ def test_chart_images_are_named_and_take_the_chosen_format():
     options = json.loads(element.proto.config)["toImageButtonOptions"]
     assert options["format"] == "svg"
     assert options["filename"] == "ema-lab_smoothing_chart"
-
-
-needs_chromium = pytest.mark.skipif(
-    not Path(CHROMIUM).exists() and not os.environ.get("CI"), reason=f"no Chromium at {CHROMIUM}"
-)
 
 
 def test_an_embed_draws_a_shorter_copy_of_a_shared_chart(monkeypatch):

@@ -8,8 +8,6 @@ Screenshots land in ``test-artifacts/``.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import numpy as np
@@ -17,16 +15,10 @@ import pytest
 
 import ema_core as ec
 from app_support import drawn
-from browser_support import ARTIFACTS, CHROMIUM, PAGE_DONE, chromium, press_slider, streamlit_server
+from browser_support import ARTIFACTS, PAGE_DONE, chromium, press_slider, streamlit_server
 from ema_lab.ui import first_paint
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"CI needs Debian's Chromium at {CHROMIUM} for the browser tests")
-    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
-
 pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.browser
 
 # The page path, the label of the slider a keyboard user moves, and the trace it changes.
 PAGES = {

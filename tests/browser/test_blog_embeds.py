@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
 from pathlib import Path
 
@@ -20,7 +19,7 @@ import pytest
 
 import ema_core as ec
 from app_support import PAGES, open_page
-from browser_support import ARTIFACTS, CHROMIUM, PAGE_DONE, chromium, press_slider, streamlit_server
+from browser_support import ARTIFACTS, PAGE_DONE, chromium, press_slider, streamlit_server
 from ema_lab.model.site import BY_NAME
 from ema_lab.model.site import PAGES as SITE_PAGES
 from ema_lab.plot import offline
@@ -100,12 +99,6 @@ def test_time_chart_pages_offer_the_offline_figure(page, query):
     assert any(f'src="ema-lab_{page}.html"' in s for s in snippets)
 
 
-needs_chromium = pytest.mark.skipif(
-    not Path(CHROMIUM).exists() and not os.environ.get("CI"), reason=f"no Chromium at {CHROMIUM}"
-)
-
-
-@needs_chromium
 @pytest.mark.browser
 def test_offline_figure_from_disk_in_a_host_page(tmp_path):
     pytest.importorskip("playwright.sync_api")
@@ -219,7 +212,6 @@ def server():
         yield base
 
 
-@needs_chromium
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [700, 360])
 @pytest.mark.parametrize("page", list(PAGES))
@@ -277,7 +269,6 @@ def test_offline_data_reads_back_as_json():
     assert json.loads(blob.replace("<\\/", "</"))["n"] == 100
 
 
-@needs_chromium
 @pytest.mark.browser
 @pytest.mark.parametrize("hostile", ["<!--<script>", "</script><b>x</b>", "<!-- & -->"])
 def test_a_hostile_name_leaves_the_offline_figure_working(tmp_path, hostile):

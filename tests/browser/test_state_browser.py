@@ -4,16 +4,13 @@ under an open tab that had moved the decay."""
 
 from __future__ import annotations
 
-import os
 import time
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from browser_support import (
     ARTIFACTS,
-    CHROMIUM,
     PAGE_DONE,
     chromium,
     free_port,
@@ -22,13 +19,7 @@ from browser_support import (
 )
 from ema_lab.model.site import PAGES
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"CI needs Debian's Chromium at {CHROMIUM} for the browser tests")
-    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
-
 pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.browser
 
 CRASHED = "This app has encountered an error"
 

@@ -1,16 +1,11 @@
 """The server survives a burst of reloads and a client that leaves mid-rerun."""
 
-import os
 import time
-from pathlib import Path
 
 import pytest
 
 from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, streamlit_server
 
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists() and not os.environ.get("CI"), reason=f"no Chromium at {CHROMIUM}"
-)
 CHART = ".st-key-smoothing_chart .js-plotly-plot .scatterlayer .trace"
 
 

@@ -5,22 +5,14 @@ Screenshots in test-artifacts/presenter/."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from browser_support import ARTIFACTS, CHROMIUM, PAGE_DONE, chromium, streamlit_server
+from browser_support import ARTIFACTS, PAGE_DONE, chromium, streamlit_server
 from ema_lab.model.site import PAGES
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"CI needs Debian's Chromium at {CHROMIUM} for the browser tests")
-    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
-
 pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.browser
 
 SHOTS = ARTIFACTS / "presenter"
 PROJECTORS = [(1280, 720), (1024, 768)]

@@ -29,7 +29,7 @@ from ema_lab.model.signal import NO_DEBIASED, Signal
 from ema_lab.plot.figures import decoded
 from ema_lab.ui import cache
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def lines(fig: go.Figure) -> dict[str, dict]:

@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
-from pathlib import Path
 
 import pytest
 
-from browser_support import CHROMIUM
 from ema_lab.model.site import PAGES
 from ema_lab.server.landing import KnownRoot, root_script
 
@@ -104,8 +101,6 @@ CASES = [  # the address, and the root the page is given (None: Streamlit's own 
 
 @pytest.mark.browser
 def test_the_page_works_out_the_root_from_its_address():
-    if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
-        pytest.skip(f"no Chromium at {CHROMIUM}")
     from browser_support import chromium
 
     script = root_script(p.name for p in PAGES)

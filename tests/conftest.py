@@ -1,0 +1,36 @@
+"""What every test folder shares.
+
+``tests/`` holds the suite by what it exercises: ``core`` (`ema_core` against closed forms,
+TensorFlow, Keras and pandas), ``views`` (the Streamlit-free lessons and kits), ``app``
+(pages run headless by Streamlit's AppTest), ``browser`` (pages in Debian's Chromium driven
+by Playwright) and ``serving`` (the lecture hall behind nginx, memory, the landing page).
+Helpers the tests import live beside this file: ``app_support`` and ``browser_support``.
+
+A test marked ``browser`` (every test under ``browser/``, and those that drive Chromium
+elsewhere) is skipped on a machine without Chromium, and fails under CI, which must run it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from browser_support import CHROMIUM
+
+BROWSER_FOLDER = Path(__file__).parent / "browser"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if BROWSER_FOLDER in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("browser") is None or Path(CHROMIUM).exists():
+        return
+    if os.environ.get("CI"):
+        raise RuntimeError(f"CI needs Debian's Chromium at {CHROMIUM} for the browser tests")
+    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
