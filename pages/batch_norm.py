@@ -43,7 +43,7 @@ with left:
 view = view_for(int(steps), int(size), float(drift), float(spread), int(seed), convention, momentum)
 
 with main:
-    sharing.main_chart(view.mean_chart, "batchnorm_mean_chart", PAGE)
+    sharing.main_chart_may_stop(view.mean_chart, "batchnorm_mean_chart", PAGE)
     frame.end_of_embed()
     sharing.share_panel(PAGE)
     st.markdown(view.start_sentence())

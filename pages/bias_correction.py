@@ -27,7 +27,7 @@ with left:
 view = view_for(signal, decay)
 
 with main:
-    sharing.main_chart(view.chart, "bias_chart", PAGE)
+    sharing.main_chart_may_stop(view.chart, "bias_chart", PAGE)
     frame.end_of_embed()
     controls.offer_length(signal, decay)
     link = sharing.view_link(PAGE)

@@ -32,7 +32,7 @@ view = view_for(signal, tuple(picked))
 if view.notice:
     st.info(view.notice)
 with main:
-    sharing.main_chart(view.chart, "compare_chart", PAGE)
+    sharing.main_chart_may_stop(view.chart, "compare_chart", PAGE)
     frame.end_of_embed()
     controls.offer_length(signal, max(view.decays))
     link = sharing.view_link(PAGE)

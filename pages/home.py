@@ -30,7 +30,7 @@ with left:
         "self-supervised models evaluate with, and the moving averages of **finance**."
     )
 with right:
-    sharing.main_chart(view.chart, "home_chart", HOME, embed_height=300)
+    sharing.main_chart_may_stop(view.chart, "home_chart", HOME, embed_height=300)
     sharing.share_panel(HOME, offline=lambda: home.offline(x, decay, sharing.view_link(HOME)))
 
 frame.end_of_embed()

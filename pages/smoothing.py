@@ -68,7 +68,7 @@ def smoothing_view(signal) -> None:
         view = smoothing.smoothing_view(
             signal, decay, initial, end, shown, lines, timed, compact=frame.compact()
         )
-        sharing.main_chart(view.chart, "smoothing_chart", PAGE)
+        sharing.main_chart_may_stop(view.chart, "smoothing_chart", PAGE)
         if frame.compact():
             return  # the chart and its controls; the read-outs are on the full page
         controls.offer_length(signal, decay)

@@ -24,7 +24,7 @@ frame.prose(
 decay = controls.decay_input(0.999)
 schedule = schedule_for(decay)
 left, right = frame.columns([3, 2], gap="medium")
-sharing.main_chart(schedule.chart, "schedule_chart", PAGE, where=left)
+sharing.main_chart_may_stop(schedule.chart, "schedule_chart", PAGE, where=left)
 frame.end_of_embed()
 with right:
     frame.formula(r"\beta_t = \min\!\left(\beta,\ \frac{1+t}{10+t}\right)")

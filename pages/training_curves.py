@@ -75,7 +75,7 @@ key = ("shipped",) if mine is None else (UPLOAD, state.upload(UPLOAD).file_id)
 view = view_for(curve, key, smoothing, rate)
 
 with main:
-    sharing.main_chart(view.main_chart, "curves_chart", PAGE)
+    sharing.main_chart_may_stop(view.main_chart, "curves_chart", PAGE)
     frame.end_of_embed()
     sharing.share_panel(PAGE)
     if mine is None:

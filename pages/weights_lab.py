@@ -73,7 +73,7 @@ run = run_for(*run_key)
 view = view_for(run, run_key, settings)
 
 with main:
-    sharing.main_chart(view.contour, "contour_chart", PAGE, embed_height=360)
+    sharing.main_chart_may_stop(view.contour, "contour_chart", PAGE, embed_height=360)
     frame.end_of_embed()
     sharing.share_panel(PAGE)
     # A static table wraps its cells: every column fits, on a phone too.

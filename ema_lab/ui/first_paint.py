@@ -42,7 +42,7 @@ _log = logging.getLogger(__name__)
 WATCHER = "ema_lab_first_paint"  # the watcher's key (and its element's class)
 
 # A widget's height with its label, in px, as measured in Chromium: 68 for most kinds.
-HEIGHT = {"pills": 60, "toggle": 24}
+HEIGHT = {"pills": 60, "toggle": 24, "file_uploader": 106}
 
 # Polls with timers, not animation frames: a tab opened in the background still loads.
 # After 8 s without a chart (a browser that cannot draw it), it carries on anyway.
@@ -130,6 +130,7 @@ def stage() -> Iterator[None]:
         raise
     finally:
         if pending() and not watching:
+            _log.info("a first run drew no main chart; drawing the page whole")
             state.mark_painted()
             st.rerun()
 

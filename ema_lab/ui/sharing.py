@@ -151,7 +151,9 @@ def embed_footer(fig: go.Figure, page: Page, where=st) -> None:
     where.markdown(f"[Open in EMA Lab ↗]({link})")
 
 
-def main_chart(fig: go.Figure, key: str, page: Page, *, embed_height: int = 300, where=st) -> None:
+def main_chart_may_stop(
+    fig: go.Figure, key: str, page: Page, *, embed_height: int = 300, where=st
+) -> None:
     """A page's main chart: shorter when embedded, with the embed's key and link under it.
 
     **It may end the run**: a session's first run stops here (`ema_lab.ui.first_paint`), so

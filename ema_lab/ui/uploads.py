@@ -23,7 +23,7 @@ from ema_lab.model.numbers import count
 from ema_lab.model.signal import Signal
 from ema_lab.model.site import BY_NAME, HOME
 from ema_lab.model.text import escape_markdown
-from ema_lab.ui import sharing, state
+from ema_lab.ui import first_paint, sharing, state
 
 UPLOAD = "upload_csv"
 """The signal picker's name for an uploaded file."""
@@ -133,7 +133,10 @@ def uploaded_signal(key: str, stand_in: Callable[[str], Signal]) -> Signal:
     page = BY_NAME.get(state.visit().page, HOME)
     if not sharing.uploads_here(page):
         return stand_in("uploads need the full page")
-    upload = st.file_uploader(
+    # Not a `Control`, but held like one on a first run (`first_paint.place`): nothing but
+    # the main chart mounts before the browser has painted it.
+    where = first_paint.place(st, f"{key}_file", "file_uploader")
+    upload = where.file_uploader(
         "CSV file (one numeric column is used, with a date or time column if there is one)",
         type=["csv", "txt"],
         key=f"{key}_file",

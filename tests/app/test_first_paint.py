@@ -53,6 +53,17 @@ def test_first_run_draws_the_main_chart_of_the_whole_page_and_no_widget(page):
     assert first_paint.PAINTED not in first.session_state  # the watcher has not reported
 
 
+@pytest.mark.parametrize("page", ["smoothing", "bias_correction", "tf_dynamic_decay"])
+def test_first_run_holds_the_file_uploader_too(page):
+    # Not a Control, but before the main chart: held in the pop-over like one.
+    first = open_page(page, {"signal": "upload_csv"}, first_run=True)
+    assert list(chart_specs(first)) == [MAIN_CHART[page]]
+    shown = [e.type for e in _outside_popovers(first.main)]
+    assert not set(shown) & {*WIDGETS, "file_uploader"}, f"{page}: {shown}"
+    whole = open_page(page, {"signal": "upload_csv"})
+    assert whole.get("file_uploader"), "drawn once the chart is painted"
+
+
 def test_first_run_leaves_no_widget_value_behind():
     # The browser never held those widgets: each must be drawn anew from the link.
     at = open_page("smoothing", {"decay": "0.95", "n": "500"}, first_run=True)
