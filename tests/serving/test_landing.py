@@ -8,6 +8,7 @@ Streamlit's own search.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import re
 
@@ -19,7 +20,15 @@ from ema_lab.server.landing import KnownRoot, root_script
 PAGE = b"<!DOCTYPE html><html><head><title>Streamlit</title></head><body></body></html>"
 
 
-def _exchange(middleware, *, accept=b"text/html", method="GET", content_type=b"text/html"):
+def _exchange(
+    middleware,
+    *,
+    accept=b"text/html",
+    method="GET",
+    content_type=b"text/html",
+    encoding=b"",
+    if_none_match=None,
+):
     """What a browser gets through ``middleware`` from a server that answers ``PAGE`` in
     two parts with its validators; and the request headers the server saw."""
     seen = {}
@@ -53,10 +62,15 @@ def _exchange(middleware, *, accept=b"text/html", method="GET", content_type=b"t
         "type": "http",
         "method": method,
         "path": "/smoothing",
-        "headers": [(b"accept", accept), (b"accept-encoding", b"gzip, br")],
+        "headers": [
+            (b"accept", accept),
+            (b"accept-encoding", encoding),
+            *([(b"if-none-match", if_none_match)] if if_none_match else []),
+        ],
     }
     asyncio.run(middleware(server)(scope, receive, send))
     headers = dict(sent[0]["headers"])
+    headers[b":status"] = sent[0]["status"]
     return headers, b"".join(m.get("body", b"") for m in sent[1:]), seen["headers"]
 
 
@@ -65,9 +79,31 @@ def test_an_html_page_starts_with_the_script_and_says_its_new_length():
     script = root_script(p.name for p in PAGES).encode()
     assert body == PAGE.replace(b"<head>", b"<head>" + script)
     assert int(headers[b"content-length"]) == len(body)
-    assert b"etag" not in headers
+    assert headers[b"etag"] != b'"abc"'  # the page sent is not the file Streamlit describes
     assert b"last-modified" not in headers
+    assert b"content-encoding" not in headers
     assert b"accept-encoding" not in asked  # a compressed page could not take the script
+
+
+def test_the_page_is_gzipped_for_a_browser_that_accepts_it():
+    plain, page, _ = _exchange(KnownRoot)
+    headers, body, _ = _exchange(KnownRoot, encoding=b"gzip, deflate, br")
+    assert headers[b"content-encoding"] == b"gzip"
+    assert b"Accept-Encoding" in headers[b"vary"]
+    assert gzip.decompress(body) == page
+    assert int(headers[b"content-length"]) == len(body)
+    assert headers[b"etag"] == plain[b"etag"]
+
+
+def test_a_reload_with_the_etag_gets_a_304_without_a_body():
+    first, _, _ = _exchange(KnownRoot, encoding=b"gzip")
+    headers, body, asked = _exchange(KnownRoot, encoding=b"gzip", if_none_match=first[b"etag"])
+    assert headers[b":status"] == 304
+    assert body == b""
+    assert headers[b"etag"] == first[b"etag"]
+    assert b"if-none-match" not in asked  # Streamlit's own validator is not this page's
+    stale, _, _ = _exchange(KnownRoot, if_none_match=b'"abc"')
+    assert stale[b":status"] == 200
 
 
 @pytest.mark.parametrize(
