@@ -1,6 +1,7 @@
 """A class of 30 on one server: concurrent sessions over Streamlit's own websocket protocol.
 
     python benchmarks/bench_load.py [--sessions 30] [--changes 20] [--n 100000]
+                                    [--against DIR]
 
 Starts one EMA Lab server on localhost. Each simulated student opens /smoothing with a
 seed of their own (so that every chart can be checked against their own signal: no
@@ -229,9 +230,10 @@ async def one_class(url: str, pid: int, first_seed: int, args) -> dict:
     }
 
 
-async def main_async(args) -> None:
-    log = ARTIFACTS / "load-server.log"
-    with streamlit_server(log=log) as base:
+async def measure(root: Path, args) -> dict:
+    """One server from the checkout ``root``: idle memory, then ``--classes`` classes."""
+    log = ARTIFACTS / f"load-server-{root.name}.log"
+    with streamlit_server(log=log, root=root) as base:
         url = base.replace("http", "ws") + "/_stcore/stream"
         stay = asyncio.Event()
         stay.set()
@@ -241,8 +243,14 @@ async def main_async(args) -> None:
         classes = [await one_class(url, base.pid, 1000 * k, args) for k in range(args.classes)]
     text = log.read_text()
     clean = "Traceback" not in text and "Error" not in text
-    print(f"server memory idle: {idle:.0f} MB")
-    for k, c in enumerate(classes, 1):
+    return {"idle": idle, "classes": classes, "clean": clean, "log": log}
+
+
+def report(name: str, m: dict, args) -> dict:
+    idle = m["idle"]
+    print(f"{name}: server memory idle: {idle:.0f} MB")
+    summary = {}
+    for k, c in enumerate(m["classes"], 1):
         latencies = c["latencies"]
         p50, p95 = statistics.median(latencies), statistics.quantiles(latencies, n=20)[-1]
         per_session = (c["loaded"] - idle) / args.sessions
@@ -256,7 +264,23 @@ async def main_async(args) -> None:
         print(f"  {args.linger:.0f} s after they left: {c['expired']:.0f} MB "
               f"({(c['expired'] - idle) / idle:+.1%} of idle)")  # fmt: skip
         print(f"  after one more visitor: {c['after']:.0f} MB ({(c['after'] - idle) / idle:+.1%})")
-    print(f"server log: {'clean' if clean else 'ERRORS, see ' + str(log)}")
+        summary = {"first chart p50": statistics.median(arrivals), "change p50": p50,
+                   "change p95": p95, "memory open": c["loaded"]}  # fmt: skip
+    print(f"server log: {'clean' if m['clean'] else 'ERRORS, see ' + str(m['log'])}")
+    return summary
+
+
+async def main_async(args) -> None:
+    # With --against, the other checkout is measured in the same run, right after this one
+    # and then this one again, so that a drift of the shared machine shows as a spread.
+    order = [ROOT] if args.against is None else [ROOT, args.against.resolve(), ROOT]
+    measured = [(root, await measure(root, args)) for root in order]
+    summaries = [(root, report(str(root), m, args)) for root, m in measured]
+    if args.against is not None:
+        (_, now1), (_, before), (_, now2) = summaries
+        print("\nthis checkout / the other (the two runs of this one):")
+        for key in before:
+            print(f"  {key}: {now1[key] / before[key]:.2f}× and {now2[key] / before[key]:.2f}×")
 
 
 def main() -> None:
@@ -266,6 +290,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--linger", type=float, default=150, help="seconds before 'after'")
     parser.add_argument("--classes", type=int, default=1, help="classes one after the other")
+    parser.add_argument("--against", type=Path, help="another checkout, measured in the same run")
     asyncio.run(main_async(parser.parse_args()))
 
 
