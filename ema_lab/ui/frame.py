@@ -283,16 +283,11 @@ _presenter = st.components.v2.component(
 )
 
 
-def _link_params(*, leaving: tuple[str, ...] = ()) -> dict[str, list[str]]:
-    """The link's parameters, but ``leaving``."""
-    return {k: st.query_params.get_all(k) for k in st.query_params if k not in (*leaving, "embed")}
-
-
 def present_link(page: Page, *, exact: bool = False, where=st) -> None:
     """The way into the presenter view: the lesson at the decay carried (the sidebar's,
     drawn before the page's controls write their values into the link), or ``exact``ly
     this view, every control of the link with it (the share panel's, drawn after them)."""
-    params = {**_link_params(), state.PRESENT: "true"} if exact else {state.PRESENT: "true"}
+    params = {**state.view_params(), state.PRESENT: "true"} if exact else {state.PRESENT: "true"}
     where.page_link(
         page.file,
         label="Present exactly this view" if exact else "Presenter view (projector, clicker)",
@@ -327,7 +322,7 @@ def presenter_header(page: Page) -> None:
                 page.file,
                 label="✕",
                 help="Leave the presenter view",
-                query_params=_link_params(leaving=(state.PRESENT,)),
+                query_params={k: v for k, v in state.view_params().items() if k != state.PRESENT},
             )
         if page.formula:
             formula(page.formula)

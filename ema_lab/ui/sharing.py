@@ -99,7 +99,7 @@ def embed_chart(fig: go.Figure, height: int = 300) -> go.Figure:
 def view_link(page: Page, *, embed: bool = False) -> str:
     """The link to this page with every control of the view (and ``embed=true`` if asked)."""
     base = (st.context.url or f"http://localhost:8501/{page.name}").split("?")[0]
-    params = [(k, v) for k in st.query_params if k != "embed" for v in st.query_params.get_all(k)]
+    params = [(k, v) for k, values in state.view_params().items() for v in values]
     if embed:
         params.append(("embed", "true"))
     query = urlencode(params)

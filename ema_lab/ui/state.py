@@ -141,6 +141,12 @@ def link_values(key: str) -> list[str] | None:
     return st.query_params.get_all(key)
 
 
+def view_params() -> dict[str, list[str]]:
+    """The link's parameters that make the view (all but ``embed``, which says where it is
+    shown), each with its values."""
+    return {k: st.query_params.get_all(k) for k in st.query_params if k != "embed"}
+
+
 def presenting() -> bool:
     """Whether the link asks for the presenter view (``?present=true``)."""
     return link_values(PRESENT) == ["true"]
