@@ -17,11 +17,10 @@ import pytest
 
 import ema_core as ec
 from app_support import PAGES, open_page, widget
-from ema_lab.model.numbers import readable
 
 DECAYS = (0.5, 0.9, 0.99, 0.999, 0.9999)
 SCIENTIFIC = re.compile(r"(?<![\w.])\d+(\.\d+)?[eE][+-]?\d+\b")
-CLAIM = re.compile(r"the last ([\d,.]+) steps hold ([\d.]+)% of the weight")
+CLAIM = re.compile(r"the last ([\d,.]+) steps? holds? ([\d.]+)% of the weight")
 LONGER = re.compile(r"the window 1/\(1−β\) = [\d,]+ steps is longer than the data")
 
 
@@ -88,7 +87,8 @@ def test_every_window_claim_matches_its_words(page_at):
         n = float(match.group(1).replace(",", ""))
         share = float(match.group(2))
         assert share == pytest.approx(100 * ec.weight_in_last(decay, n), abs=0.051)
-        assert match.group(1) == readable(ec.effective_window(decay))
+        # whole steps, the nearest to 1/(1 − β): steps are counted, not measured
+        assert match.group(1) == f"{max(1, round(ec.effective_window(decay))):,}"
 
 
 def _axis_fraction(values: np.ndarray, axis: dict, data_x: np.ndarray) -> np.ndarray:

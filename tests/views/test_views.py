@@ -64,6 +64,20 @@ def test_home_view_draws_the_ema_and_words_its_window(decay):
 # -- smoothing -----------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("decay", "claim"),
+    [
+        (0.935, "the last 15 steps hold 63.5% of the weight"),  # 1/(1 − β) = 15.38
+        (2 ** (-1 / 10), "the last 15 steps hold 64.6% of the weight"),  # half-life 10: 14.93
+        (0.0, "the last 1 step holds 100.0% of the weight"),
+    ],
+)
+def test_a_window_claim_counts_whole_steps(decay, claim):
+    # By hand: 1 − 0.935¹⁵ = 0.6351; 1 − 0.5^(15/10) = 0.6464; β = 0 keeps the last value.
+    assert smoothing.window_claim(decay, 500).claim == claim
+    assert claim.split()[2] == f"{round(ec.effective_window(decay)):,}"
+
+
 @pytest.mark.parametrize("decay", [0.5, 0.99, 0.9999])
 def test_smoothing_view_claim_band_and_lines(sine, decay):
     drawn_lines = smoothing.drawn_lines(sine, decay, 0.0)

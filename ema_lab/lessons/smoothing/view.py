@@ -18,7 +18,7 @@ from ema_lab.lessons.smoothing.time_aware import (
     time_view,
 )
 from ema_lab.model import readings
-from ema_lab.model.numbers import readable
+from ema_lab.model.numbers import count, readable
 from ema_lab.model.signal import NO_DEBIASED, Signal
 from ema_lab.model.text import escape_html
 from ema_lab.model.variants import VARIANTS, computed
@@ -31,7 +31,7 @@ class WindowClaim:
     """What the chart's title says of the window, and the shaded band beside it."""
 
     window: float  # 1/(1 - decay), steps
-    share: float  # the weight on the last `window` steps: 1 - decay**window
+    share: float  # the weight on the last round(window) steps: 1 - decay**round(window)
     claim: str  # "the last 1,000 steps hold 63.2% of the weight"
     first: int  # the band, in steps 1..n
     last: int
@@ -61,7 +61,10 @@ def window_claim(decay: float, end: int) -> WindowClaim:
             last=end,
             label="1/(1−β) = ∞",
         )
-    share = float(ec.weight_in_last(decay, window))
+    # Steps are counted whole: "the last 15.38 steps" (β = 0.935) names no steps one can
+    # count; the claim names the nearest whole window and the share of exactly those steps.
+    steps = max(1, round(window))
+    share = float(ec.weight_in_last(decay, steps))
     first = max(1, round(end - window + 1))
     shown = end - first + 1
     label = (
@@ -72,7 +75,8 @@ def window_claim(decay: float, end: int) -> WindowClaim:
     return WindowClaim(
         window=window,
         share=share,
-        claim=f"the last {readable(window)} steps hold {share:.1%} of the weight",
+        claim=f"the last {count(steps, 'step')} {'holds' if steps == 1 else 'hold'} "
+        f"{share:.1%} of the weight",
         first=first,
         last=end,
         label=label,
