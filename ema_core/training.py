@@ -41,6 +41,7 @@ __all__ = [
     "power_snapshots",
     "sgd",
     "simulate",
+    "trailing_mean",
 ]
 
 
@@ -348,13 +349,30 @@ def simulate(
     return WeightsRun(problem, weights, tracks, decays, keras_weights, losses)
 
 
+def trailing_mean(values: ArrayLike, window: int) -> np.ndarray:
+    """The mean of the last ``window`` values at every step (of fewer at the start).
+
+    Examples
+    --------
+    >>> trailing_mean([1.0, 3.0, 5.0, 7.0], 2)
+    array([1., 2., 4., 6.])
+    """
+    v = np.asarray(values, dtype=np.float64)
+    window = check_whole(window, "window")
+    sums = np.concatenate([[0.0], np.cumsum(v)])
+    t = np.arange(len(v))
+    first = np.maximum(0, t + 1 - window)
+    return (sums[t + 1] - sums[first]) / (t + 1 - first)
+
+
 def beats_from(candidate: ArrayLike, reference: ArrayLike, *, window: int = 100) -> int | None:
     """The first step from which ``candidate`` stays below the trailing mean of ``reference``.
 
     The raw weights' loss jumps from step to step, so the candidate (an EMA's loss)
     is compared with the reference's mean over the last ``window`` steps (fewer at
     the start): the answer is the first step from which the EMA is better than
-    the raw weights typically are, at every later step. None if it never is.
+    the raw weights typically are, at every later step. None if it never is. A
+    candidate that is noisy too is best given as its own `trailing_mean`.
 
     Examples
     --------
@@ -364,12 +382,7 @@ def beats_from(candidate: ArrayLike, reference: ArrayLike, *, window: int = 100)
     True
     """
     c = np.asarray(candidate, dtype=np.float64)
-    r = np.asarray(reference, dtype=np.float64)
-    window = check_whole(window, "window")
-    sums = np.concatenate([[0.0], np.cumsum(r)])
-    t = np.arange(len(r))
-    first = np.maximum(0, t + 1 - window)
-    trailing = (sums[t + 1] - sums[first]) / (t + 1 - first)
+    trailing = trailing_mean(reference, window)
     worse = np.flatnonzero(c >= trailing)
     if len(worse) == 0:
         return 0

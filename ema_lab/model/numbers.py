@@ -47,3 +47,12 @@ def count(n: float, unit: str, plural: str | None = None, digits: int = 4) -> st
     x = float(n)
     text = f"{int(x):,}" if x.is_integer() and abs(x) < 2**53 else readable(x, digits)
     return f"{text} {unit if text == '1' else (plural or unit + 's')}"
+
+
+def signed_percent(x: float) -> str:
+    """A change as a signed percentage, with a true minus sign (−, not a hyphen).
+
+    >>> signed_percent(-0.3361), signed_percent(0.05)
+    ('−33.6%', '+5.0%')
+    """
+    return f"{x:+.1%}".replace("-", "−")
