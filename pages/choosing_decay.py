@@ -45,7 +45,7 @@ readouts.table(view.decays, where=st.container(key="readings_table"))
 frame.formula(
     r"N = \tfrac{1}{1-\beta},\quad h = \tfrac{\ln 0.5}{\ln\beta},\quad "
     r"\mathrm{span} = \tfrac{2}{1-\beta}-1,\quad \mathrm{lag} = \tfrac{\beta}{1-\beta},\quad "
-    r"\tfrac{\sigma^2_{out}}{\sigma^2_{in}} = \tfrac{1-\beta}{1+\beta}"
+    r"\tfrac{\sigma_{out}}{\sigma_{in}} = \sqrt{\tfrac{1-\beta}{1+\beta}}"
 )
 
 

@@ -78,7 +78,7 @@ def smoothing_view(signal) -> None:
         )
         if view.zoom is not None:
             sharing.show(view.zoom, "gap_chart")
-        readouts.metrics(decay, ("window", "half_life", "lag", "noise_ratio", "cutoff"))
+        readouts.metrics(decay, ("window", "half_life", "lag", "noise_std", "cutoff"))
         # One above the other: three side by side were cut at a 1280 px projector.
         frame.formula(r"s_t = \beta\, s_{t-1} + (1-\beta)\, x_t")
         st.caption(

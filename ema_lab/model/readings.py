@@ -105,32 +105,28 @@ def readings(decay: float) -> dict[str, Reading]:
     r = ec.decay_readings(decay)
     return {
         "decay": Reading("decay β", f"{r.decay:g}", "the fraction of the old average kept"),
-        "window": Reading("window 1/(1−β)", readable(r.window), "steps; about 63% of the weight"),
+        # Short labels: a metric shows its label on one line, and five share a 1280 px
+        # projector's column ("noise variance ratio" was cut to "noise varia…").
+        "window": Reading("window", readable(r.window), "1/(1−β) steps: about 63% of the weight"),
         "half_life": Reading(
             "half-life", readable(r.half_life), "steps until a value's weight halves"
         ),
         "span": Reading("span", readable(r.span), "pandas' span: alpha = 2/(span+1) = 1−β"),
         "lag": Reading(
-            "lag (center of mass)",
+            "lag",
             readable(r.center_of_mass),
-            "steps the EMA trails a ramp",
-        ),
-        "noise_ratio": Reading(
-            "noise variance ratio",
-            readable(r.noise_variance_ratio, 3),
-            "white noise, variance out / in; its standard deviation shrinks "
-            f"{readable(r.noise_std_ratio, 3)}×",
+            "center of mass: the steps the EMA trails a ramp",
         ),
         "noise_std": Reading(
-            "noise std left",
+            "noise left",
             readable(r.noise_std_ratio, 3),
-            "white noise, standard deviation out / in",
+            "white noise's standard deviation, out / in: √((1−β)/(1+β))",
         ),
         "cutoff": Reading(
-            "cutoff (cycles/step)",
+            "cutoff",
             "none" if np.isnan(r.cutoff_cycles) else readable(r.cutoff_cycles, 3),
-            "where the gain falls to 1/√2 (−3 dB); none below β = 0.172, where the gain "
-            "never falls that far",
+            "cycles per step where the gain falls to 1/√2 (−3 dB); none below β = 0.172, "
+            "where the gain never falls that far",
         ),
     }
 

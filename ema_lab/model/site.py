@@ -81,7 +81,7 @@ PAGES: tuple[Page, ...] = (
         680,
         "Compare the decays side by side: each step towards 1 buys less noise with more lag.",
         r"\text{lag} = \frac{\beta}{1-\beta},\quad "
-        r"\frac{\sigma^2_{out}}{\sigma^2_{in}} = \frac{1-\beta}{1+\beta}",
+        r"\frac{\sigma_{out}}{\sigma_{in}} = \sqrt{\frac{1-\beta}{1+\beta}}",
     ),
     Page(
         "weights_lab",

@@ -17,11 +17,14 @@ def line(decay: float, where=st) -> None:
     where.caption(readings.line(decay))
 
 
-def metrics(decay: float, names: Sequence[str], where=st) -> None:
-    """A row of metrics, one per reading, each explained on hover."""
+def metrics(decay: float, names: Sequence[str], where=st, *, per_row: int = 3) -> None:
+    """Metrics, one per reading, each explained on hover; ``per_row`` a row, so that a
+    value such as 0.0000159 keeps its digits in a 1024 px projector's column."""
     shown = readings.readings(decay)
-    for column, name in zip(where.columns(len(names)), names, strict=True):
-        column.metric(shown[name].label, shown[name].value, help=shown[name].help)
+    for start in range(0, len(names), per_row):
+        row = names[start : start + per_row]
+        for column, name in zip(where.columns(per_row), row, strict=False):
+            column.metric(shown[name].label, shown[name].value, help=shown[name].help)
 
 
 def table(decays: Sequence[float], names: Sequence[str] = TABLE, where=st) -> None:

@@ -50,10 +50,12 @@ def home_view(values: np.ndarray, decay: float) -> HomeView:
     (True, True)
     """
     window = ec.effective_window(decay)
+    steps = max(1, round(window))  # values are counted whole
     memory = (
         f"With $\\beta = {decay:g}$ the average remembers about the last "
-        f"**{readable(window)} values** (its *effective window* $1/(1-\\beta)$), which hold "
-        f"{ec.weight_in_last(decay, window):.0%} of its weight."
+        f"**{count(steps, 'value')}** (its *effective window* $1/(1-\\beta)$), which hold "
+        f"{ec.weight_in_last(decay, steps):.0%} of its weight (the 63% quoted elsewhere, "
+        "1 − 1/e, is the limit as β nears 1)."
     )
     if len(values) > SIGNAL[1]:
         memory += (
