@@ -18,6 +18,7 @@ import numpy as np
 
 import ema_core as ec
 from ema_lab.model.numbers import readable
+from ema_lab.model.params import DECAY_GRID
 from ema_lab.model.signal import Signal
 from ema_lab.model.text import escape_html, json_for_script
 from ema_lab.model.variants import VARIANTS
@@ -27,9 +28,6 @@ from ema_lab.plot.figures import Line, raw_line
 PLOTLY_JS = Path(__file__).resolve().parents[1] / "static" / "plotly-basic.min.js"
 POINTS = 1000
 """Points drawn per curve and frame (every number is computed on the full series)."""
-
-GRID_DECAYS = 72
-"""Decays on the slider besides the page's own: windows log-spaced from 1.25 to 10,000."""
 
 
 @dataclass(frozen=True)
@@ -100,18 +98,19 @@ def standard_moving(kinds: Sequence[str]) -> tuple[MovingLine, ...]:
     return tuple(MovingLine.of(k) for k in kinds)
 
 
-def decay_grid(decay: float, count: int = GRID_DECAYS) -> np.ndarray:
-    """The slider's decays: ``count`` with log-spaced windows, dense near 1, and ``decay``.
+def decay_grid(decay: float) -> np.ndarray:
+    """The slider's decays: the app's own stops (`DECAY_GRID`: 0.5, 0.9, 0.99, 0.999 and
+    0.9999 among them, dense near 1) and ``decay``.
 
     Examples
     --------
     >>> g = decay_grid(0.95)
     >>> len(g) >= 60, 0.95 in g, float(g.max()), bool(np.all(np.diff(g) > 0))
     (True, True, 0.9999, True)
+    >>> all(d in decay_grid(0.97) for d in (0.5, 0.9, 0.99, 0.999, 0.9999))
+    True
     """
-    windows = np.geomspace(1.25, 10_000, count)
-    grid = np.round(1 - 1 / windows, 8)
-    return np.unique(np.append(grid, float(decay)))
+    return np.unique(np.append(np.asarray(DECAY_GRID, dtype=np.float64), float(decay)))
 
 
 def _f32(values: np.ndarray) -> str:
@@ -120,7 +119,8 @@ def _f32(values: np.ndarray) -> str:
 
 def _label(decay: float, initial: float | None) -> str:
     start = "first value" if initial is None else f"{initial:g}"
-    return f"β = {decay:.6g} · window {readable(ec.effective_window(decay))} steps · ema₀ = {start}"
+    window = readable(ec.effective_window(decay), 3)
+    return f"β = {decay:.6g} · window {window} steps · ema₀ = {start}"
 
 
 def figure_data(view: OfflineView) -> dict:

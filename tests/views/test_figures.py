@@ -1,6 +1,7 @@
 """The shared figure builders: decimation, the scrubber's frames, sizes, colours."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -11,9 +12,12 @@ from hypothesis.extra import numpy as hnp
 import ema_core as ec
 from ema_lab.lessons.choosing_decay import figures as choosing_decay_figures
 from ema_lab.lessons.smoothing import figures as smoothing_figures
+from ema_lab.lessons.smoothing import view as smoothing
 from ema_lab.lessons.tf_dynamic_decay import figures as tf_dynamic_decay_figures
+from ema_lab.model.signal import Signal
 from ema_lab.model.style import COLORS
 from ema_lab.plot import figures as kit
+from ema_lab.plot import offline
 from ema_lab.plot.decimate import MAX_POINTS, decimate
 
 
@@ -69,6 +73,10 @@ def test_scrubber_frames_equal_ema_core_for_their_decays():
         np.testing.assert_array_equal(y, expected)
     # the frame on show at first is 0.99
     shown = kit.decoded({"data": spec["data"]})[1]["y"]
+    # Plotly labels every stop that fits, else every 2nd or 3rd: the decays people name
+    # are every 3rd, so they keep their labels (0.9, 0.99 and 0.9999 sat on odd stops)
+    for named in (0.0, 0.9, 0.99, 0.999, 0.9999):
+        assert names.index(f"{named:g}") % 3 == 0
     np.testing.assert_array_equal(
         shown, ec.ema_series(x, 0.99, initial=None)[steps - 1].astype(np.float32)
     )
@@ -91,3 +99,29 @@ def test_one_colour_per_quantity_everywhere():
     assert decay_colours == [
         t.line.color for t in choosing_decay_figures.step_figure([0.5, 0.9]).data
     ]
+
+
+def test_the_scrubber_starts_where_the_chart_above_starts_and_says_so():
+    x = ec.signals.generate("noisy_sine", 1000, noise=0.3, seed=0)
+    spec = json.loads(
+        smoothing_figures.scrubber_figure(
+            x, curves=smoothing.scrubber_curves(Signal(x, "s"))
+        ).to_json()
+    )
+    assert spec["data"][1]["name"] == "EMA, ema₀ = 0"
+    steps = kit.decoded({"data": spec["data"]})[1]["x"]
+    shown = kit.decoded({"data": spec["data"]})[1]["y"]
+    np.testing.assert_array_equal(
+        shown, ec.ema_series(x, 0.99, initial=0.0)[steps - 1].astype(np.float32)
+    )
+
+
+def test_the_offline_figure_stops_at_the_decays_people_name_and_reads_plainly():
+    sine = Signal(np.sin(np.arange(500) / 9), "sine")
+    moving = offline.standard_moving(["biased"])
+    view = offline.of_signal(sine, decay=0.97, initial=0.0, title="t", moving=moving, link="")
+    data = offline.figure_data(view)
+    decays = [float(d) for d in data["decays"]]
+    assert {0.5, 0.9, 0.99, 0.999, 0.9999, 0.97} <= set(decays)
+    assert all(len(f"{d:g}") <= 7 for d in decays)  # not 0.961653
+    assert not any(re.search(r"window \d{2,}\.\d\d", label) for label in data["labels"])  # 26.08

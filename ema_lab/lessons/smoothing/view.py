@@ -253,13 +253,14 @@ def offline(
 
 
 def scrubber_curves(signal: Signal) -> np.ndarray:
-    """The in-chart scrubber's frames for ``signal`` (each EMA started at the first value)."""
-    return figures.scrubber_curves(signal.values, initial=None)
+    """The in-chart scrubber's frames for ``signal``: each EMA started at 0, as the chart
+    above starts it by default (its legend says so)."""
+    return figures.scrubber_curves(signal.values, initial=0.0)
 
 
 SCRUBBER_NOTE = (
-    "{decays} decays precomputed by ema_core on all {n:,} values (each EMA started at the "
-    "first value), {points} points per frame."
+    "{decays} decays precomputed by ema_core on all {n:,} values (each EMA started at 0, "
+    "like the chart above by default), {points} points per frame."
 )
 
 
