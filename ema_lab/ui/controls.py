@@ -189,15 +189,18 @@ def signal_input(
     name = widgets.draw(SIGNAL, boxes[0], default=default)
     if not compact:
         boxes[0].caption(SIGNAL_HELP[name])
-    fixed = name in (*DATASETS, UPLOAD)
-    n = widgets.draw(LENGTH, boxes[1], default=default_n, disabled=fixed)
-    noise = widgets.draw(NOISE, boxes[2], disabled=fixed)
-    seed = widgets.draw(SEED, boxes[3], disabled=fixed)
+    # A data set or a file has its own length, and no noise or seed: a disabled "length n
+    # 1000" beside Mauna Loa's 2,225 weeks said what is not so. Its length is said instead.
     if name in DATASETS:
         data = DATASETS[name]()
+        boxes[1].caption(f"{count(len(data.values), 'value')}, as observed; no noise or seed.")
         return Signal(data.values, data.name, data.dates, data.unit, key=(name,))
     if name == UPLOAD:
+        boxes[1].caption("The file's own values: no length, noise or seed to set.")
         return uploads.uploaded_signal(key, _stand_in)
+    n = widgets.draw(LENGTH, boxes[1], default=default_n)
+    noise = widgets.draw(NOISE, boxes[2])
+    seed = widgets.draw(SEED, boxes[3])
     params = (name, int(n), float(noise), int(seed))
     return Signal(generated(*params), name.replace("_", " "), key=params)
 

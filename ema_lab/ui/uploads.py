@@ -82,6 +82,17 @@ def admit(size: int) -> str | None:
 NO_TIME = "(none: count rows)"
 
 
+def _drawable(series: ec.signals.CsvSeries) -> ec.signals.CsvSeries:
+    """The series, if it can be drawn: a line and an average need two values at least (a
+    one-row file drew an empty chart under a title about "the last 100 steps")."""
+    if len(series.values) < 2:
+        raise ValueError(
+            f"The file holds {count(len(series.values), 'usable value')}; an average needs "
+            "at least two to draw."
+        )
+    return series
+
+
 def _store_upload(record: state.Upload, upload, series: ec.signals.CsvSeries) -> Signal:
     record.time_columns = series.time_columns
     note = f", {series.dropped:,} rows without a value left out" if series.dropped else ""
@@ -100,7 +111,7 @@ def _read_upload(record: state.Upload, upload, time_column: str | None) -> Signa
     """Read the upload into the session's signal; on a problem say so and keep the last one."""
     try:
         with parsing():
-            series = ec.signals.read_csv(upload.getvalue(), time_column=time_column)
+            series = _drawable(ec.signals.read_csv(upload.getvalue(), time_column=time_column))
     except ValueError as exc:
         st.error(
             f"Could not use {escape_markdown(upload.name)}: {worded(exc)} "
@@ -115,7 +126,7 @@ def _read_new_upload(record: state.Upload, upload) -> Signal | None:
     column cannot be used (it runs backwards, say) is the file read again, counting rows."""
     try:
         with parsing():
-            series = ec.signals.read_csv(upload.getvalue(), time_column="auto")
+            series = _drawable(ec.signals.read_csv(upload.getvalue(), time_column="auto"))
         return _store_upload(record, upload, series)
     except ValueError as auto_problem:
         signal = _read_upload(record, upload, None)  # says so itself if the file is unusable

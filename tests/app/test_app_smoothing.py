@@ -222,6 +222,8 @@ def test_csv_upload_becomes_the_signal():
         (bytes(range(256)), "binary"),
         (b"name\nann\nbob\n", "No column of the file holds numbers"),
         (b"a;b\n", "no data rows"),
+        (b"v\n5\n", "The file holds 1 usable value; an average needs at least two"),
+        (b"date,v\n2024-01-01,5\n2024-01-02,\n", "holds 1 usable value"),
     ],
 )
 def test_bad_csv_keeps_the_previous_signal(content, message):

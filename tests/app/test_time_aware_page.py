@@ -244,3 +244,17 @@ def test_the_gap_chart_draws_at_most_max_points_a_line():
     for line in timed.zoom.data:
         assert 0 < len(line.y) <= figures.MAX_POINTS
         assert len(line.x) == len(line.y)
+
+
+@pytest.mark.parametrize("signal", ["mauna_loa_co2", "seattle_temperature"])
+def test_a_data_set_shows_its_own_length_not_a_disabled_one(signal):
+    # A disabled "length n 1000" stood beside Mauna Loa's 2,225 weeks.
+    at = open_page("smoothing", {"signal": signal})
+    assert not [w for w in at.select_slider if w.key in ("n",)]
+    assert not [w for w in at.get("number_input") if w.key == "seed"]
+    data = {
+        "mauna_loa_co2": ec.signals.mauna_loa_co2,
+        "seattle_temperature": ec.signals.seattle_weather,
+    }
+    length = f"{len(data[signal]().values):,} values, as observed"
+    assert any(length in c.value for c in at.caption)
