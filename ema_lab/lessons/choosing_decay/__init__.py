@@ -1,1 +1,1 @@
-"""choosing_decay"""
+"""/choosing_decay: decays compared by their responses, their noise and lag, and every unit."""

@@ -1,1 +1,1 @@
-"""smoothing"""
+"""/smoothing: a signal with its biased, debiased and TensorFlow EMA, and the window."""

@@ -1,1 +1,1 @@
-"""weights_lab"""
+"""/weights_lab: an EMA of model weights by every strategy, and post-hoc EMA."""
