@@ -81,7 +81,7 @@ def start(page: Page) -> None:
     """What every page has before its own content: its tab title, the sidebar, and the
     place where a link's unusable values are named. The router calls it once per run."""
     st.set_page_config(
-        page_title=f"{page.title} · EMA Lab",
+        page_title=_named(page),
         page_icon=page.icon,
         layout="wide",
         initial_sidebar_state="collapsed" if compact() else "auto",
@@ -102,6 +102,15 @@ def start(page: Page) -> None:
 NAVIGATION_TITLE = "📈 EMA Lab"
 
 
+def _named(page: Page, *, bold: bool = False) -> str:
+    """The page's title with the app's name, once: the home page is "EMA Lab" itself (its
+    embed's header read "EMA Lab · EMA Lab")."""
+    app = "**EMA Lab**" if bold else "EMA Lab"
+    if page.title == "EMA Lab":
+        return app
+    return f"{app} · {page.title}" if bold else f"{page.title} · EMA Lab"
+
+
 def navigation() -> None:
     """The way to every page, as links of the app's own: Streamlit's sidebar navigation
     puts ``div`` elements straight inside its ``ul`` and its ``li`` outside any list (axe:
@@ -115,7 +124,7 @@ def page_title(page: Page) -> None:
     """The page's title, what to look at, and its question; embedded, a one-line caption
     that leaves room for the chart; presenting, the slide's header (`presenter_header`)."""
     if embedded():
-        st.caption(f"**EMA Lab** · {page.title}")
+        st.caption(_named(page, bold=True))
         return
     if presenting():
         presenter_header(page)

@@ -78,3 +78,17 @@ def test_an_embed_says_uploads_need_the_full_page_before_a_file_is_picked(page, 
     monkeypatch.undo()
     full = open_page(page, query)
     assert full.get("file_uploader")
+
+
+@pytest.mark.parametrize(("page", "header"), [("home", "**EMA Lab**"), ("smoothing", None)])
+def test_an_embed_names_the_app_once(page, header, monkeypatch):
+    # The home page's embed read "EMA Lab · EMA Lab".
+    from ema_lab.model.site import BY_NAME
+    from ema_lab.ui import frame
+
+    for module in (frame, sharing):
+        monkeypatch.setattr(module, "embedded", lambda: True)
+    at = open_page(page, {"embed": "true"})
+    expected = header or f"**EMA Lab** · {BY_NAME[page].title}"
+    assert at.caption[0].value == expected
+    assert at.caption[0].value.count("EMA Lab") == 1
