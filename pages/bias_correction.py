@@ -30,8 +30,7 @@ with main:
     sharing.main_chart_may_stop(view.chart, "bias_chart", PAGE)
     frame.end_of_embed()
     controls.offer_length(signal, decay)
-    link = sharing.view_link(PAGE)
-    sharing.share_panel(PAGE, offline=lambda: bias.offline(signal, decay, link))
+    sharing.share_panel(PAGE, offline=lambda link: bias.offline(signal, decay, link))
     st.caption(view.gap_caption)
     # One above the other: three side by side were cut at a 1280 px projector.
     frame.formula(r"s_t = (1-\beta)\sum_{k \le t}\beta^{t-k}x_k")

@@ -35,8 +35,7 @@ with main:
     sharing.main_chart_may_stop(view.chart, "compare_chart", PAGE)
     frame.end_of_embed()
     controls.offer_length(signal, max(view.decays))
-    link = sharing.view_link(PAGE)
-    sharing.share_panel(PAGE, offline=lambda: choosing.offline(signal, view, link))
+    sharing.share_panel(PAGE, offline=lambda link: choosing.offline(signal, view, link))
 
 a, b = st.columns(2)
 for where, key in zip((a, b, a, b), view.responses, strict=True):

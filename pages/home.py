@@ -31,7 +31,7 @@ with left:
     )
 with right:
     sharing.main_chart_may_stop(view.chart, "home_chart", HOME, embed_height=300)
-    sharing.share_panel(HOME, offline=lambda: home.offline(x, decay, sharing.view_link(HOME)))
+    sharing.share_panel(HOME, offline=lambda link: home.offline(x, decay, link))
 
 frame.end_of_embed()
 st.subheader("The recurrence, step by step")

@@ -72,9 +72,8 @@ def smoothing_view(signal) -> None:
         if frame.compact():
             return  # the chart and its controls; the read-outs are on the full page
         controls.offer_length(signal, decay)
-        link = sharing.view_link(PAGE)
         sharing.share_panel(
-            PAGE, offline=lambda: smoothing.offline(signal, decay, initial, shown, link)
+            PAGE, offline=lambda link: smoothing.offline(signal, decay, initial, shown, link)
         )
         if view.zoom is not None:
             sharing.show(view.zoom, "gap_chart")

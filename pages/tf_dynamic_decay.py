@@ -40,9 +40,8 @@ view = view_for(signal, decay, initial)
 sharing.show(view.chart, "tf_signal_chart", main)
 main.caption(view.caption)
 controls.offer_length(signal, decay, main)
-link = sharing.view_link(PAGE)
 sharing.share_panel(
-    PAGE, offline=lambda: tf_decay.offline(signal, decay, initial, link), where=main
+    PAGE, offline=lambda link: tf_decay.offline(signal, decay, initial, link), where=main
 )
 sharing.csv_download(view.csv, view.csv_name, key="tf_csv")
 

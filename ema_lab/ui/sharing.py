@@ -165,9 +165,13 @@ def main_chart_may_stop(
     first_paint.chart_drawn()
 
 
-def share_panel(page: Page, *, offline: Callable[[], OfflineView] | None = None, where=st) -> None:
+def share_panel(
+    page: Page, *, offline: Callable[[str], OfflineView] | None = None, where=st
+) -> None:
     """Beside the main chart: this view's link, a responsive embed snippet, and the chart as
-    one offline HTML file with its own snippet."""
+    one offline HTML file with its own snippet. ``offline(link)`` builds the file's view,
+    given this view's link now: the file is built on click, outside the page's run, where
+    the page's address is no longer known (a home figure linked to localhost:8501)."""
     if compact():
         return
     with where.popover("🔗 Share, embed or download this view"):
@@ -183,13 +187,14 @@ def share_panel(page: Page, *, offline: Callable[[], OfflineView] | None = None,
         if offline is None:
             return
         name = f"ema-lab_{page.name or 'home'}.html"
+        link = view_link(page)  # now: the file is built later, outside this run
         st.markdown(
             "**No server?** Download this chart as one HTML file with a decay slider inside "
             "(every curve precomputed by ema_core), put it next to your post and embed it:"
         )
         st.download_button(
             "⬇️ Offline interactive figure (HTML)",
-            data=lambda: offline_html(offline()).encode(),
+            data=lambda: offline_html(offline(link)).encode(),
             file_name=name,
             mime="text/html",
             key=f"{page.name or 'home'}_offline",

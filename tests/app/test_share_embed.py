@@ -92,3 +92,20 @@ def test_an_embed_names_the_app_once(page, header, monkeypatch):
     expected = header or f"**EMA Lab** · {BY_NAME[page].title}"
     assert at.caption[0].value == expected
     assert at.caption[0].value.count("EMA Lab") == 1
+
+
+def test_the_offline_figure_links_back_to_the_view_it_was_made_from(monkeypatch):
+    # The file is built on click, outside the page's run: the home figure's "Open in EMA
+    # Lab" lost its view (and its host) when the link was looked up then.
+    made = {}
+
+    def capture(label, data, **kwargs):
+        if kwargs.get("key") == "home_offline":
+            made["build"] = data
+
+    monkeypatch.setattr(sharing.st, "download_button", capture)
+    open_page("home", {"decay": "0.95"})
+    views = []
+    monkeypatch.setattr(sharing, "offline_html", lambda view: views.append(view) or "")
+    made["build"]()  # later, as Streamlit does, with no page run around it
+    assert "decay=0.95" in views[0].link
