@@ -125,3 +125,12 @@ def test_the_offline_figure_stops_at_the_decays_people_name_and_reads_plainly():
     assert {0.5, 0.9, 0.99, 0.999, 0.9999, 0.97} <= set(decays)
     assert all(len(f"{d:g}") <= 7 for d in decays)  # not 0.961653
     assert not any(re.search(r"window \d{2,}\.\d\d", label) for label in data["labels"])  # 26.08
+
+
+def test_the_weight_chart_spends_its_axis_on_weights_one_can_read():
+    # 0.5 and 0.99 on log axes: the y axis ran down to 0.000000000001 (13 decades).
+    spec = json.loads(choosing_decay_figures.impulse_figure([0.5, 0.99]).to_json())["layout"]
+    low, high = spec["yaxis"]["range"]
+    assert high - low <= 7.5  # decades
+    assert 10**low <= 0.01 * np.exp(-6)  # the longest memory is seen falling for 6 windows
+    assert len(spec["xaxis"]["title"]["text"]) <= 26  # whole on a phone

@@ -44,12 +44,16 @@ def impulse_figure(decays: Sequence[float]) -> go.Figure:
     if log:
         log_axis(fig.layout.xaxis)
         log_axis(fig.layout.yaxis)
+        # Down to where the longest memory has fallen e⁻⁸ below its start (about six
+        # decades): the short memories plunge out of view by then, and the axis no longer
+        # spends 13 decades, to 0.000000000001, on weights nobody reads.
         low = min(float(ec.impulse_response(d, int(age[-1]))[-1]) for d in decays)
-        fig.update_yaxes(range=[np.log10(max(low, 1e-12)) - 0.2, 0.1])
+        floor = min((1 - d) * np.exp(-8) for d in decays if d < 1) if min(decays) < 1 else low
+        fig.update_yaxes(range=[np.log10(max(low, floor)) - 0.2, 0.1])
     return layout(
         fig,
         title="Weight on each past value (dotted: window 1/(1−β))",
-        x_title="age in steps (1 = the newest value)" + (", log scale" if log else ""),
+        x_title="age in steps" + (" (log scale)" if log else " (1 = the newest value)"),
         y_title="weight" + (" (log scale)" if log else ""),
     )
 
