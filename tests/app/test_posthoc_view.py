@@ -21,8 +21,9 @@ def study(run):
 
 def test_study_stores_edm2s_snapshots(run, study):
     snaps = study.snapshots
-    assert study.every == 2000 // 32
+    assert study.every == -(-2000 // 32)  # 63: the snapshot at the end is the 32nd
     taken = np.unique(snaps.steps)
+    assert len(taken) == 32  # as many as the control says, not one more
     assert taken[-1] == 2000  # the last step is always stored
     assert np.all(np.diff(taken)[:-1] == study.every)
     for width in (0.05, 0.10):
@@ -55,6 +56,7 @@ def test_view_numbers_and_words(run, study):
     assert v.error == pytest.approx(np.linalg.norm(v.rebuilt_path[-1] - v.tracked_path[-1]))
     assert v.error_share < 0.01
     assert "σ_rel = 0.07 (γ = 11.24)" in v.summary
+    assert "rebuilt from 64 snapshots (32 of each tracked EMA" in v.summary  # said 66
     assert f"{v.error / np.linalg.norm(run.weights[-1] - v.tracked_path[-1]):.2%}" in v.summary
     beta = ec.decay_from_sigma_rel(0.07, 2000)
     assert f"β = {beta:.4f}" in v.translation
@@ -97,7 +99,7 @@ def test_page_controls_reach_the_study():
     )
     assert not warnings(at)
     text = " ".join(m.value for m in at.markdown)
-    assert "rebuilt from 16 snapshots (one every 250 steps" in text
+    assert "rebuilt from 16 snapshots (8 of each tracked EMA, one every 250 steps" in text
 
 
 @pytest.mark.parametrize(
