@@ -115,3 +115,13 @@ def test_bad_values_are_announced_and_the_section_still_draws(query, said):
     at = open_page("weights_lab", query)
     assert said in warnings(at)
     assert charts(at)["posthoc_sweep_chart"]
+
+
+def test_the_loss_chart_draws_the_raw_weights_level_not_a_block_of_spikes(run, study):
+    from ema_lab.lessons.weights_lab import figures
+
+    fig = figures.posthoc_loss_figure(posthoc.view(run, study, 0.07))
+    raw = next(t for t in fig.data if t.name.startswith("raw"))
+    assert "mean of 20 steps" in raw.name
+    level = ec.training.trailing_mean(run.test_loss("raw"), 20)
+    np.testing.assert_allclose(raw.y, level[np.asarray(raw.x)], rtol=1e-6)

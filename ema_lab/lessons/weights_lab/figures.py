@@ -126,16 +126,25 @@ def posthoc_paths_figure(run: ec.training.WeightsRun, v) -> go.Figure:
     return _finish_contour(fig, run.problem, f"Weight paths, σ_rel {v.sigma_rel:g}")
 
 
+RAW_MEAN = 20
+"""Steps the post-hoc loss chart averages the raw weights' loss over."""
+
+
 def posthoc_loss_figure(v) -> go.Figure:
     """Held-out loss: raw weights, the tracked power EMA, the rebuilt one at the snapshots."""
     steps = np.arange(len(v.raw_loss))  # 0: the initial weights, before any step
+    # The raw weights' loss jumps from step to step: drawn as is, a thousand spikes made a
+    # solid grey block. Their mean over the last RAW_MEAN steps shows their level.
+    raw = ec.training.trailing_mean(v.raw_loss, RAW_MEAN)
+    raw_label = f"{strategies.label('raw')} (mean of {RAW_MEAN} steps)"
     lines = [
         decimated(
-            Line(values, strategies.label(key), strategies.color(key), width),
-            x=steps,
-            max_points=2 * PATH_POINTS,
+            Line(values, label, strategies.color(key), width), x=steps, max_points=2 * PATH_POINTS
         )
-        for values, key, width in ((v.raw_loss, "raw", 1.0), (v.tracked_loss, "power", 2.0))
+        for values, label, key, width in (
+            (raw, raw_label, "raw", 1.5),
+            (v.tracked_loss, strategies.label("power"), "power", 2.0),
+        )
     ]
     fig = time_figure(
         lines,
