@@ -86,6 +86,7 @@ def start(page: Page) -> None:
         layout="wide",
         initial_sidebar_state="collapsed" if compact() else "auto",
     )
+    _calm(key="calm", height=0)
     if presenting():
         _presenter(key="presenter", height=0)
     widgets.notice_area()
@@ -289,6 +290,25 @@ export default function () {
 # Not isolated: its style is the page's while it is mounted (no raw HTML in the app).
 _presenter = st.components.v2.component(
     "ema_lab_presenter", css=PRESENTER_STYLE, js=_KEYS_JS, isolate_styles=False
+)
+
+
+# For a reader who asks the system for less motion (WCAG 2.3.3): nothing animates or
+# slides, Streamlit's own transitions and skeletons included; the page's style while it
+# is mounted, on every page.
+CALM_STYLE = """
+@media (prefers-reduced-motion: reduce) {
+  *, *::before, *::after {
+    animation-duration: 0.01ms !important;
+    animation-iteration-count: 1 !important;
+    transition-duration: 0.01ms !important;
+    scroll-behavior: auto !important;
+  }
+}
+.st-key-calm { display: none; }
+"""
+_calm = st.components.v2.component(
+    "ema_lab_calm", css=CALM_STYLE, js="export default function () {}", isolate_styles=False
 )
 
 

@@ -149,3 +149,27 @@ def test_every_chart_is_a_named_figure_with_its_words(server, browser, name):
             assert "the last 20 steps hold 64.2% of the weight" in heard[0]
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("motion", ["reduce", "no-preference"])
+def test_nothing_animates_for_a_reader_who_asks_for_less_motion(server, browser, motion):
+    # WCAG 2.3.3: transitions and animations (Streamlit's skeletons, expanders, pop-overs)
+    # run for 0.01 ms when the system asks for reduced motion, and as designed otherwise.
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, reduced_motion=motion)
+    try:
+        page = context.new_page()
+        page.goto(f"{server}/smoothing")
+        page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
+        page.wait_for_function(PAGE_DONE, timeout=60_000)
+        durations = page.evaluate(
+            "() => [...document.querySelectorAll('[data-testid=\"stMain\"] *')].slice(0, 400)"
+            ".map(e => getComputedStyle(e).transitionDuration)"
+        )
+        calm = {d for d in durations if d.split(",")[0].strip() in ("1e-05s", "0.00001s")}
+        if motion == "reduce":
+            assert len(calm) == 1
+            assert all(d in calm for d in durations), sorted(set(durations))[:5]
+        else:
+            assert not calm
+    finally:
+        context.close()
