@@ -411,3 +411,22 @@ def test_weights_table_does_not_contradict_itself(decay):
     assert change[0] in "−+"
     if change.startswith("−") and float(change[1:-1]) >= 5:
         assert int(row["beats raw from step"].replace(",", "")) <= 1000
+
+
+def test_the_weight_map_fills_its_axes_holds_every_path_and_marks_the_start():
+    settings, _ = weights.settings(
+        0.9, inv_gamma=1.0, power="2/3", min_decay=0.0, start_after=0, every=1, overwrite=50
+    )
+    run = weights.run(0.3, 2000, 1, 0, settings, ("constant", "keras"))
+    fig = json.loads(weights.weights_view(run, settings).contour.to_json())
+    contour = decoded({"data": [t for t in fig["data"] if t["type"] == "contour"]})[0]
+    layout = fig["layout"]
+    np.testing.assert_allclose(layout["xaxis"]["range"], [contour["x"][0], contour["x"][-1]])
+    np.testing.assert_allclose(layout["yaxis"]["range"], [contour["y"][0], contour["y"][-1]])
+    for path in (run.weights, run.keras_weights, run.tracks["constant"]):
+        assert contour["x"][0] <= path[:, 0].min()
+        assert path[:, 0].max() <= contour["x"][-1]
+        assert contour["y"][0] <= path[:, 1].min()
+        assert path[:, 1].max() <= contour["y"][-1]
+    start = next(t for t in fig["data"] if t.get("name") == "start (step 0)")
+    np.testing.assert_allclose([start["x"][0], start["y"][0]], run.weights[0])

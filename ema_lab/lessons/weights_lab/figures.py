@@ -51,10 +51,30 @@ def _loss_contour(problem: ec.training.LeastSquares, paths: Sequence[np.ndarray]
             name="held-out loss",
         )
     )
+    # The map fills the plot: the axes span its grid (no white margin around a smaller
+    # box), and the equal scale shrinks the plot's area rather than widening the range.
+    fig.update_xaxes(range=[gx[0], gx[-1]], constrain="domain")
+    fig.update_yaxes(range=[gy[0], gy[-1]], constrain="domain")
     return fig
 
 
-def _finish_contour(fig: go.Figure, problem: ec.training.LeastSquares, title: str) -> go.Figure:
+def _finish_contour(
+    fig: go.Figure, problem: ec.training.LeastSquares, title: str, start: np.ndarray
+) -> go.Figure:
+    fig.add_trace(
+        go.Scatter(
+            x=[start[0]],
+            y=[start[1]],
+            mode="markers",
+            marker={
+                "symbol": "circle",
+                "size": 11,
+                "color": "#FFFFFF",
+                "line": {"color": "#000000", "width": 2},
+            },
+            name="start (step 0)",
+        )
+    )
     best = problem.minimum()
     fig.add_trace(
         go.Scatter(
@@ -83,14 +103,15 @@ def _path_trace(path: np.ndarray, name: str, color: str, **line) -> go.Scatter:
 def weights_contour_figure(run: ec.training.WeightsRun, names: Sequence[str]) -> go.Figure:
     """The held-out loss as a contour map, with the raw weight path and each EMA's path."""
     paths = [run.weights, *(run.tracks[n] for n in names)]
-    fig = _loss_contour(run.problem, paths)
+    keras = run.keras_weights is not None and "keras" in names
+    fig = _loss_contour(run.problem, [*paths, run.keras_weights] if keras else paths)
     for name, path in zip(["raw", *names], paths, strict=True):
         trace = _path_trace(
             path, strategies.label(name), strategies.color(name), width=1 if name == "raw" else 2.5
         )
         trace.opacity = 0.7 if name == "raw" else 1.0
         fig.add_trace(trace)
-    if run.keras_weights is not None and "keras" in names:
+    if keras:
         fig.add_trace(
             _path_trace(
                 run.keras_weights,
@@ -100,7 +121,7 @@ def weights_contour_figure(run: ec.training.WeightsRun, names: Sequence[str]) ->
                 dash="dot",
             )
         )
-    return _finish_contour(fig, run.problem, "Weight paths on the held-out loss")
+    return _finish_contour(fig, run.problem, "Weight paths on the held-out loss", run.weights[0])
 
 
 def posthoc_paths_figure(run: ec.training.WeightsRun, v) -> go.Figure:
@@ -123,7 +144,7 @@ def posthoc_paths_figure(run: ec.training.WeightsRun, v) -> go.Figure:
             hovertemplate="step %{customdata:,}<br>(%{x:.4f}, %{y:.4f})",
         )
     )
-    return _finish_contour(fig, run.problem, f"Weight paths, σ_rel {v.sigma_rel:g}")
+    return _finish_contour(fig, run.problem, f"Weight paths, σ_rel {v.sigma_rel:g}", run.weights[0])
 
 
 RAW_MEAN = 20
