@@ -60,6 +60,7 @@ def test_url_parameters_reach_the_run():
     assert set(contour) == {label(n) for n in ("raw", "constant", "keras")} | {
         "held-out loss",
         "held-out minimum",
+        "start (step 0)",
         "Keras raw weights (overwritten by the EMA)",
     }
     overwritten = contour["Keras raw weights (overwritten by the EMA)"]
