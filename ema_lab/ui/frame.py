@@ -86,7 +86,7 @@ def start(page: Page) -> None:
         layout="wide",
         initial_sidebar_state="collapsed" if compact() else "auto",
     )
-    _calm(key="calm", height=0)
+    _page_style(key="page_style", height=0)
     if presenting():
         _presenter(key="presenter", height=0)
     widgets.notice_area()
@@ -293,10 +293,14 @@ _presenter = st.components.v2.component(
 )
 
 
-# For a reader who asks the system for less motion (WCAG 2.3.3): nothing animates or
-# slides, Streamlit's own transitions and skeletons included; the page's style while it
-# is mounted, on every page.
-CALM_STYLE = """
+# Every page's style while it is mounted. For a reader who asks the system for less motion
+# (WCAG 2.3.3): nothing animates or slides, Streamlit's own transitions and skeletons
+# included. On a phone, where nothing hovers, Plotly's tool bar stayed shown over the
+# curves and their labels: it is left out there (the share panel has the downloads).
+PAGE_STYLE = """
+@media (max-width: 640px) {
+  .modebar-container { display: none !important; }
+}
 @media (prefers-reduced-motion: reduce) {
   *, *::before, *::after {
     animation-duration: 0.01ms !important;
@@ -305,10 +309,10 @@ CALM_STYLE = """
     scroll-behavior: auto !important;
   }
 }
-.st-key-calm { display: none; }
+.st-key-page_style { display: none; }
 """
-_calm = st.components.v2.component(
-    "ema_lab_calm", css=CALM_STYLE, js="export default function () {}", isolate_styles=False
+_page_style = st.components.v2.component(
+    "ema_lab_page_style", css=PAGE_STYLE, js="export default function () {}", isolate_styles=False
 )
 
 

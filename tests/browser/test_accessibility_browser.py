@@ -173,3 +173,16 @@ def test_nothing_animates_for_a_reader_who_asks_for_less_motion(server, browser,
             assert not calm
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(("width", "shown"), [(390, False), (1400, True)])
+def test_plotlys_tool_bar_leaves_a_phones_curves_alone(server, browser, width, shown):
+    page = browser.new_page(viewport={"width": width, "height": 844})
+    try:
+        page.goto(f"{server}/smoothing")
+        page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
+        page.wait_for_function(PAGE_DONE, timeout=60_000)
+        bar = page.locator(".st-key-smoothing_chart .modebar-container").first
+        assert (bar.evaluate("e => getComputedStyle(e).display") != "none") == shown
+    finally:
+        page.close()
