@@ -323,8 +323,11 @@ def present_link(page: Page, *, exact: bool = False, where=st) -> None:
     params = {**state.view_params(), state.PRESENT: "true"} if exact else {state.PRESENT: "true"}
     where.page_link(
         page.file,
-        label="Present exactly this view" if exact else "Presenter view (projector, clicker)",
+        # Short: the sidebar cut "Presenter view (projector, clicker)" at a 1280 px screen.
+        label="Present exactly this view" if exact else "Presenter view",
         icon="📽️",
+        help="Big type and one chart a slide, for a projector; a clicker's PageDown / PageUp "
+        "step through the lessons.",
         query_params=params,
     )
 

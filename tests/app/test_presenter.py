@@ -80,7 +80,7 @@ def test_the_full_page_offers_the_presenter_view_and_this_exact_view():
     widget(at, "decay").set_value(0.955).run()  # the link moves on; so must the way in
     links = {e.proto.label: dict(parse_qsl(e.proto.query_string)) for e in at.get("page_link")}
     # The sidebar's: the lesson, at the decay the session carries.
-    assert links["Presenter view (projector, clicker)"] == {"present": "true"}
+    assert links["Presenter view"] == {"present": "true"}
     # The share panel's: every control of the link as it is now.
     exact = links["Present exactly this view"]
     assert exact == {"present": "true", "decay": "0.955", "n": "2000"}

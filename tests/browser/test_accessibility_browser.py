@@ -186,3 +186,24 @@ def test_plotlys_tool_bar_leaves_a_phones_curves_alone(server, browser, width, s
         assert (bar.evaluate("e => getComputedStyle(e).display") != "none") == shown
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 1024])
+def test_the_keras_worked_answer_is_on_a_projectors_screen(server, browser, width):
+    # At 1280 px the answer column (2.0000) ran off a sideways-scrolling table.
+    page = browser.new_page(viewport={"width": width, "height": 720})
+    try:
+        page.goto(f"{server}/bias_correction?fold_keras_example=true")
+        page.wait_for_function(PAGE_DONE, timeout=60_000)
+        page.get_by_text("Keras' documented example, step by step").click()
+        page.wait_for_selector(".st-key-keras_replay table", timeout=60_000)
+        page.wait_for_function(PAGE_DONE, timeout=60_000)
+        box = page.locator(".st-key-keras_replay [data-testid='stTable']").first
+        scroll, client = box.evaluate("e => [e.scrollWidth, e.clientWidth]")
+        assert scroll <= client + 1, (scroll, client)
+        headers = page.locator(".st-key-keras_replay th").all_inner_texts()
+        assert any("x / (1 − momentumⁿ)" in h for h in headers), headers
+        box.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"bias-keras-table-{width}.png"))
+    finally:
+        page.close()

@@ -160,6 +160,10 @@ class KerasReplay:
     caption: str
 
 
+def _six(value: float) -> float:
+    return float(f"{float(value):.6g}")
+
+
 def keras_replay(values: Sequence[float | None], momentum: float) -> KerasReplay:
     """``x = tf.Variable(0.0)`` updated by ``moving_average_update(x, value, momentum)``.
 
@@ -169,7 +173,7 @@ def keras_replay(values: Sequence[float | None], momentum: float) -> KerasReplay
     Examples
     --------
     >>> r = keras_replay([2.0], 0.9)  # Keras' documented example
-    >>> r.rows["x (biased)"], r.rows["x / (1 − momentum^num_updates)"]
+    >>> r.rows["x (biased)"], r.rows["x / (1 − momentumⁿ)"]
     ([0.2], [2.0])
     """
     kept = [float(v) for v in values if v is not None and np.isfinite(v)]
@@ -181,16 +185,19 @@ def keras_replay(values: Sequence[float | None], momentum: float) -> KerasReplay
         corrected = debiased_or_gaps(np.asarray(kept), momentum)
     else:
         biased = correction = corrected = np.array([])
+    # Short headers and six digits: at a 1280 px projector the last column, the answer,
+    # ran off a sideways-scrolling table under "x / (1 − momentum^num" (n is num_updates).
     rows = {
-        "num_updates": steps.tolist(),
+        "n": steps.tolist(),
         "value": kept,
-        "x (biased)": [round(float(v), 12) for v in biased],
-        "1 − momentum^num_updates": [round(float(v), 12) for v in np.atleast_1d(correction)],
-        "x / (1 − momentum^num_updates)": [round(float(v), 12) for v in corrected],
+        "x (biased)": [_six(v) for v in biased],
+        "1 − momentumⁿ": [_six(v) for v in np.atleast_1d(correction)],
+        "x / (1 − momentumⁿ)": [_six(v) for v in corrected],
     }
     caption = (
         f"After {count(len(kept), 'update')} with momentum {momentum:g}, the zero start "
-        f"still holds {readable(momentum ** len(kept), 3)} of x's weight; the division removes it."
+        f"still holds {readable(momentum ** len(kept), 3)} of x's weight; the division removes it "
+        "(n is Keras' num_updates)."
         if kept
         else "No values: add one to replay the update."
     )
