@@ -58,38 +58,17 @@ def _loss_contour(problem: ec.training.LeastSquares, paths: Sequence[np.ndarray]
     return fig
 
 
+def _point(at: np.ndarray, name: str, symbol: str, size: int, fill: str, edge: str) -> go.Scatter:
+    # One marked point of the plane, outlined so that it shows on the light and the dark map.
+    marker = {"symbol": symbol, "size": size, "color": fill, "line": {"color": edge, "width": 2}}
+    return go.Scatter(x=[at[0]], y=[at[1]], mode="markers", marker=marker, name=name)
+
+
 def _finish_contour(
     fig: go.Figure, problem: ec.training.LeastSquares, title: str, start: np.ndarray
 ) -> go.Figure:
-    fig.add_trace(
-        go.Scatter(
-            x=[start[0]],
-            y=[start[1]],
-            mode="markers",
-            marker={
-                "symbol": "circle",
-                "size": 11,
-                "color": "#FFFFFF",
-                "line": {"color": "#000000", "width": 2},
-            },
-            name="start (step 0)",
-        )
-    )
-    best = problem.minimum()
-    fig.add_trace(
-        go.Scatter(
-            x=[best[0]],
-            y=[best[1]],
-            mode="markers",
-            marker={
-                "symbol": "star",
-                "size": 14,
-                "color": "#000000",
-                "line": {"color": "#FFFFFF", "width": 1},
-            },
-            name="held-out minimum",
-        )
-    )
+    fig.add_trace(_point(start, "start (step 0)", "circle", 11, "#FFFFFF", "#000000"))
+    fig.add_trace(_point(problem.minimum(), "held-out minimum", "star", 14, "#000000", "#FFFFFF"))
     fig.update_yaxes(scaleanchor="x", scaleratio=1)
     fig.update_layout(hovermode="closest")
     return layout(fig, title=title, x_title="w₁", y_title="w₂", height=520)
