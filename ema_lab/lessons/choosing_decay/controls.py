@@ -8,7 +8,6 @@ from ema_lab.model.readings import UNITS
 FALLBACK = (0.9, 0.99)
 """The decays compared until the reader has picked two."""
 
-
 DECAYS = Control(
     "decays",
     "decays to compare (2 to 4)",
@@ -20,7 +19,6 @@ DECAYS = Control(
     extra={"max_selections": 4},
 )
 
-
 CALC_BY = Control(
     "calc_by",
     "from",
@@ -29,6 +27,5 @@ CALC_BY = Control(
     options=tuple(UNITS),
     extra={"horizontal": True},
 )
-
 
 CALC_VALUE = Control("calc_value", "amount", "number", low=0.0, high=1e7, step=1.0)

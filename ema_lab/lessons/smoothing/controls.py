@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from ema_lab.lessons.smoothing.time_aware import (
-    TIME_UNITS,
-)
+from ema_lab.lessons.smoothing.time_aware import TIME_UNITS
 from ema_lab.model.params import Control
 
 LINE_NAMES = ("signal", "biased", "debiased", "TensorFlow")
 """The lines the reader may show, as the URL names them (``?views=biased``)."""
 
-
 VIEWS = Control("views", "show", "pills", default=LINE_NAMES, options=LINE_NAMES)
-
 
 WINDOW_END = Control(
     "window_end",
@@ -24,14 +20,12 @@ WINDOW_END = Control(
     extra={"help": "Move the shaded band: it covers the last 1/(1−β) steps up to this one."},
 )
 
-
 SCRUBBER = Control(
     "scrubber",
     "Instant scrubber: a decay slider inside the chart, answered by the browser alone",
     "toggle",
     default=False,
 )
-
 
 TIME_AWARE = Control(
     "time_aware",
@@ -42,7 +36,6 @@ TIME_AWARE = Control(
         "(pandas' ewm with times and halflife)."
     },
 )
-
 
 TIME_HALF_LIFE = Control(
     "time_half_life",
@@ -57,6 +50,5 @@ TIME_HALF_LIFE = Control(
         "agree where the data is evenly spaced and part across the gaps.",
     },
 )
-
 
 TIME_UNIT = Control("time_unit", "unit", "selectbox", default="days", options=tuple(TIME_UNITS))

@@ -9,27 +9,20 @@ from ema_lab.model.params import Control
 RATES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5)
 BATCHES = (1, 2, 4, 8, 16, 32, 64, 128, 256)
 
-
 STEP_COUNTS = (100, 200, 500, 1000, 2000, 5000, 10000)
-
 
 POWERS = {"1/2": 0.5, "2/3": 2 / 3, "3/4": 0.75, "1": 1.0}
 EVERY_K = (1, 2, 5, 10, 20, 50)
-
 
 BATCH_FACTORS = (2, 4, 8, 16, 32, 64)
 TRACKED_RANGE = (0.01, 0.25)
 """The widths σ_rel the post-hoc section may track."""
 
-
 LR = Control("lr", "learning rate", "select_slider", 0.3, RATES, format_func="{:g}".format)
-
 
 BATCH = Control("batch", "batch size", "select_slider", 1, BATCHES)
 
-
 STEPS = Control("steps", "steps", "select_slider", 2000, STEP_COUNTS)
-
 
 NAMES = Control(
     "strategies",
@@ -40,15 +33,11 @@ NAMES = Control(
     extra={"help": "; ".join(f"{k}: {s.label}" for k, s in strategies.STRATEGIES.items())},
 )
 
-
 INV_GAMMA = Control("inv_gamma", "inv_gamma", "number", 1.0, low=0.01, high=1e6, step=1.0)
-
 
 POWER = Control("power", "power", "select_slider", "2/3", tuple(POWERS))
 
-
 MIN_DECAY = Control("min_decay", "min_decay", "number", 0.0, low=0.0, high=0.9999, step=0.01)
-
 
 EVERY = Control(
     "every",
@@ -58,7 +47,6 @@ EVERY = Control(
     EVERY_K,
     extra={"help": "Between updates the average holds; each update uses β^k to keep the horizon."},
 )
-
 
 TRACKED = tuple(
     Control(
@@ -74,7 +62,6 @@ TRACKED = tuple(
     for i, (key, default) in enumerate((("a", 0.05), ("b", 0.10)), start=1)
 )
 
-
 SNAPSHOTS = Control(
     "snapshots",
     "snapshots per tracked EMA",
@@ -87,7 +74,6 @@ SNAPSHOTS = Control(
     },
 )
 
-
 SIGMA = Control(
     "posthoc_sigma",
     "σ_rel to rebuild",
@@ -97,7 +83,6 @@ SIGMA = Control(
     format_func="{:g}".format,
     allowed="a width on the slider, from 0.02 to 0.25 in steps of 0.0025",
 )
-
 
 FACTOR = Control("batch_factor", "batch grows by a factor", "select_slider", 8, BATCH_FACTORS)
 

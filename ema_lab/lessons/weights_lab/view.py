@@ -12,9 +12,7 @@ import plotly.graph_objects as go
 import ema_core as ec
 from ema_core.training import EmaSettings, WeightsRun, beats_from, simulate, trailing_mean
 from ema_lab.lessons.weights_lab import figures
-from ema_lab.lessons.weights_lab.controls import (
-    POWERS,
-)
+from ema_lab.lessons.weights_lab.controls import POWERS
 from ema_lab.model import strategies
 from ema_lab.model.numbers import count, readable, signed_percent
 
