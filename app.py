@@ -1,9 +1,7 @@
 """EMA Lab: the router. It declares the pages (from `ema_lab.model.site`), sets up what every
 page shares once, and runs the page the URL names.
 
-`streamlit run app.py` imports this file once to serve it: as ``app``, an `st.App` whose
-HTML pages know where the server is (`ema_lab.server.landing`). Streamlit then runs it as
-``__main__`` for every page view.
+Streamlit runs it as ``__main__`` for every page view.
 """
 
 import streamlit as st
@@ -26,9 +24,3 @@ if __name__ == "__main__":
         finally:  # embedded pages stop early (st.stop): their link is checked all the same
             widgets.show_notice()
             reconnect.watch()
-else:
-    from starlette.middleware import Middleware
-
-    from ema_lab.server.landing import KnownRoot
-
-    app = st.App(__file__, middleware=[Middleware(KnownRoot)])

@@ -11,10 +11,9 @@ package               its one job                                            may
                       free view, its figures
 ``ema_lab.ui``        Streamlit: page frame, widgets from controls,          model, plot
                       session state, links, uploads, charts and sharing
-``ema_lab.server``    serving: the lecture hall behind nginx, memory, the    model
-                      HTML page a link opens
+``ema_lab.server``    serving: the lecture hall behind nginx, memory         model
 ====================  =====================================================  =============
 
 Pages in ``pages/`` lay out a lesson with the ui kit. No Streamlit outside ``ui`` and the
-pages; no kit imports a lesson; no import cycles (``tests/core/test_layout.py``).
+pages; no kit imports a lesson; no import cycles (``tests/views/test_layout.py``).
 """

@@ -3,7 +3,7 @@
 ``tests/`` holds the suite by what it exercises: ``core`` (`ema_core` against closed forms,
 TensorFlow, Keras and pandas), ``views`` (the Streamlit-free lessons and kits), ``app``
 (pages run headless by Streamlit's AppTest), ``browser`` (pages in Debian's Chromium driven
-by Playwright) and ``serving`` (the lecture hall behind nginx, memory, the landing page).
+by Playwright) and ``serving`` (the lecture hall behind nginx, each process's memory).
 Helpers the tests import live beside this file: ``app_support`` and ``browser_support``.
 
 A test marked ``browser`` (every test under ``browser/``, and those that drive Chromium

@@ -325,9 +325,7 @@ def present_link(page: Page, *, exact: bool = False, where=st) -> None:
         page.file,
         # Short: the sidebar cut "Presenter view (projector, clicker)" at a 1280 px screen.
         label="Present exactly this view" if exact else "Presenter view",
-        icon="📽️",
-        help="Big type and one chart a slide, for a projector; a clicker's PageDown / PageUp "
-        "step through the lessons.",
+        icon="📽️",  # no help: Streamlit 1.67 then draws the link twice (a reader hears both)
         query_params=params,
     )
 

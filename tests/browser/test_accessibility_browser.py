@@ -207,3 +207,32 @@ def test_the_keras_worked_answer_is_on_a_projectors_screen(server, browser, widt
         page.screenshot(path=str(ARTIFACTS / f"bias-keras-table-{width}.png"))
     finally:
         page.close()
+
+
+# Not yet: the lead, the question and the signal's row stand above the chart (its bottom is at
+# 916 px on /smoothing, the weights lab's decay at 824 px). The presenter view fits 720 px.
+# Strict: the test fails once the full pages fit, and these marks go.
+NOT_YET = pytest.mark.xfail(reason="controls above the chart push it below 720 px", strict=True)
+
+
+@pytest.mark.parametrize(
+    ("path", "selector"),
+    [
+        pytest.param("smoothing", ".st-key-smoothing_chart .legend", marks=NOT_YET),
+        pytest.param("weights_lab", ".st-key-decay", marks=NOT_YET),
+    ],
+)
+def test_the_first_screen_of_a_1280x720_projector_holds_the_point(server, browser, path, selector):
+    # /smoothing's axis and legend fell below the fold after ~110 px of empty top margin;
+    # the weights lab's decay slider too.
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        page.goto(f"{server}/{path}")
+        page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
+        page.wait_for_function(PAGE_DONE, timeout=60_000)
+        page.wait_for_selector(selector, timeout=30_000)
+        bottom = page.locator(selector).first.evaluate("e => e.getBoundingClientRect().bottom")
+        page.screenshot(path=str(ARTIFACTS / f"projector-first-screen-{path}.png"))
+        assert bottom <= 720, bottom
+    finally:
+        page.close()

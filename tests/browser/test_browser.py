@@ -71,9 +71,13 @@ class Watched:
     def _console(self, msg) -> None:
         if msg.type != "error":
             return
-        # No exception for Streamlit's probe of ``/<page>/_stcore/health`` (a 404 it
-        # recovers from): a page told where the server is (ema_lab.server.landing) makes none.
         url = (msg.location or {}).get("url", "")
+        # Opened at /<page>, Streamlit's page first asks /<page>/_stcore/health (and
+        # host-config), gets a 404, and asks the root (streamlit/streamlit#7074): a probe it
+        # recovers from, not an error. The same at the root would be one.
+        path = urlparse(url).path
+        if "404" in msg.text and "/_stcore/" in path and not path.startswith("/_stcore/"):
+            return
         self.errors.append(f"{msg.text} @ {url}")
 
     def open(self, url: str) -> None:
