@@ -24,3 +24,4 @@ if __name__ == "__main__":
         finally:  # embedded pages stop early (st.stop): their link is checked all the same
             widgets.show_notice()
             reconnect.watch()
+            frame.page_style()

@@ -86,7 +86,6 @@ def start(page: Page) -> None:
         layout="wide",
         initial_sidebar_state="collapsed" if compact() else "auto",
     )
-    _page_style(key="page_style", height=0)
     if presenting():
         _presenter(key="presenter", height=0)
     widgets.notice_area()
@@ -314,6 +313,13 @@ PAGE_STYLE = """
 _page_style = st.components.v2.component(
     "ema_lab_page_style", css=PAGE_STYLE, js="export default function () {}", isolate_styles=False
 )
+
+
+def page_style() -> None:
+    """Mount `PAGE_STYLE`. The router calls it after the page: mounted before the main chart,
+    a class of 20 arriving at once got its first chart 1.5-1.6 times later than without it
+    (``benchmarks/bench_load.py --against``, one run); after the page, 0.9 times."""
+    _page_style(key="page_style", height=0)
 
 
 def present_link(page: Page, *, exact: bool = False, where=st) -> None:
