@@ -20,18 +20,6 @@ COLORS: dict[str, str] = {
 # The decays compared side by side, in order of choice.
 DECAY_COLORS: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
 
-# The nearest of Streamlit's named Markdown colours, for a key written in Markdown.
-MARKDOWN_COLORS: dict[str, str] = {
-    "#8C8C8C": "gray",
-    "#D55E00": "red",
-    "#56B4E9": "blue",
-    "#009E73": "green",
-    "#E69F00": "orange",
-    "#CC79A7": "violet",
-    "#0072B2": "blue",
-    "#000000": "gray",
-}
-
 
 def decay_color(i: int) -> str:
     """The colour of the ``i``-th decay of a comparison."""

@@ -13,8 +13,7 @@ import streamlit as st
 
 from ema_lab.model.params import IMAGE_FORMAT
 from ema_lab.model.site import EMBED_MAX_WIDTH, Page
-from ema_lab.model.style import MARKDOWN_COLORS
-from ema_lab.model.text import escape_html, escape_markdown
+from ema_lab.model.text import escape_html
 from ema_lab.plot import chart_text, figures
 from ema_lab.plot.offline import OfflineView, offline_html
 from ema_lab.ui import first_paint, state
@@ -84,12 +83,14 @@ slide's header and controls, in type a back row can read, its title on one line.
 
 
 def embed_chart(fig: go.Figure, height: int = 300) -> go.Figure:
-    """The main chart as the layout wants it: embedded, shorter, its legend replaced by
-    `embed_footer`'s key; presenting, taller and in big type.
+    """The main chart as the layout wants it: embedded, shorter, with a smaller legend;
+    presenting, taller and in big type.
 
     A copy: ``fig`` may be shared with every other session (`ema_lab.ui.cache`)."""
     if embedded():
-        return go.Figure(fig).update_layout(height=height, showlegend=False)
+        # Its own legend, in the lines' own colours and dashes: a key of Streamlit's named
+        # Markdown colours showed orange lines as red and sky blue as mid-blue.
+        return go.Figure(fig).update_layout(height=height, legend={"font": {"size": 11}})
     if presenting():
         one_line = (fig.layout.title.text or "").replace("<br>", " ")
         return go.Figure(fig).update_layout(title_text=one_line, **PRESENTER_CHART)
@@ -132,23 +133,12 @@ def embed_snippet(src: str, page: Page, title: str) -> str:
     )
 
 
-def embed_footer(fig: go.Figure, page: Page, where=st) -> None:
-    """Embedded: a one-line key of the chart's lines and the way to the full page.
-
-    Markdown only (no raw HTML anywhere in the app): each line's colour is the nearest of
-    Streamlit's named Markdown colours.
-    """
+def embed_footer(page: Page, where=st) -> None:
+    """Embedded: the way to the full page, under the chart (whose legend is its key)."""
     if not embedded():
         return
-    keys = [
-        f":{MARKDOWN_COLORS.get(str(t.line.color).upper(), 'gray')}[━] {escape_markdown(t.name)}"
-        for t in fig.data
-        if isinstance(t, go.Scatter) and t.name and t.showlegend is not False and t.line.color
-    ]
-    link = _markdown_link(page)
-    where.caption("  ".join(keys))
-    # Not in the caption: its 60% text colour left a link at 3:1 against white.
-    where.markdown(f"[Open in EMA Lab ↗]({link})")
+    # Not in a caption: its 60% text colour left a link at 3:1 against white.
+    where.markdown(f"[Open in EMA Lab ↗]({_markdown_link(page)})")
 
 
 def main_chart_may_stop(
@@ -161,7 +151,7 @@ def main_chart_may_stop(
     before it must be a `Control` (drawn by `ema_lab.ui.widgets`), which the first run
     holds in its closed pop-over."""
     show(embed_chart(fig, embed_height), key, where)
-    embed_footer(fig, page, where)
+    embed_footer(page, where)
     first_paint.chart_drawn()
 
 

@@ -1,5 +1,6 @@
 """Share links, the embedded layout and the self-contained HTML export."""
 
+import json
 import re
 from urllib.parse import parse_qs, urlparse
 
@@ -52,8 +53,8 @@ def test_an_embed_draws_a_shorter_copy_of_a_shared_chart(monkeypatch):
     chart = go.Figure(go.Scatter(y=[1, 2, 3], name="ema")).update_layout(height=480)
     monkeypatch.setattr(sharing, "embedded", lambda: True)
     drawn = sharing.embed_chart(chart, height=300)
-    assert (drawn.layout.height, drawn.layout.showlegend) == (300, False)
-    assert (chart.layout.height, chart.layout.showlegend) == (480, None)
+    assert (drawn.layout.height, drawn.layout.legend.font.size) == (300, 11)
+    assert (chart.layout.height, chart.layout.legend.font.size) == (480, None)
     monkeypatch.setattr(sharing, "embedded", lambda: False)
     assert sharing.embed_chart(chart) is chart
 
@@ -109,3 +110,18 @@ def test_the_offline_figure_links_back_to_the_view_it_was_made_from(monkeypatch)
     monkeypatch.setattr(sharing, "offline_html", lambda view: views.append(view) or "")
     made["build"]()  # later, as Streamlit does, with no page run around it
     assert "decay=0.95" in views[0].link
+
+
+def test_an_embeds_key_is_its_charts_own_legend(monkeypatch):
+    # The key was Markdown in Streamlit's named colours: orange lines keyed red, sky blue
+    # keyed mid-blue. The chart's own legend draws each line's own colour and dash.
+    from ema_lab.ui import frame
+
+    for module in (frame, sharing):
+        monkeypatch.setattr(module, "embedded", lambda: True)
+    at = open_page("smoothing", {"embed": "true"})
+    spec = json.loads(at.get_by_key("smoothing_chart").proto.spec)
+    assert spec["layout"].get("showlegend") is not False
+    shown = [t for t in spec["data"] if t.get("showlegend") is not False and t.get("name")]
+    assert {t["name"] for t in shown} >= {"signal", "EMA (biased)", "EMA (debiased)"}
+    assert not any("━" in c.value for c in at.caption)  # no second, approximate key
