@@ -28,7 +28,8 @@ def time_controls(signal, decay: float):
         smoothing_controls.TIME_AWARE, default=has_gaps(signal.dates)
     ):
         return None
-    amount, unit = st.columns([3, 2]) if signal.calendar is not None else (st.container(), None)
+    # One above the other: side by side in the controls' column, the unit read "day".
+    amount, unit = st.container(), (st.container() if signal.calendar is not None else None)
     half_life = widgets.draw(smoothing_controls.TIME_HALF_LIFE, amount)
     unit_name = widgets.draw(smoothing_controls.TIME_UNIT, unit) if unit is not None else "days"
     if half_life is not None and half_life <= 0:
