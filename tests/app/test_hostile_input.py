@@ -225,6 +225,8 @@ UPLOADS = {
     "text only": (b"name\nann\nbob\n", "No column of the file holds numbers"),
     "mostly text": (b"v\n1\nx\ny\nz\n", "mostly not numbers"),
     "not utf-8": (b"v\n\xff\xfe\xfa1\n", "UTF-8"),
+    # One value drew an empty chart under a title about "the last 100 steps" (#26).
+    "one row": (b"v\n4.5\n", "holds 1 usable value"),
 }
 
 
@@ -239,7 +241,6 @@ def test_bad_upload_gets_a_message_and_keeps_the_previous_signal(content, messag
 
 
 READABLE = {
-    "one row": (b"v\n4.5\n", [4.5]),
     "semicolons and decimal commas": (b"t;v\n1;1,5\n2;2,75\n", [1.5, 2.75]),
     "quoted numbers": (b'"t","v"\n"1","0.5"\n"2","0.25"\n', [0.5, 0.25]),
     "text and NaN inside": (b"v\n1\nNaN\n2\nabc\n3\n4\n", [1.0, 2.0, 3.0, 4.0]),
