@@ -142,9 +142,10 @@ def embed_footer(page: Page, where=st) -> None:
 
 
 def main_chart_may_stop(
-    fig: go.Figure, key: str, page: Page, *, embed_height: int = 300, where=st
+    fig: go.Figure, key: str, page: Page, *, embed_height: int = 360, where=st
 ) -> None:
-    """A page's main chart: shorter when embedded, with the embed's key and link under it.
+    """A page's main chart: shorter when embedded (``embed_height`` px, its legend
+    included), with the way to the full page under it.
 
     **It may end the run**: a session's first run stops here (`ema_lab.ui.first_paint`), so
     nothing after it runs until the browser has painted the chart. Every widget drawn
