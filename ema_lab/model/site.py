@@ -81,7 +81,9 @@ PAGES: tuple[Page, ...] = (
         680,
         "Compare the decays side by side: each step towards 1 buys less noise with more lag.",
         r"\text{lag} = \frac{\beta}{1-\beta},\quad "
-        r"\frac{\sigma_{out}}{\sigma_{in}} = \sqrt{\frac{1-\beta}{1+\beta}}",
+        # On one line: a root over a fraction was taller than the old variance ratio and
+        # pushed the presenter's chart 12 px below a 720 px projector's fold.
+        r"\sigma_{out}/\sigma_{in} = \sqrt{(1-\beta)/(1+\beta)}",
     ),
     Page(
         "weights_lab",
