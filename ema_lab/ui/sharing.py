@@ -166,8 +166,10 @@ def share_panel(
     if compact():
         return
     with where.popover("🔗 Share, embed or download this view"):
+        # Taken now: the offline file is built later, on click, outside this run.
+        link = view_link(page)
         st.markdown("**A link to exactly this view**: every control is in it.")
-        st.code(view_link(page), language=None, wrap_lines=True)
+        st.code(link, language=None, wrap_lines=True)
         present_link(page, exact=True)
         st.markdown("**Embed it live** in a blog post or a slide (it fits any column):")
         st.code(
@@ -178,7 +180,6 @@ def share_panel(
         if offline is None:
             return
         name = f"ema-lab_{page.name or 'home'}.html"
-        link = view_link(page)  # now: the file is built later, outside this run
         st.markdown(
             "**No server?** Download this chart as one HTML file with a decay slider inside "
             "(every curve precomputed by ema_core), put it next to your post and embed it:"
