@@ -13,11 +13,6 @@ PAGE = BY_NAME["batch_norm"]
 view_for = cache.shared(max_entries=16)(bn_view.view_of)
 
 frame.page_title(PAGE)
-frame.prose(
-    "Every batch-norm layer keeps an **EMA of its batches' mean and variance** for inference, "
-    "started at mean 0 and variance 1 and **never debiased**. PyTorch and Keras both call "
-    "its knob *momentum*, and mean opposite things by it."
-)
 
 left, main = frame.columns([4, 11])
 with left:
@@ -45,6 +40,12 @@ view = view_for(int(steps), int(size), float(drift), float(spread), int(seed), c
 with main:
     sharing.main_chart_may_stop(view.mean_chart, "batchnorm_mean_chart", PAGE)
     frame.end_of_embed()
+    # Under the chart: above it, it pushed the chart below a projector's fold.
+    frame.prose(
+        "Every batch-norm layer keeps an **EMA of its batches' mean and variance** for "
+        "inference, started at mean 0 and variance 1 and **never debiased**. PyTorch and Keras "
+        "both call its knob *momentum*, and mean opposite things by it."
+    )
     sharing.share_panel(PAGE)
     st.markdown(view.start_sentence())
 

@@ -15,10 +15,6 @@ PAGE = BY_NAME["choosing_decay"]
 view_for = cache.per_signal(32)(choosing.compare_view)
 
 frame.page_title(PAGE)
-frame.prose(
-    "A longer memory smooths more and lags more. Put two to four decays side by side and see the "
-    "trade-off from every angle."
-)
 
 # Full width: four chosen decays stay readable as chips (a side column cut them off).
 # The decay carried from the last page is compared beside the two defaults.
@@ -34,6 +30,11 @@ if view.notice:
 with main:
     sharing.main_chart_may_stop(view.chart, "compare_chart", PAGE)
     frame.end_of_embed()
+    # Under the chart: above it, it pushed the chart below a 1280×720 projector's fold.
+    frame.prose(
+        "A longer memory smooths more and lags more. Put two to four decays side by side and "
+        "see the trade-off from every angle."
+    )
     controls.offer_length(signal, max(view.decays))
     sharing.share_panel(PAGE, offline=lambda link: choosing.offline(signal, view, link))
 

@@ -7,7 +7,7 @@ from ema_lab.lessons.smoothing import figures
 from ema_lab.lessons.smoothing import view as smoothing
 from ema_lab.lessons.smoothing.time_aware import has_gaps
 from ema_lab.model.site import BY_NAME
-from ema_lab.ui import cache, controls, frame, readouts, sharing, widgets
+from ema_lab.ui import cache, controls, frame, readouts, sharing, state, widgets
 from ema_lab.ui.controls import INITIAL
 
 frame.through_router()
@@ -42,19 +42,22 @@ def time_controls(signal, decay: float):
 
 
 frame.page_title(PAGE)
-signal = controls.signal_input(in_row=True)
 
 
-# Moving the decay (or anything below) reruns only this fragment: the signal, its
-# controls and the scrubber stay as they are, and the server sends only the chart.
+# Moving the decay (or anything else here) reruns only this fragment: the scrubber under it
+# stays as it is, and the server sends only the chart. The decay comes first after the
+# title, for a keyboard too, and the signal's controls under it: above the chart, they
+# pushed it below a 1280×720 projector's fold.
 @st.fragment
-def smoothing_view(signal) -> None:
-    n = len(signal.values)
+def smoothing_view():
     left, main = frame.columns([4, 11])
     with left:
         decay = controls.decay_input(0.99)
+        signal = controls.signal_input()
         # Folded, so that on a phone (columns stack) the chart follows the decay slider.
         more = st.expander("start ema₀, shaded window")
+    state.whole_page_for("signal", signal.key)  # the scrubber below draws the signal
+    n = len(signal.values)
     with more:
         initial = widgets.draw(INITIAL)
         middle = smoothing.band_end(n)
@@ -71,7 +74,7 @@ def smoothing_view(signal) -> None:
         )
         sharing.main_chart_may_stop(view.chart, "smoothing_chart", PAGE)
         if frame.compact():
-            return  # the chart and its controls; the read-outs are on the full page
+            return signal  # the chart and its controls; the read-outs are on the full page
         controls.offer_length(signal, decay)
         sharing.share_panel(
             PAGE, offline=lambda link: smoothing.offline(signal, decay, initial, shown, link)
@@ -100,9 +103,10 @@ def smoothing_view(signal) -> None:
             view.csv_name,
             key="smoothing_csv",
         )
+    return signal
 
 
-smoothing_view(signal)
+signal = smoothing_view()
 
 if not frame.compact() and widgets.draw(smoothing_controls.SCRUBBER):
     curves = scrubber_for(signal)

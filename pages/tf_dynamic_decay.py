@@ -14,22 +14,24 @@ schedule_for = cache.shared(16)(tf_decay.schedule_view)
 view_for = cache.per_signal(32)(tf_decay.signal_view)
 
 frame.page_title(PAGE)
+# The decay and the formulas beside the chart, the prose under them: above the chart they
+# pushed it below a 1280×720 projector's fold.
+left, right = frame.columns([2, 3], gap="medium")
+with left:
+    decay = controls.decay_input(0.999)
+schedule = schedule_for(decay)
+sharing.main_chart_may_stop(schedule.chart, "schedule_chart", PAGE, where=right)
+frame.end_of_embed()
+with left:
+    frame.formula(r"\beta_t = \min\!\left(\beta,\ \frac{1+t}{10+t}\right)")
+    frame.formula(r"t^* = \frac{10\beta-1}{1-\beta}")
+    st.markdown(schedule.crossover)
 frame.prose(
     "`tf.train.ExponentialMovingAverage(decay, num_updates=step)` does not use `decay` from "
     "the start: it uses the smaller of `decay` and $(1+t)/(10+t)$, so that early in training the "
     "average follows the weights quickly (its window is $(10+t)/9$ steps), and only later "
     "settles on the long memory you asked for."
 )
-
-decay = controls.decay_input(0.999)
-schedule = schedule_for(decay)
-left, right = frame.columns([3, 2], gap="medium")
-sharing.main_chart_may_stop(schedule.chart, "schedule_chart", PAGE, where=left)
-frame.end_of_embed()
-with right:
-    frame.formula(r"\beta_t = \min\!\left(\beta,\ \frac{1+t}{10+t}\right)")
-    frame.formula(r"t^* = \frac{10\beta-1}{1-\beta}")
-    st.markdown(schedule.crossover)
 
 st.subheader("On a signal")
 left, main = st.columns([4, 11], gap="large")

@@ -16,13 +16,6 @@ UPLOAD = "training_csv"
 view_for = cache.shared(max_entries=16)(tc_view.view_of)
 
 frame.page_title(PAGE)
-frame.prose(
-    "The EMA practitioners look at most is the **smoothing slider** over their loss curves. "
-    "TensorBoard's draws a debiased EMA over the points it kept; W&B's default (and "
-    "SwanLab's) a time-weighted EMA whose window follows the chart's visible range. Here "
-    "is exactly what each draws, on a real run or on your own export, and what the slider "
-    "hides."
-)
 
 
 def uploaded_curve() -> exports.Curve | None:
@@ -77,6 +70,14 @@ view = view_for(curve, key, smoothing, rate)
 with main:
     sharing.main_chart_may_stop(view.main_chart, "curves_chart", PAGE)
     frame.end_of_embed()
+    # Under the chart: above it, it pushed the chart below a projector's fold.
+    frame.prose(
+        "The EMA practitioners look at most is the **smoothing slider** over their loss "
+        "curves. TensorBoard's draws a debiased EMA over the points it kept; W&B's default (and "
+        "SwanLab's) a time-weighted EMA whose window follows the chart's visible range. Here "
+        "is exactly what each draws, on a real run or on your own export, and what the slider "
+        "hides."
+    )
     sharing.share_panel(PAGE)
     if mine is None:
         st.caption(

@@ -25,16 +25,11 @@ def view_for(_run, run_key: tuple, settings: weights.EmaSettings) -> weights.Wei
 
 
 frame.page_title(PAGE)
-frame.prose(
-    "Diffusion models, BYOL and mean-teacher training, and many strong recipes evaluate an "
-    "**EMA of the weights** instead of the weights themselves. Here a small model trains live: "
-    "mini-batch SGD on a noisy least-squares problem with two weights, so the loss is a bowl you "
-    "can see. With a constant learning rate SGD never settles; it bounces around the bottom. "
-    "The EMA averages the bounce away."
-)
+# The EMA's decay first after the title (for a keyboard too) and the chart beside it; the
+# prose under them: above, it pushed the decay below a 1280×720 projector's fold.
 left, main = frame.columns([4, 11])
 with left:
-    decay_box = st.container()  # first when embedded: the one control a reader moves
+    ema_box = st.container()  # alone when embedded: the one control a reader moves
     # Embedded, everything else folds into a pop-over (expanders cannot hold expanders).
     more = st.popover("training and strategies") if frame.compact() else st.container()
 with more:
@@ -45,11 +40,11 @@ with more:
         widgets.draw(weights_controls.STEPS),
     )
     seed = widgets.draw(controls.SEED)
-with decay_box if frame.compact() else more:
+with ema_box:
     if not frame.compact():
         st.markdown("**EMA**")
     decay = widgets.draw(controls.decay_controls().decay, default=0.99)
-with more:
+with more if frame.compact() else ema_box:
     # Pills wrap in a narrow column; a multiselect's chips ran past its edge.
     names = tuple(widgets.draw(weights_controls.NAMES))
     with st.expander("warm-up (timm, ema-pytorch, diffusers)"):
@@ -75,6 +70,13 @@ view = view_for(run, run_key, settings)
 with main:
     sharing.main_chart_may_stop(view.contour, "contour_chart", PAGE, embed_height=360)
     frame.end_of_embed()
+    frame.prose(
+        "Diffusion models, BYOL and mean-teacher training, and many strong recipes evaluate an "
+        "**EMA of the weights** instead of the weights themselves. Here a small model trains "
+        "live: mini-batch SGD on a noisy least-squares problem with two weights, so the loss is "
+        "a bowl you can see. With a constant learning rate SGD never settles; it bounces around "
+        "the bottom. The EMA averages the bounce away."
+    )
     sharing.share_panel(PAGE)
     # A static table wraps its cells: every column fits, on a phone too.
     st.container(key="strategies_table").table(view.table, hide_index=True)

@@ -172,20 +172,16 @@ def generated(name: str, n: int, noise: float, seed: int) -> np.ndarray:
 
 
 def signal_input(
-    *, default: str = "noisy_sine", default_n: int = 1000, key: str = "csv", in_row: bool = False
+    *, default: str = "noisy_sine", default_n: int = 1000, key: str = "csv"
 ) -> Signal:
-    """Signal, length, noise and seed controls; returns the signal they describe.
-
-    ``in_row`` lays the four controls side by side, for a full-width row. Embedded,
-    the length, noise and seed fold into an expander (still read from the URL).
+    """Signal, length, noise and seed controls, one above the other in a column of
+    controls; returns the signal they describe. Embedded, they fold into an expander,
+    presenting into the slide's header (still read from the URL).
     """
     compact = frame.compact()
-    if in_row and not compact:
-        boxes = st.columns([3, 3, 2, 2])
-    else:  # one above the other (compact, folded: the chart comes first)
-        where = frame.folded_controls("signal, length, noise, seed", "signal")
-        top, middle, bottom = where.container(), where.container(), where.container()
-        boxes = [top, middle, *bottom.columns(2)]  # noise and seed under the length
+    where = frame.folded_controls("signal, length, noise, seed", "signal")
+    top, middle, bottom = where.container(), where.container(), where.container()
+    boxes = [top, middle, *bottom.columns(2)]  # noise and seed under the length
     name = widgets.draw(SIGNAL, boxes[0], default=default)
     if not compact:
         boxes[0].caption(SIGNAL_HELP[name])

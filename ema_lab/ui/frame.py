@@ -84,7 +84,9 @@ def start(page: Page) -> None:
         page_title=_named(page),
         page_icon=page.icon,
         layout="wide",
-        initial_sidebar_state="collapsed" if compact() else "auto",
+        # 220 px, not Streamlit's 300: its longest link fits, and a 1280 px projector at
+        # 150% zoom (853 px) keeps three quarters of its width for the lesson.
+        initial_sidebar_state="collapsed" if compact() else SIDEBAR_WIDTH,
     )
     if presenting():
         _presenter(key="presenter", height=0)
@@ -98,6 +100,8 @@ def start(page: Page) -> None:
         widgets.draw(IMAGE_FORMAT)
         present_link(page)
 
+
+SIDEBAR_WIDTH = 220
 
 NAVIGATION_TITLE = "📈 EMA Lab"
 
@@ -129,10 +133,9 @@ def page_title(page: Page) -> None:
     if presenting():
         presenter_header(page)
         return
-    st.title(f"{page.icon} {page.title}")
+    st.title(f"{page.icon} {page.title}", anchor=False)  # no hidden link before the decay
     if page.lead:
         st.markdown(_italic(page.lead))
-    predict(page)
 
 
 def _italic(text: str) -> str:
@@ -140,14 +143,15 @@ def _italic(text: str) -> str:
     return "*" + text.replace("*", "\\*") + "*"
 
 
-def predict(page: Page) -> None:
+def predict(page: Page, where=st) -> None:
     """The page's predict-then-check question (`ema_lab.model.questions`), folded until asked
-    for, or open when the link carries an answer."""
+    for, or open when the link carries an answer. It stands under the main chart: above it,
+    it pushed a projector's chart below the fold and came before the decay for a keyboard."""
     question = QUESTIONS.get(page.name)
-    if question is None:
+    if question is None or compact():
         return
     opened = state.link_values(ANSWER.key) is not None
-    with st.expander("🤔 Predict, then check", expanded=opened):
+    with where.expander("🤔 Predict, then check", expanded=opened):
         st.markdown(question.prompt)
         guess = widgets.draw(ANSWER)
         if guess is None:

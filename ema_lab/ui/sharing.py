@@ -17,7 +17,7 @@ from ema_lab.model.text import escape_html
 from ema_lab.plot import chart_text, figures
 from ema_lab.plot.offline import OfflineView, offline_html
 from ema_lab.ui import first_paint, state
-from ema_lab.ui.frame import compact, embedded, present_link, presenting
+from ema_lab.ui.frame import compact, embedded, predict, present_link, presenting
 
 
 def show(fig: go.Figure, key: str, where=st) -> None:
@@ -145,7 +145,8 @@ def main_chart_may_stop(
     fig: go.Figure, key: str, page: Page, *, embed_height: int = 360, where=st
 ) -> None:
     """A page's main chart: shorter when embedded (``embed_height`` px, its legend
-    included), with the way to the full page under it.
+    included), with the way to the full page under it, or on the full page the page's
+    predict-then-check question.
 
     **It may end the run**: a session's first run stops here (`ema_lab.ui.first_paint`), so
     nothing after it runs until the browser has painted the chart. Every widget drawn
@@ -154,6 +155,7 @@ def main_chart_may_stop(
     show(embed_chart(fig, embed_height), key, where)
     embed_footer(page, where)
     first_paint.chart_drawn()
+    predict(page, where)
 
 
 def share_panel(

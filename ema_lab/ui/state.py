@@ -65,6 +65,7 @@ class Visit:
     notices: dict[str, Notice] = field(default_factory=dict)  # by control key
     published: dict[str, tuple[str, ...]] = field(default_factory=dict)  # what we wrote
     last: dict[str, tuple[str, ...]] = field(default_factory=dict)  # shown in the last run
+    drawn: dict[str, Any] = field(default_factory=dict)  # what the whole page was drawn for
 
 
 @dataclass
@@ -129,6 +130,17 @@ def in_fragment() -> bool:
     """Whether this is a fragment's own rerun (the page around it stays as it is)."""
     ctx = get_script_run_ctx()
     return bool(ctx and ctx.fragment_ids_this_run)
+
+
+def whole_page_for(name: str, identity: Any) -> None:
+    """Say that the page around a fragment was drawn for ``identity`` (a signal's key, say).
+    In a fragment's own rerun, a new one reruns the whole page: a control inside the
+    fragment has changed what the page outside it shows."""
+    drawn = visit().drawn
+    changed = drawn.get(name, identity) != identity
+    drawn[name] = identity
+    if changed and in_fragment():
+        st.rerun(scope="app")
 
 
 # -- the link ------------------------------------------------------------------------------

@@ -187,7 +187,7 @@ def smoothing_view(
         x_title=signal.x_title,
         y_title=signal.y_title,
         window=(*band, claim.label),
-        height=480,
+        height=440,  # with its controls' row, it ends above a 1280×720 projector's fold
         length=n,
     )
     notes = [] if "debiased" in lines or "debiased" not in shown else [NO_DEBIASED]
