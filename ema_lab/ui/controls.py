@@ -171,9 +171,7 @@ def generated(name: str, n: int, noise: float, seed: int) -> np.ndarray:
     return ec.signals.generate(name, n, noise=noise, seed=seed)
 
 
-def signal_input(
-    *, default: str = "noisy_sine", default_n: int = 1000, key: str = "csv"
-) -> Signal:
+def signal_input(*, default: str = "noisy_sine", default_n: int = 1000, key: str = "csv") -> Signal:
     """Signal, length, noise and seed controls, one above the other in a column of
     controls; returns the signal they describe. Embedded, they fold into an expander,
     presenting into the slide's header (still read from the URL).
