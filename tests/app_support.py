@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import plotly.graph_objects as go
 from streamlit.testing.v1 import AppTest
 
 from ema_lab.model import site
@@ -76,6 +77,15 @@ def charts(at: AppTest) -> dict[str, list[dict]]:
 def chart_specs(at: AppTest) -> dict[str, str]:
     """Every chart's figure JSON, by widget key: equal strings, equal charts."""
     return {e.key: e.proto.spec for e in at.get("plotly_chart")}
+
+
+def figures(at: AppTest) -> dict[str, go.Figure]:
+    """Every chart of the page, by its widget key, as the figure the page drew."""
+    out = {}
+    for key, spec in chart_specs(at).items():
+        fig = json.loads(spec)
+        out[key] = go.Figure({"data": decoded(fig), "layout": fig["layout"]}, skip_invalid=True)
+    return out
 
 
 def trace(at: AppTest, chart: str, name: str) -> tuple[np.ndarray, np.ndarray]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
@@ -83,3 +84,92 @@ def describe(fig: go.Figure) -> tuple[str, str]:
     more = f" And {len(lines) - MAX_TRACES} more." if len(lines) > MAX_TRACES else ""
     body = " ".join(f"{words}." for words in shown)
     return name, f"A chart{against}. {body}{more}".strip()
+
+
+TABLE_ROWS = 30
+"""Rows of a chart's data table: enough to follow each line, few enough to read."""
+
+
+@dataclass(frozen=True)
+class DataTable:
+    """A chart's data as a table, a step away from the picture: its columns (each a list
+    of readable numbers, by heading) and what the rows are."""
+
+    columns: dict[str, list[str]]
+    note: str
+
+
+def _points(trace) -> tuple[np.ndarray, np.ndarray] | None:
+    # A map's surface (z over x and y) is the ground the lines walk on, not a line.
+    if getattr(trace, "y", None) is None or trace.showlegend is False or "z" in trace:
+        return None
+    y = np.asarray(trace.y, dtype=float).ravel()
+    x = np.arange(1, len(y) + 1) if trace.x is None else np.asarray(trace.x).ravel()
+    keep = np.isfinite(y)
+    return (x[keep], y[keep]) if keep.any() and len(x) == len(y) else None
+
+
+def _cell(v) -> str:
+    """A value in a table cell: a number with a true minus sign, a date, or a label."""
+    try:
+        text = _value(v)
+    except (TypeError, ValueError):
+        return str(v)
+    return "−" + text[1:] if text.startswith("-") else text
+
+
+def _rows(n: int, rows: int) -> np.ndarray:
+    return np.unique(np.linspace(0, n - 1, min(n, rows)).round().astype(int))
+
+
+def _as_number(x: np.ndarray) -> np.ndarray:
+    """Positions along x: dates in seconds, labels (a bar chart's) by their order."""
+    if x.dtype.kind == "M":
+        return x.astype("datetime64[s]").astype(float)
+    try:
+        return x.astype(float)
+    except (TypeError, ValueError):
+        return np.arange(len(x), dtype=float)
+
+
+def data_table(fig: go.Figure, rows: int = TABLE_ROWS) -> DataTable | None:
+    """The lines of ``fig`` as a table of at most ``rows`` rows, or None if it draws none.
+
+    Lines drawn against a common x axis share one table: a row for each of ``rows``
+    points spread evenly along the longest line, each other line read where it is drawn
+    there (between its own points, as drawn), blank outside its span. Paths that turn back
+    on x (a walk over a map) are listed point by point instead.
+
+    >>> fig = go.Figure([go.Scatter(x=[1, 2, 3], y=[1.0, 1, 1], name="signal"),
+    ...                  go.Scatter(x=[1, 3], y=[0.0, 0.75], name="EMA")])
+    >>> _ = fig.update_layout(xaxis_title="step t")
+    >>> data_table(fig).columns
+    {'step t': ['1', '2', '3'], 'signal': ['1', '1', '1'], 'EMA': ['0', '0.375', '0.75']}
+    """
+    lines = [(plain(t.name) or f"line {i + 1}", p) for i, t in enumerate(fig.data)
+             for p in [_points(t)] if p is not None]  # fmt: skip
+    if not lines:
+        return None
+    x_title = _axis_title(fig, "xaxis") or "x"
+    monotone = all(len(x) < 2 or np.all(np.diff(_as_number(x)) >= 0) for _, (x, _y) in lines)
+    if monotone:
+        longest = max((x for _, (x, _y) in lines), key=len)
+        at = longest[_rows(len(longest), rows)]
+        columns = {x_title: [_cell(v) for v in at]}
+        where = _as_number(at)
+        for name, (x, y) in lines:
+            xs = _as_number(x)
+            inside = (where >= xs[0]) & (where <= xs[-1])
+            drawn = np.interp(where, xs, y)
+            columns[name] = [_cell(v) if ok else "" for v, ok in zip(drawn, inside, strict=True)]
+        note = f"{len(at)} of {len(longest):,} points, evenly spaced along {x_title}."
+        return DataTable(columns, note)
+    y_title = _axis_title(fig, "yaxis") or "y"
+    columns = {"line": [], "point": [], x_title: [], y_title: []}
+    for name, (x, y) in lines:
+        for i in _rows(len(y), max(5, rows // len(lines))):
+            for heading, text in zip(
+                columns, (name, f"{i + 1:,}", _cell(x[i]), _cell(y[i])), strict=True
+            ):
+                columns[heading].append(text)
+    return DataTable(columns, "Each line's drawn points, evenly spaced along it.")

@@ -13,16 +13,17 @@ import streamlit as st
 
 from ema_lab.model.params import IMAGE_FORMAT
 from ema_lab.model.site import EMBED_MAX_WIDTH, Page
-from ema_lab.model.text import escape_html
+from ema_lab.model.text import escape_html, escape_markdown
 from ema_lab.plot import chart_text, figures
 from ema_lab.plot.offline import OfflineView, offline_html
 from ema_lab.ui import first_paint, state
 from ema_lab.ui.frame import compact, embedded, predict, present_link, presenting
 
 
-def show(fig: go.Figure, key: str, where=st) -> None:
-    """Draw a chart (in ``where``, a container) with its key and its image export name, and
-    say it in words to a screen reader (`ema_lab.plot.chart_text`)."""
+def show(fig: go.Figure, key: str, where=st, *, table: bool = True) -> None:
+    """Draw a chart (in ``where``, a container) with its key and its image export name, say
+    it in words to a screen reader (`ema_lab.plot.chart_text`), and (``table``) put its
+    data a step away, as a table (`data_table`)."""
     fmt = state.widget_value(IMAGE_FORMAT.key, IMAGE_FORMAT.default)
     fmt = fmt if fmt in IMAGE_FORMAT.options else IMAGE_FORMAT.default
     where.plotly_chart(fig, config=figures.config(f"ema-lab_{key}", fmt), key=key)
@@ -33,6 +34,31 @@ def show(fig: go.Figure, key: str, where=st) -> None:
             key=f"{WORDS}{key}",
             height=0,
         )
+    if table:
+        data_table(fig, key, where)
+
+
+TABLE = "ema_lab_table_"  # the key of each chart's data table starts so
+
+
+def data_table(fig: go.Figure, key: str, where=st) -> None:
+    """The chart's data as a table (`chart_text.data_table`), folded under it: read by a
+    screen reader as a table, by anyone as numbers. Folded in the page, not in a pop-over,
+    which a short screen cut at its bottom. Built only while open, so that a page's first
+    load neither computes nor sends it. Not in the compact layouts: an embed or a slide is
+    the picture, and its link opens the full page."""
+    if compact():
+        return
+    box = where.expander("Data table", key=f"{TABLE}{key}", on_change="rerun")
+    if not box.open:
+        return
+    drawn = chart_text.data_table(fig)
+    if drawn is None:
+        box.caption("This chart draws no lines to list.")
+        return
+    box.markdown(f"**{escape_markdown(chart_text.describe(fig)[0])}**")
+    box.table(drawn.columns, hide_index=True)
+    box.caption(drawn.note)
 
 
 # Plotly draws an SVG that a screen reader reads as a heap of tick labels. The chart's box
@@ -152,9 +178,11 @@ def main_chart_may_stop(
     nothing after it runs until the browser has painted the chart. Every widget drawn
     before it must be a `Control` (drawn by `ema_lab.ui.widgets`), which the first run
     holds in its closed pop-over."""
-    show(embed_chart(fig, embed_height), key, where)
+    shown = embed_chart(fig, embed_height)
+    show(shown, key, where, table=False)
     embed_footer(page, where)
     first_paint.chart_drawn()
+    data_table(shown, key, where)  # a widget: after the first paint's stop
     predict(page, where)
 
 

@@ -1,0 +1,102 @@
+"""Every chart's data a step away, as a table (`ema_lab.plot.chart_text.data_table`, drawn
+folded under each chart by `ema_lab.ui.sharing`)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import ema_core as ec
+from app_support import PAGES, assert_clean, figures, open_page
+from ema_lab.plot import chart_text
+from ema_lab.ui.sharing import TABLE
+
+
+def number(cell: str) -> float:
+    return float(cell.replace("−", "-").replace(",", ""))
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_chart_has_its_data_table_under_it(name):
+    at = open_page(name)
+    specs = figures(at)
+    folded = {e.key for e in at.expander if e.key and e.key.startswith(TABLE)}
+    assert folded == {TABLE + key for key in specs}
+    page_tables = len(at.table)  # the page's own; a chart's is built once opened
+    for key in folded:
+        at.session_state[key] = True
+    at.run()
+    assert_clean(at)
+    tables = [t.value for t in at.table]
+    assert len(tables) == page_tables + len(specs)
+    for key, fig in specs.items():
+        drawn = chart_text.data_table(fig)
+        assert drawn is not None, key
+        lengths = {len(column) for column in drawn.columns.values()}
+        assert len(lengths) == 1, key
+        assert 2 <= lengths.pop() <= 60, key
+        assert any(list(t.columns) == list(drawn.columns) for t in tables), key
+
+
+def test_an_embed_is_its_picture_alone(monkeypatch):
+    from ema_lab.ui import frame, sharing
+
+    for module in (frame, sharing):  # AppTest has no iframe: the page is told it is one
+        monkeypatch.setattr(module, "embedded", lambda: True)
+    at = open_page("smoothing", {"embed": "true"})
+    assert not [e for e in at.expander if e.key and e.key.startswith(TABLE)]
+
+
+def test_the_smoothing_table_reads_the_ema_at_its_steps():
+    # Rows at steps the chart draws hold the EMA there, exactly: checked against pandas.
+    at = open_page("smoothing", {"decay": "0.9"})
+    drawn = chart_text.data_table(figures(at)["smoothing_chart"])
+    steps = [int(number(s)) for s in drawn.columns["step t"]]
+    assert steps[0] == 1
+    assert steps[-1] == 1000
+    assert len(steps) == chart_text.TABLE_ROWS
+    x = ec.signals.noisy_sine(1000, noise=0.3, seed=0)
+    # ema₀ = 0: pandas' recursive EMA over a zero prepended, one step later
+    biased = pd.Series(np.r_[0.0, x]).ewm(alpha=0.1, adjust=False).mean().to_numpy()[1:]
+    debiased = pd.Series(x).ewm(alpha=0.1, adjust=True).mean().to_numpy()
+    for row, step in enumerate(steps):
+        assert number(drawn.columns["EMA (biased)"][row]) == pytest.approx(
+            biased[step - 1], rel=1e-3, abs=1e-6
+        )
+        assert number(drawn.columns["EMA (debiased)"][row]) == pytest.approx(
+            debiased[step - 1], rel=1e-3, abs=1e-6
+        )
+        assert number(drawn.columns["signal"][row]) == pytest.approx(x[step - 1], rel=1e-3)
+
+
+def test_a_line_shorter_than_the_axis_is_blank_outside_its_span_and_read_between_points():
+    import plotly.graph_objects as go
+
+    fig = go.Figure(
+        [
+            go.Scatter(x=np.arange(1, 101), y=np.arange(1.0, 101), name="long"),
+            go.Scatter(x=[10, 20], y=[0.0, -1.0], name="short"),
+        ]
+    ).update_layout(xaxis_title="step")
+    drawn = chart_text.data_table(fig, rows=11)
+    steps = [number(s) for s in drawn.columns["step"]]
+    short = dict(zip(steps, drawn.columns["short"], strict=True))
+    assert short[1.0] == ""
+    assert short[100.0] == ""
+    inside = [s for s in steps if 10 <= s <= 20]
+    assert inside
+    assert all(number(short[s]) == pytest.approx(-(s - 10) / 10, abs=1e-3) for s in inside)
+    assert "−" in "".join(drawn.columns["short"])  # a true minus sign
+
+
+def test_a_walk_over_a_map_is_listed_point_by_point_without_the_map():
+    import plotly.graph_objects as go
+
+    walk = go.Scatter(x=[0, 1, 0.5, -1, 2, 0], y=[0, 1, 2, 1, 0, -1], name="raw weights")
+    ground = go.Contour(x=[0, 1], y=[0, 1], z=[[0, 1], [1, 2]], name="loss")
+    fig = go.Figure([ground, walk]).update_layout(xaxis_title="w1", yaxis_title="w2")
+    drawn = chart_text.data_table(fig)
+    assert set(drawn.columns["line"]) == {"raw weights"}
+    assert drawn.columns["point"] == ["1", "2", "3", "4", "5", "6"]
+    assert drawn.columns["w1"][3] == "−1"
