@@ -232,7 +232,11 @@ FOLD = "fold_"  # the key of every folded section starts so (and its CSS class, 
 
 
 def folded(
-    label: str, name: str, draw: Callable[[], None], controls: Sequence[Control] = ()
+    label: str,
+    name: str,
+    draw: Callable[[], None],
+    controls: Sequence[Control] = (),
+    where=st,
 ) -> None:
     """A lower section folded under ``label``: ``draw`` runs only while a reader has it
     open, so that a first load neither computes nor draws it (a worked example's data
@@ -242,7 +246,7 @@ def folded(
     of the section shares it open.
     """
     linked = any(control.key in st.query_params for control in controls)
-    box = st.expander(label, expanded=linked, key=FOLD + name, on_change="rerun")
+    box = where.expander(label, expanded=linked, key=FOLD + name, on_change="rerun")
     if box.open:
         with box:
             draw()

@@ -17,7 +17,7 @@ from ema_lab.model.text import escape_html, escape_markdown
 from ema_lab.plot import chart_text, figures
 from ema_lab.plot.offline import OfflineView, offline_html
 from ema_lab.ui import first_paint, state
-from ema_lab.ui.frame import compact, embedded, predict, present_link, presenting
+from ema_lab.ui.frame import compact, embedded, folded, predict, present_link, presenting
 
 
 def show(fig: go.Figure, key: str, where=st, *, table: bool = True) -> None:
@@ -189,13 +189,17 @@ def main_chart_may_stop(
 def share_panel(
     page: Page, *, offline: Callable[[str], OfflineView] | None = None, where=st
 ) -> None:
-    """Beside the main chart: this view's link, a responsive embed snippet, and the chart as
-    one offline HTML file with its own snippet. ``offline(link)`` builds the file's view,
-    given this view's link now: the file is built on click, outside the page's run, where
-    the page's address is no longer known (a home figure linked to localhost:8501)."""
+    """Under the main chart, folded: this view's link, a responsive embed snippet, and the
+    chart as one offline HTML file with its own snippet. ``offline(link)`` builds the file's
+    view, given this view's link now: the file is built on click, outside the page's run,
+    where the page's address is no longer known (a home figure linked to localhost:8501).
+
+    Folded in the page, not a pop-over: under a chart a 720 px screen has no room below
+    for a pop-over, which hid its offline figure's button; and built only when opened."""
     if compact():
         return
-    with where.popover("🔗 Share, embed or download this view"):
+
+    def panel() -> None:
         # Taken now: the offline file is built later, on click, outside this run.
         link = view_link(page)
         st.markdown("**A link to exactly this view**: every control is in it.")
@@ -223,6 +227,12 @@ def share_panel(
             on_click="ignore",
         )
         st.code(embed_snippet(name, page, "EMA Lab figure"), language="html", wrap_lines=True)
+
+    folded("🔗 Share, embed or download this view", SHARE, panel, where=where)
+
+
+SHARE = "share"
+"""The share panel's folded section (its key: ``fold_share``)."""
 
 
 def csv_download(

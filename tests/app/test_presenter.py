@@ -76,7 +76,7 @@ def test_presenting_carries_the_decay_to_the_next_slide():
 
 
 def test_the_full_page_offers_the_presenter_view_and_this_exact_view():
-    at = open_page("smoothing", {"decay": "0.95", "n": "2000"})
+    at = open_page("smoothing", {"decay": "0.95", "n": "2000"}, unfold=True)
     widget(at, "decay").set_value(0.955).run()  # the link moves on; so must the way in
     links = {e.proto.label: dict(parse_qsl(e.proto.query_string)) for e in at.get("page_link")}
     # The sidebar's: the lesson, at the decay the session carries.

@@ -17,7 +17,7 @@ def codes(at):
 
 
 def test_share_panel_carries_every_non_default_control():
-    at = open_page("smoothing", {"decay": "0.95", "signal": "step", "n": "2000"})
+    at = open_page("smoothing", {"decay": "0.95", "signal": "step", "n": "2000"}, unfold=True)
     link = next(c for c in codes(at) if c.startswith("http"))
     query = parse_qs(urlparse(link).query)
     assert query == {"decay": ["0.95"], "signal": ["step"], "n": ["2000"]}
@@ -33,7 +33,7 @@ def test_share_panel_carries_every_non_default_control():
     "page", ["home", "bias_correction", "tf_dynamic_decay", "choosing_decay", "weights_lab"]
 )
 def test_every_page_has_a_share_panel(page):
-    at = open_page(page)
+    at = open_page(page, unfold=True)
     assert any(c.startswith("<iframe") for c in codes(at))
 
 
@@ -105,7 +105,7 @@ def test_the_offline_figure_links_back_to_the_view_it_was_made_from(monkeypatch)
             made["build"] = data
 
     monkeypatch.setattr(sharing.st, "download_button", capture)
-    open_page("home", {"decay": "0.95"})
+    open_page("home", {"decay": "0.95"}, unfold=True)
     views = []
     monkeypatch.setattr(sharing, "offline_html", lambda view: views.append(view) or "")
     made["build"]()  # later, as Streamlit does, with no page run around it
