@@ -42,10 +42,11 @@ a, b = st.columns(2)
 for where, key in zip((a, b, a, b), view.responses, strict=True):
     sharing.show(view.responses[key], key, where)
 readouts.table(view.decays, where=st.container(key="readings_table"))
+# One quantity a line: on one line, the formula was wider than a phone.
 frame.formula(
-    r"N = \tfrac{1}{1-\beta},\quad h = \tfrac{\ln 0.5}{\ln\beta},\quad "
-    r"\mathrm{span} = \tfrac{2}{1-\beta}-1,\quad \mathrm{lag} = \tfrac{\beta}{1-\beta},\quad "
-    r"\tfrac{\sigma_{out}}{\sigma_{in}} = \sqrt{\tfrac{1-\beta}{1+\beta}}"
+    r"\begin{aligned} N &= \tfrac{1}{1-\beta} & h &= \tfrac{\ln 0.5}{\ln\beta} \\ "
+    r"\mathrm{span} &= \tfrac{2}{1-\beta}-1 & \mathrm{lag} &= \tfrac{\beta}{1-\beta} \\ "
+    r"\tfrac{\sigma_{out}}{\sigma_{in}} &= \sqrt{\tfrac{1-\beta}{1+\beta}} \end{aligned}"
 )
 
 

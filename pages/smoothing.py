@@ -46,14 +46,14 @@ frame.page_title(PAGE)
 
 # Moving the decay (or anything else here) reruns only this fragment: the scrubber under it
 # stays as it is, and the server sends only the chart. The decay comes first after the
-# title, for a keyboard too, and the signal's controls under it: above the chart, they
-# pushed it below a 1280×720 projector's fold.
+# title, for a keyboard too, and the signal's controls folded under it: in a row above the
+# chart, they pushed it below a 1280×720 projector's fold.
 @st.fragment
 def smoothing_view():
     left, main = frame.columns([4, 11])
     with left:
         decay = controls.decay_input(0.99)
-        signal = controls.signal_input()
+        signal = controls.signal_input(folded=True)
         # Folded, so that on a phone (columns stack) the chart follows the decay slider.
         more = st.expander("start ema₀, shaded window")
     state.whole_page_for("signal", signal.key)  # the scrubber below draws the signal

@@ -171,13 +171,23 @@ def generated(name: str, n: int, noise: float, seed: int) -> np.ndarray:
     return ec.signals.generate(name, n, noise=noise, seed=seed)
 
 
-def signal_input(*, default: str = "noisy_sine", default_n: int = 1000, key: str = "csv") -> Signal:
+def signal_input(
+    *, default: str = "noisy_sine", default_n: int = 1000, key: str = "csv", folded: bool = False
+) -> Signal:
     """Signal, length, noise and seed controls, one above the other in a column of
     controls; returns the signal they describe. Embedded, they fold into an expander,
     presenting into the slide's header (still read from the URL).
+
+    ``folded``: on the full page too, in an expander under the decay (open when the link
+    sets one of them), so that on a phone, where the columns stack, the chart follows the
+    decay slider instead of four more controls.
     """
     compact = frame.compact()
-    where = frame.folded_controls("signal, length, noise, seed", "signal")
+    label = "signal, length, noise, seed"
+    where = frame.folded_controls(label, "signal")
+    if folded and not compact:
+        linked = any(state.link_values(c.key) is not None for c in (SIGNAL, LENGTH, NOISE, SEED))
+        where = st.expander(label, expanded=linked)
     top, middle, bottom = where.container(), where.container(), where.container()
     boxes = [top, middle, *bottom.columns(2)]  # noise and seed under the length
     name = widgets.draw(SIGNAL, boxes[0], default=default)

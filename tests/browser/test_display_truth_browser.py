@@ -1,9 +1,11 @@
-"""The display-truth sweep in a real browser: every page at five decays, three screens.
+"""The display-truth sweep in a real browser: every page at five decays, three screens,
+and at its extreme decays on a lecture hall's screens.
 
 At 1440×900 (a lecturer's screen), 390×844 (a phone) and inside a 700×500 iframe (a
-blog's embed): every chart's title stays inside its chart, tables fit their column
-without a sideways scroll, a phone page never scrolls sideways, the embed fits its
-frame's width. A screenshot of each lands in ``test-artifacts/display/``.
+blog's embed), and at 1280×720, 1024×768 and 1280 px at 200% zoom: every chart's title
+stays inside its chart, tables and formulas fit their column without a sideways scroll,
+metrics are not cut, a page never scrolls sideways, the embed fits its frame's width. A
+screenshot of each lands in ``test-artifacts/display/``.
 """
 
 from __future__ import annotations
@@ -80,6 +82,13 @@ OVERFLOWS = """() => {
         if (el.scrollWidth > el.clientWidth + 2) out.push('a data frame scrolls sideways');
     for (const el of document.querySelectorAll('[data-testid="stTable"]'))
         if (el.scrollWidth > el.clientWidth + 2) out.push('a table scrolls sideways');
+    // KaTeX neither wraps nor shrinks: a formula wider than its column lost its right end.
+    for (const el of document.querySelectorAll('.katex-display'))
+        if (el.scrollWidth > el.clientWidth + 1)
+            out.push(`formula cut: ${el.textContent.slice(0, 40)}`);
+    for (const el of document.querySelectorAll(
+            '[data-testid="stMetricValue"] > div, [data-testid="stMetricLabel"] p'))
+        if (el.scrollWidth > el.clientWidth + 1) out.push(`metric cut: ${el.textContent}`);
     const main = document.querySelector('[data-testid="stMain"]') || document.body;
     if (main.scrollWidth > main.clientWidth + 2)
         out.push(`the page scrolls sideways (${main.scrollWidth} > ${main.clientWidth})`);
@@ -101,6 +110,38 @@ def test_nothing_clipped_or_overflowing(browser, server, case, screen):
         tab.screenshot(path=str(SHOTS / f"{case_id(case)}-{screen}.png"))
         problems = tab.evaluate(OVERFLOWS)
         assert not problems, f"{page} at {query} on the {screen}: {problems}"
+    finally:
+        context.close()
+
+
+# A lecture hall's screens: a 1280×720 and a 1024×768 projector, and 1280 px at 200% zoom
+# (640 px of layout, at twice the pixels), at each page's extreme decays.
+PROJECTORS = {
+    "1280x720": (1280, 720, 1),
+    "1024x768": (1024, 768, 1),
+    "1280-zoom200": (1280, 720, 2),
+}
+EXTREMES = [(page, query_for(page, decay)) for page in PAGES for decay in (DECAYS[0], DECAYS[-1])]
+
+
+@pytest.mark.parametrize("screen", list(PROJECTORS))
+@pytest.mark.parametrize("case", EXTREMES, ids=case_id)
+def test_nothing_clipped_at_a_projector_or_zoomed(browser, server, case, screen):
+    # At 1024 px the home formula and the weights lab's lost their right ends; at 150%
+    # zoom, the power warm-up's too.
+    page, query = case
+    width, height, zoom = PROJECTORS[screen]
+    context = browser.new_context(
+        viewport={"width": width // zoom, "height": height // zoom}, device_scale_factor=zoom
+    )
+    try:
+        tab = context.new_page()
+        tab.goto(url(server, page, query))
+        settle(tab)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(SHOTS / f"{case_id(case)}-{screen}.png"))
+        problems = tab.evaluate(OVERFLOWS)
+        assert not problems, f"{page} at {query} on {screen}: {problems}"
     finally:
         context.close()
 
