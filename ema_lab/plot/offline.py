@@ -175,8 +175,10 @@ PAGE = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>__TITLE__</title>
 <style>
-:root { color-scheme: light dark; --fg: #262730; --bg: #ffffff; --muted: #5f6470; }
-@media (prefers-color-scheme: dark) { :root { --fg: #fafafa; --bg: #0e1117; --muted: #a3a8b4; } }
+/* Light, as the blog around it most likely is: following the reader's system scheme put a
+   black block inside a light page. A dark blog asks for dark: the file's address + #dark. */
+:root { color-scheme: light; --fg: #262730; --bg: #ffffff; --muted: #5f6470; }
+:root.dark { color-scheme: dark; --fg: #fafafa; --bg: #0e1117; --muted: #a3a8b4; }
 html, body { margin: 0; height: 100%; background: var(--bg); color: var(--fg);
   font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
 body { display: flex; flex-direction: column; box-sizing: border-box; padding: 8px 10px; }
@@ -218,9 +220,10 @@ h1 { font-size: 15px; margin: 0 0 4px; font-weight: 600; }
     x: D.x, y: frames[D.start][k], name: m.name, mode: "lines",
     line: { color: m.color, width: 2.5, dash: m.dash }, hovertemplate: "%{y:.6g}",
   }));
-  const dark = window.matchMedia("(prefers-color-scheme: dark)");
+  const dark = () => location.hash === "#dark";
   const theme = () => {
-    const d = dark.matches, fg = d ? "#fafafa" : "#262730", grid = d ? "#31333f" : "#e6e9ef";
+    document.documentElement.classList.toggle("dark", dark());
+    const d = dark(), fg = d ? "#fafafa" : "#262730", grid = d ? "#31333f" : "#e6e9ef";
     return {
       paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", "font.color": fg,
       "xaxis.gridcolor": grid, "yaxis.gridcolor": grid,
@@ -267,7 +270,10 @@ h1 { font-size: 15px; margin: 0 0 4px; font-weight: 600; }
     if (e.key === "ArrowRight" || e.key === "ArrowUp") { show(current + 1); e.preventDefault(); }
     if (e.key === "ArrowLeft" || e.key === "ArrowDown") { show(current - 1); e.preventDefault(); }
   });
-  dark.addEventListener("change", () => Plotly.relayout(chart, theme()));
+  window.addEventListener("hashchange", () => Plotly.relayout(chart, theme()));
+  // The chart's box shrinks when the source line wraps on a narrow column: Plotly follows
+  // the window only, and its x title overprinted the source at 360 px.
+  new ResizeObserver(() => Plotly.Plots.resize(chart)).observe(chart);
 })();
 </script>
 </body>

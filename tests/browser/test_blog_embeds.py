@@ -93,7 +93,7 @@ def test_the_title_cannot_break_the_file():
     ],
 )
 def test_time_chart_pages_offer_the_offline_figure(page, query):
-    at = open_page(page, query)
+    at = open_page(page, query, unfold=True)
     assert any(b.key == f"{page}_offline" for b in at.get("download_button"))
     snippets = [c.value for c in at.code if c.value.startswith("<iframe")]
     assert any(f'src="ema-lab_{page}.html"' in s for s in snippets)
@@ -173,6 +173,9 @@ def _check_offline_page(browser, host: Path, data: dict, scheme: str) -> None:
         }"""
     )
     assert outside == [], outside
+    # Light whatever the reader's system says: dark, it was a black block in a light post.
+    background = frame.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(255, 255, 255)", (scheme, background)
     assert not refused, refused
     assert not errors, errors
     context.close()
@@ -285,4 +288,31 @@ def test_a_hostile_name_leaves_the_offline_figure_working(tmp_path, hostile):
         page.locator(".js-plotly-plot .scatterlayer .trace").first.wait_for(timeout=30_000)
         assert page.locator("#title").inner_text() == f"{hostile}.csv: loss"
         assert page.evaluate("() => document.querySelectorAll('script').length") == 3
+        page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [360, 700])
+def test_the_offline_figure_in_a_narrow_column_and_on_a_dark_blog(tmp_path, width):
+    # At 360 px the x axis' title overprinted the source line: the chart's box shrank when
+    # the source wrapped, and Plotly followed only the window. A dark blog asks for #dark.
+    pytest.importorskip("playwright.sync_api")
+    file = tmp_path / "figure.html"
+    file.write_text(offline.offline_html(smoothing_view(1000)))
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": width, "height": 560})
+        for hash_, background in (("", "rgb(255, 255, 255)"), ("#dark", "rgb(14, 17, 23)")):
+            page.goto(file.as_uri() + hash_)
+            page.reload()
+            page.wait_for_selector(".js-plotly-plot .g-xtitle", timeout=30_000)
+            page.wait_for_timeout(500)
+            title, source = page.evaluate(
+                """() => [document.querySelector('.g-xtitle').getBoundingClientRect().bottom,
+                          document.getElementById('source').getBoundingClientRect().top]"""
+            )
+            assert title <= source + 0.5, (title, source)
+            assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") == (
+                background
+            )
+            page.screenshot(path=str(ARTIFACTS / f"offline-{width}{hash_.replace('#', '-')}.png"))
         page.close()

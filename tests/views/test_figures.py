@@ -134,3 +134,28 @@ def test_the_weight_chart_spends_its_axis_on_weights_one_can_read():
     assert high - low <= 7.5  # decades
     assert 10**low <= 0.01 * np.exp(-6)  # the longest memory is seen falling for 6 windows
     assert len(spec["xaxis"]["title"]["text"]) <= 26  # whole on a phone
+
+
+@pytest.mark.parametrize("decays", [(0.9, 0.99), (0.5, 0.9999), (0.9, 0.99, 0.999)])
+def test_every_weight_curve_meets_the_floor_inside_the_plot(decays):
+    # At 0.9 and 0.99 the 0.99 curve ran off the right edge at 2.4e-5, above the floor.
+    fig = choosing_decay_figures.impulse_figure(decays)
+    floor = 10 ** fig.layout.yaxis.range[0]
+    for trace in fig.data:
+        assert np.asarray(trace.y)[-1] < floor, trace.name  # it leaves through the bottom
+
+
+@pytest.mark.parametrize("decays", [(0.9, 0.99), (0.5, 0.9), (0.9, 0.99, 0.999, 0.9999)])
+def test_the_offline_comparisons_slider_line_is_its_own(decays):
+    # "β on the slider" was the second decay's orange and started on the first decay's line.
+    from ema_lab.lessons.choosing_decay import view as choosing
+    from ema_lab.model.signal import Signal
+    from ema_lab.plot.offline import figure_data
+
+    x = ec.signals.generate("noisy_sine", 500, noise=0.3, seed=0)
+    signal = Signal(x, "noisy sine", key=("noisy_sine", 500, 0.3, 0))
+    compared = choosing.compare_view(signal, decays)
+    data = figure_data(choosing.offline(signal, compared, "http://localhost/choosing_decay"))
+    fixed = {line["color"] for line in data["fixed"]}
+    assert data["moving"][0]["color"] not in fixed
+    assert data["decays"][data["start"]] not in decays

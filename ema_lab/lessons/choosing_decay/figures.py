@@ -34,7 +34,10 @@ def impulse_figure(decays: Sequence[float]) -> go.Figure:
     memories would be a vertical line at 0 and the longer ones a flat line.
     """
     log = _decades_apart(decays)
-    age = _response_steps(decays, 3 if not log else 6, log=log)  # the newest value is age 1
+    # The newest value is age 1. On log axes, to 8.5 windows of the longest memory: its curve
+    # then meets the axis' floor (e⁻⁸ below its start) inside the plot; at 6 windows it ran
+    # off the right edge.
+    age = _response_steps(decays, 3 if not log else 8.5, log=log)
     fig = go.Figure()
     for i, d in enumerate(decays):
         color = decay_color(i)

@@ -15,7 +15,7 @@ from ema_lab.lessons.choosing_decay import figures
 from ema_lab.lessons.choosing_decay.controls import FALLBACK
 from ema_lab.model.params import DECAY_GRID
 from ema_lab.model.signal import Signal
-from ema_lab.model.style import COLORS, decay_color
+from ema_lab.model.style import COLORS, DECAY_COLORS, decay_color
 from ema_lab.plot import figures as kit
 from ema_lab.plot.offline import MovingLine, OfflineView, of_signal
 
@@ -100,15 +100,33 @@ def compare_view(signal: Signal, picked: Sequence[float]) -> CompareView:
     )
 
 
+def slider_start(decays: Sequence[float]) -> float:
+    """Where the offline figure's slider starts: the app's stop between the decays compared
+    (its window nearest their windows' geometric mean), not one of them, whose line it hid.
+
+    >>> slider_start((0.9, 0.99))
+    0.97
+    """
+    middle = np.mean([np.log(ec.effective_window(d)) for d in decays])
+    stops = [d for d in DECAY_GRID if d not in decays and d < 1]
+    return min(stops, key=lambda d: abs(np.log(ec.effective_window(d)) - middle))
+
+
 def offline(signal: Signal, view: CompareView, link: str) -> OfflineView:
     """The comparison as an offline figure, with one more decay on a slider."""
     return of_signal(
         signal,
-        decay=view.decays[0],
+        decay=slider_start(view.decays),
         initial=None,
         title=f"{signal.label}: the decays compared, and one more on the slider",
         moving=(
-            MovingLine.of("first_value", "β on the slider", color=COLORS["biased"], dash="dash"),
+            MovingLine.of(
+                "first_value",
+                "β on the slider",
+                # A colour of its own: it was the second decay's, and started on the first.
+                color=(*DECAY_COLORS, COLORS["window"])[len(view.decays)],
+                dash="dash",
+            ),
         ),
         fixed=view.lines,  # the chart's own: the signal and the decays compared
         link=link,
