@@ -102,3 +102,14 @@ def test_batch_scaling_calculator():
     assert f"{0.999**4:.6g}" in text
     spec = json.loads(at.get_by_key("contour_chart").proto.spec)
     assert spec["data"]
+
+
+def test_the_loss_map_is_a_light_ground_in_either_theme():
+    # Drawn see-through, the map turned dark grey on the dark theme and hid the raw weights
+    # and the dark-blue constant-decay line. Opaque light greys stay light on both.
+    at = open_page("weights_lab")
+    ground = next(t for t in charts(at)["contour_chart"] if t["type"] == "contour")
+    assert ground.get("opacity", 1) == 1
+    for _, colour in ground["colorscale"]:
+        r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+        assert 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.6, colour

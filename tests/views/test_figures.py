@@ -159,3 +159,18 @@ def test_the_offline_comparisons_slider_line_is_its_own(decays):
     fixed = {line["color"] for line in data["fixed"]}
     assert data["moving"][0]["color"] not in fixed
     assert data["decays"][data["start"]] not in decays
+
+
+def test_the_first_value_start_stays_visible_over_the_debiased_line():
+    # The dotted first-value line hid under the full-strength debiased line from step 20 on.
+    from ema_lab.lessons.bias_correction import view as bias
+    from ema_lab.model.signal import Signal
+
+    x = ec.signals.generate("noisy_constant", 200, noise=0.5, seed=0)
+    chart = bias.bias_view(Signal(x, "noisy constant"), 0.9).chart
+    names = [t.name for t in chart.data]
+    debiased = chart.data[names.index(bias.DEBIASED)]
+    first = chart.data[names.index(bias.FIRST_VALUE)]
+    assert names.index(bias.FIRST_VALUE) > names.index(bias.DEBIASED)  # drawn over it
+    assert first.line.dash is not None
+    assert debiased.opacity < 0.6 < (first.opacity if first.opacity is not None else 1)

@@ -4,7 +4,7 @@ corrections, and the replay of Keras' documented ``moving_average_update`` examp
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -75,7 +75,14 @@ def bias_view(signal: Signal, decay: float) -> BiasView:
         kit.raw_line(x),
         kit.variant_line(VARIANTS["biased"], zero_start, label=ZERO_START),
         *(
-            [kit.variant_line(VARIANTS["debiased"], corrected, label=DEBIASED, width=3.0)]
+            # A broad, light band: the dotted line drawn over it stays visible where the
+            # two coincide (at full strength, it hid the dots from step 20 on).
+            [
+                replace(
+                    kit.variant_line(VARIANTS["debiased"], corrected, label=DEBIASED, width=5.0),
+                    opacity=0.45,
+                )
+            ]
             if corrected is not None
             else []
         ),

@@ -17,6 +17,10 @@ PATH_POINTS = 500
 """Points per weight path and per schedule line in the weights lab's charts."""
 
 
+MAP_GREYS = [[0.0, "#b5b5b5"], [1.0, "#f5f5f5"]]
+"""The loss map's colours, from its minimum to its highest band."""
+
+
 def _path(points: np.ndarray, limit: int = PATH_POINTS) -> np.ndarray:
     # A path in the plane keeps its order: thin it evenly, keep both ends.
     if len(points) <= limit:
@@ -39,10 +43,11 @@ def _loss_contour(problem: ec.training.LeastSquares, paths: Sequence[np.ndarray]
             x=gx,
             y=gy,
             z=np.log10(loss - loss.min() + 1e-3).astype(np.float32),
-            colorscale="Greys",
-            reversescale=True,
+            # Light greys, opaque: the same light ground under the paths in the dark theme
+            # too, where a see-through map turned dark grey and hid the raw weights and
+            # the dark-blue constant-decay line.
+            colorscale=MAP_GREYS,
             showscale=False,
-            opacity=0.45,
             ncontours=18,
             # Filled bands rather than a smoothed image under the lines: the same map, and
             # on a first load ~0.15 s less of the browser's time (bench_first_load.py).
