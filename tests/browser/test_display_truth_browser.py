@@ -41,6 +41,7 @@ CASES = (
     [(page, query_for(page, decay)) for page in PAGES for decay in DECAYS]
     + [("batch_norm", {"convention": "pytorch", "momentum": m}) for m in BATCH_NORM_MOMENTA]
     + [("training_curves", {"smoothing": s}) for s in ("0", "0.6")]
+    + [("weights_lab", {"posthoc_sigma": "0.07"})]  # the post-hoc section, opened
 )
 
 
@@ -77,6 +78,13 @@ OVERFLOWS = """() => {
         const s = svg.getBoundingClientRect(), t = title.getBoundingClientRect();
         if (t.right > s.right + 1 || t.left < s.left - 1)
             out.push(`title "${title.textContent}" runs past its chart`);
+        // Plotly clips a legend to its box: a label longer than the room is cut there.
+        const legend = gd.querySelector('.legend .bg');
+        const edge = legend ? Math.min(legend.getBoundingClientRect().right, s.right) : s.right;
+        for (const item of gd.querySelectorAll('.legend .traces text')) {
+            const b = item.getBoundingClientRect();
+            if (b.right > edge + 1) out.push(`legend "${item.textContent}" is cut`);
+        }
     }
     for (const el of document.querySelectorAll('.dvn-scroller'))
         if (el.scrollWidth > el.clientWidth + 2) out.push('a data frame scrolls sideways');

@@ -219,7 +219,8 @@ def posthoc_profile_figure(v) -> go.Figure:
     fig = go.Figure()
     for values, name, color, dash in (
         (v.target_profile, f"target: σ_rel {v.sigma_rel:g}", COLORS["reference"], None),
-        (v.rebuilt_profile, "Σ cᵢ · snapshot profileᵢ", strategies.color("posthoc"), "dash"),
+        # Short: "Σ cᵢ · snapshot profileᵢ" was cut at the legend's edge in its column.
+        (v.rebuilt_profile, "rebuilt from snapshots", strategies.color("posthoc"), "dash"),
     ):
         fig.add_trace(
             go.Scatter(
