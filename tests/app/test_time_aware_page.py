@@ -258,3 +258,24 @@ def test_a_data_set_shows_its_own_length_not_a_disabled_one(signal):
     }
     length = f"{len(data[signal]().values):,} values, as observed"
     assert any(length in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("decay", [0.99, 0.9, 0.5])
+def test_the_gap_zoom_says_in_numbers_what_each_ema_keeps_across_the_gap(decay):
+    # At the default 0.99 the two lines lay on top of each other in the zoom, and its title
+    # ("the time-aware EMA forgets across it") had nothing to point at.
+    import re
+
+    data = ec.datasets.mauna_loa_co2()
+    view = time_view(data.values, data.dates, decay)
+    weeks = np.diff(data.dates) / np.timedelta64(7, "D")
+    gap = weeks.max()  # the longest gap, from one observation to the next
+    # The matched half-life: the step EMA's, at the typical spacing of one week.
+    kept = 0.5 ** (gap / (np.log(0.5) / np.log(decay)))
+    said = re.search(r"keeps ([\d.]+)%|keeps under 0\.1%", view.zoom_title)
+    assert said, view.zoom_title
+    if said.group(1):
+        assert float(said.group(1)) == pytest.approx(100 * kept, abs=0.05)
+    else:
+        assert kept < 0.001
+    assert f"the step EMA {100 * decay:.1f}%" in view.zoom_title

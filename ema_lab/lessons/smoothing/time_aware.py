@@ -181,9 +181,12 @@ def time_view(
         first = int(np.searchsorted(clock_times, clock_times[i] - reach))
         last = int(np.searchsorted(clock_times, clock_times[i + 1] + reach, side="right"))
         zoom = (first, last)
+        # In numbers, what the lines show only where the decay is short: across the gap the
+        # step EMA keeps β of its past, as after any step; the time-aware EMA keeps less.
+        kept = float(ec.time_decay(clock_times[i + 1] - clock_times[i], span))
         zoom_title = (
-            f"The longest gap ({duration(spacings[i], dated=dated)}): the time-aware EMA "
-            "forgets across it"
+            f"The longest gap ({duration(spacings[i], dated=dated)}): the time-aware EMA keeps "
+            f"{_percent(kept)} of its past across it, the step EMA {_percent(decay)}"
         )
     low, high = float(np.nanmin(values)), float(np.nanmax(values))
     pad = 0.05 * (high - low) or 1.0
@@ -211,6 +214,15 @@ def time_view(
         zoom_title=zoom_title,
         value_range=(low - pad, high + pad),
     )
+
+
+def _percent(share: float) -> str:
+    """A share kept, to a tenth of a percent: 99.0%, 82.4%; never 100.0% for less than all
+    or 0.0% for more than nothing."""
+    text = f"{100 * share:.1f}%"
+    if text == "100.0%" and share < 1:
+        return "over 99.9%"
+    return "under 0.1%" if text == "0.0%" and share > 0 else text
 
 
 def clock(times: np.ndarray) -> np.ndarray:
