@@ -107,9 +107,17 @@ OVERFLOWS = """() => {
 @pytest.mark.parametrize("screen", list(SCREENS))
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_nothing_clipped_or_overflowing(browser, server, case, screen):
-    page, query = case
     width, height = SCREENS[screen]
-    context = browser.new_context(viewport={"width": width, "height": height})
+    assert_nothing_clipped(browser, server, case, screen, width, height)
+
+
+def assert_nothing_clipped(browser, server, case, screen: str, width, height, zoom=1) -> None:
+    """Open the case on a ``width``×``height`` screen at ``zoom`` (its layout is the size
+    divided by the zoom), keep a screenshot, and fail on anything `OVERFLOWS` finds."""
+    page, query = case
+    context = browser.new_context(
+        viewport={"width": width // zoom, "height": height // zoom}, device_scale_factor=zoom
+    )
     try:
         tab = context.new_page()
         tab.goto(url(server, page, query))
@@ -137,21 +145,7 @@ EXTREMES = [(page, query_for(page, decay)) for page in PAGES for decay in (DECAY
 def test_nothing_clipped_at_a_projector_or_zoomed(browser, server, case, screen):
     # At 1024 px the home formula and the weights lab's lost their right ends; at 150%
     # zoom, the power warm-up's too.
-    page, query = case
-    width, height, zoom = PROJECTORS[screen]
-    context = browser.new_context(
-        viewport={"width": width // zoom, "height": height // zoom}, device_scale_factor=zoom
-    )
-    try:
-        tab = context.new_page()
-        tab.goto(url(server, page, query))
-        settle(tab)
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        tab.screenshot(path=str(SHOTS / f"{case_id(case)}-{screen}.png"))
-        problems = tab.evaluate(OVERFLOWS)
-        assert not problems, f"{page} at {query} on {screen}: {problems}"
-    finally:
-        context.close()
+    assert_nothing_clipped(browser, server, case, screen, *PROJECTORS[screen])
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
