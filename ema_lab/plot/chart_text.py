@@ -39,7 +39,8 @@ def _value(v) -> str:
     if x != 0 and abs(x) < 1e-4:
         mantissa, exponent = f"{x:.2e}".split("e")
         return f"{float(mantissa):g} times 10 to the {int(exponent)}".replace("-", "−")
-    return readable(x)
+    text = readable(x)
+    return "−" + text[1:] if text.startswith("-") else text  # a true minus sign
 
 
 def _axis_title(fig: go.Figure, axis: str) -> str:
@@ -76,7 +77,7 @@ def describe(fig: go.Figure) -> tuple[str, str]:
     lines = [
         words
         for trace in fig.data
-        if getattr(trace, "y", None) is not None and trace.showlegend is not False
+        if _points(trace) is not None  # the lines drawn; not a map's surface
         for words in [_trace_words(trace)]
         if words
     ]
@@ -112,10 +113,9 @@ def _points(trace) -> tuple[np.ndarray, np.ndarray] | None:
 def _cell(v) -> str:
     """A value in a table cell: a number with a true minus sign, a date, or a label."""
     try:
-        text = _value(v)
+        return _value(v)
     except (TypeError, ValueError):
         return str(v)
-    return "−" + text[1:] if text.startswith("-") else text
 
 
 def _rows(n: int, rows: int) -> np.ndarray:

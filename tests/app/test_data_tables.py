@@ -100,3 +100,16 @@ def test_a_walk_over_a_map_is_listed_point_by_point_without_the_map():
     assert set(drawn.columns["line"]) == {"raw weights"}
     assert drawn.columns["point"] == ["1", "2", "3", "4", "5", "6"]
     assert drawn.columns["w1"][3] == "−1"
+
+
+def test_a_screen_reader_hears_the_lines_not_the_map_with_true_minus_signs():
+    # The weights map's surface was described as a line ("held-out loss: from -2.804 to
+    # 3.06"), and negative numbers carried a hyphen on some pages.
+    import plotly.graph_objects as go
+
+    walk = go.Scatter(x=[0.0, 1.0], y=[-0.5, -1.25], name="raw weights")
+    ground = go.Contour(x=[0, 1], y=[-3, 3], z=[[0, 1], [1, 2]], name="held-out loss")
+    _, words = chart_text.describe(go.Figure([ground, walk]))
+    assert "held-out loss" not in words
+    assert "raw weights: from −0.5 to −1.25" in words
+    assert "-" not in words.replace("held-out", "")
