@@ -326,3 +326,45 @@ def test_a_keyboard_alone_reaches_every_control_in_reading_order(server, browser
         assert unmarked == [], [s for s in stops if s["box"] in unmarked]
     finally:
         tab.context.close()
+
+
+KNOB = '.st-key-decay [data-orientation] > div[style*="translate(-50%, -50%)"]'
+
+
+@pytest.mark.parametrize("name", ["smoothing", "bias_correction"])
+def test_on_a_phone_the_decay_slider_and_the_curves_share_a_screen(server, browser, name):
+    # With the chart in view, the sticky header covered the decay slider: the signal's four
+    # controls stood between them. They fold under the decay now. The slider's value is put
+    # just under the header; the plot, its x axis included, must then be on the same screen.
+    tab = open_settled(
+        browser, server, name, viewport={"width": 390, "height": 844}, has_touch=True,
+        is_mobile=True,
+    )  # fmt: skip
+    try:
+        header = tab.locator('[data-testid="stHeader"]').evaluate(
+            "e => e.getBoundingClientRect().bottom"
+        )
+        knob = tab.locator(KNOB).first
+        top = knob.evaluate("e => e.getBoundingClientRect().top")
+        knob.evaluate(
+            """(e, by) => {
+                let box = e.parentElement;  // the page's scrolling box
+                while (box && !(box.scrollHeight > box.clientHeight
+                        && /(auto|scroll)/.test(getComputedStyle(box).overflowY)))
+                    box = box.parentElement;
+                (box || document.scrollingElement).scrollBy(0, by);
+            }""",
+            top - header - 30,  # the value above the knob shows too
+        )
+        tab.wait_for_timeout(400)
+        box = knob.bounding_box()
+        plot = tab.locator('[data-testid="stPlotlyChart"] .xaxislayer-above').first
+        axis = plot.evaluate("e => e.getBoundingClientRect().bottom")
+        tab.screenshot(path=str(ARTIFACTS / f"phone-slider-and-chart-{name}.png"))
+        value = tab.locator('.st-key-decay [data-testid="stSliderThumbValue"]').first
+        assert value.bounding_box()["y"] >= header, (box, header)  # not under the header
+        assert axis <= 844, axis  # the curves and their axis on the same screen
+        # A finger's target, not Streamlit's 12×12 px.
+        assert min(box["width"], box["height"]) >= 24, box
+    finally:
+        tab.context.close()
