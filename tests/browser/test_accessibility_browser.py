@@ -329,41 +329,30 @@ def test_a_keyboard_alone_reaches_every_control_in_reading_order(server, browser
 
 
 KNOB = '.st-key-decay [data-orientation] > div[style*="translate(-50%, -50%)"]'
+# What a finger touching the middle of ``e`` would touch: ``e`` itself, unless covered.
+ON_TOP = """e => { const b = e.getBoundingClientRect();
+    const hit = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+    return !!hit && (hit === e || e.contains(hit)); }"""
 
 
 @pytest.mark.parametrize("name", ["smoothing", "bias_correction"])
-def test_on_a_phone_the_decay_slider_and_the_curves_share_a_screen(server, browser, name):
-    # With the chart in view, the sticky header covered the decay slider: the signal's four
-    # controls stood between them. They fold under the decay now. The slider's value is put
-    # just under the header; the plot, its x axis included, must then be on the same screen.
+def test_on_a_phone_the_decay_slider_is_not_under_the_header(server, browser, name):
+    # Streamlit's header stays over the page as it scrolls: with the chart in view, it
+    # covered the decay slider when four signal controls stood between them. The test
+    # scrolls the chart's bottom to the screen's and touches the knob.
     tab = open_settled(
         browser, server, name, viewport={"width": 390, "height": 844}, has_touch=True,
         is_mobile=True,
     )  # fmt: skip
     try:
-        header = tab.locator('[data-testid="stHeader"]').evaluate(
-            "e => e.getBoundingClientRect().bottom"
-        )
-        knob = tab.locator(KNOB).first
-        top = knob.evaluate("e => e.getBoundingClientRect().top")
-        knob.evaluate(
-            """(e, by) => {
-                let box = e.parentElement;  // the page's scrolling box
-                while (box && !(box.scrollHeight > box.clientHeight
-                        && /(auto|scroll)/.test(getComputedStyle(box).overflowY)))
-                    box = box.parentElement;
-                (box || document.scrollingElement).scrollBy(0, by);
-            }""",
-            top - header - 30,  # the value above the knob shows too
-        )
+        chart = tab.locator('[data-testid="stPlotlyChart"]').first
+        chart.evaluate("e => e.scrollIntoView({block: 'end'})")
         tab.wait_for_timeout(400)
+        knob = tab.locator(KNOB).first
         box = knob.bounding_box()
-        plot = tab.locator('[data-testid="stPlotlyChart"] .xaxislayer-above').first
-        axis = plot.evaluate("e => e.getBoundingClientRect().bottom")
         tab.screenshot(path=str(ARTIFACTS / f"phone-slider-and-chart-{name}.png"))
-        value = tab.locator('.st-key-decay [data-testid="stSliderThumbValue"]').first
-        assert value.bounding_box()["y"] >= header, (box, header)  # not under the header
-        assert axis <= 844, axis  # the curves and their axis on the same screen
+        assert box["y"] >= 0, box  # on the screen with the whole chart
+        assert knob.evaluate(ON_TOP), "the slider's knob is covered"
         # A finger's target, not Streamlit's 12×12 px.
         assert min(box["width"], box["height"]) >= 24, box
     finally:
