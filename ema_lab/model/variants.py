@@ -29,6 +29,8 @@ class Variant:
     color: str
     dash: str | None = None
     compute: Compute | None = None  # None: computed elsewhere, from more than a decay
+    width: float = 2.0
+    opacity: float = 1.0
 
     @property
     def column(self) -> str:
@@ -53,7 +55,17 @@ VARIANTS: dict[str, Variant] = {
     v.name: v
     for v in (
         Variant("biased", "EMA (biased)", COLORS["biased"], compute=_biased),
-        Variant("debiased", "EMA (debiased)", COLORS["debiased"], compute=debiased),
+        # A broad, light band: where it meets the biased or the first-value line (after a
+        # few windows they coincide), the line still shows through it, so colour is not
+        # the only thing that tells them apart.
+        Variant(
+            "debiased",
+            "EMA (debiased)",
+            COLORS["debiased"],
+            compute=debiased,
+            width=5.0,
+            opacity=0.5,
+        ),
         Variant(
             "tensorflow",
             "EMA (TensorFlow dynamic decay)",
@@ -69,7 +81,7 @@ VARIANTS: dict[str, Variant] = {
             compute=_first_value,
         ),
         # From the times of the observations: `ema_lab.lessons.smoothing.time_aware`.
-        Variant("time_aware", "EMA (time-aware)", COLORS["time"]),
+        Variant("time_aware", "EMA (time-aware)", COLORS["time"], "dashdot"),
     )
 }
 """Every variant by name, in the order a legend lists them."""

@@ -225,13 +225,11 @@ def shade_gaps(fig: go.Figure, gaps: Sequence[tuple[object, object]]) -> go.Figu
     return fig
 
 
-def variant_line(
-    variant: Variant, values: np.ndarray, *, label: str | None = None, width: float = 2.0
-) -> Line:
-    """A variant's line (`ema_lab.model.variants`), in its colour and dash; ``label`` for a
-    lesson that names it in its own words."""
-    return Line(values, variant.label if label is None else label, variant.color, width,
-                variant.dash)  # fmt: skip
+def variant_line(variant: Variant, values: np.ndarray, *, label: str | None = None) -> Line:
+    """A variant's line (`ema_lab.model.variants`), in its colour, dash, width and opacity;
+    ``label`` for a lesson that names it in its own words."""
+    name = variant.label if label is None else label
+    return Line(values, name, variant.color, variant.width, variant.dash, variant.opacity)
 
 
 def smoothing_lines(

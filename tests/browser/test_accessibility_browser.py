@@ -48,7 +48,7 @@ def violations(frame) -> list[str]:
 # Known, and tracked here until fixed (strict: the test fails once they pass). None now:
 # the dark theme's multiselect chips (white on its lighter red, 2.4:1) and the tables
 # wider than a phone (a sideways scroll a keyboard could not reach) are mended in
-# `ema_lab.ui.frame.PAGE_JS`.
+# `ema_lab.ui.page_style.PAGE_JS`.
 KNOWN: dict[tuple[str, str], str] = {}
 
 

@@ -66,3 +66,15 @@ def test_charts_offline_figures_and_csv_columns_take_the_table_words():
     assert {c for c in columns if c.startswith("ema_")} == {
         VARIANTS[k].column for k in ("biased", "debiased", "tensorflow")
     }
+
+
+def test_no_two_variants_differ_by_colour_alone():
+    # WCAG 1.4.1: the biased and debiased lines (and the time-aware one) were solid lines of
+    # one width, told apart by colour only, and after a few windows they lie together.
+    from itertools import combinations
+
+    from ema_lab.model.variants import VARIANTS
+
+    looks = {name: (v.dash, v.width) for name, v in VARIANTS.items()}
+    same = [(a, b) for a, b in combinations(looks, 2) if looks[a] == looks[b]]
+    assert same == [], same

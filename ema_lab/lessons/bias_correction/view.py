@@ -4,7 +4,7 @@ corrections, and the replay of Keras' documented ``moving_average_update`` examp
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
@@ -75,14 +75,9 @@ def bias_view(signal: Signal, decay: float) -> BiasView:
         kit.raw_line(x),
         kit.variant_line(VARIANTS["biased"], zero_start, label=ZERO_START),
         *(
-            # A broad, light band: the dotted line drawn over it stays visible where the
-            # two coincide (at full strength, it hid the dots from step 20 on).
-            [
-                replace(
-                    kit.variant_line(VARIANTS["debiased"], corrected, label=DEBIASED, width=5.0),
-                    opacity=0.45,
-                )
-            ]
+            # A broad, light band (its variant's look): the dotted line drawn over it stays
+            # visible where the two coincide (a full-strength line hid the dots from step 20).
+            [kit.variant_line(VARIANTS["debiased"], corrected, label=DEBIASED)]
             if corrected is not None
             else []
         ),

@@ -29,11 +29,16 @@ def gap_zoom_figure(
     first, last = view.zoom
     x = times[first:last]
     fig = go.Figure()
-    for y, key, name, mode in (
-        (values, "raw", RAW_LABEL, "lines+markers"),
-        (step_ema, "debiased", "step EMA (debiased)", "lines"),
-        (time_ema, "time", VARIANTS["time_aware"].label, "lines"),
-    ):
+    step, timed = VARIANTS["debiased"], VARIANTS["time_aware"]
+    for y, name, mode, line, opacity in (
+        (values, RAW_LABEL, "lines+markers", {"color": COLORS["raw"], "width": 1.0}, 1.0),
+        # Each EMA in its variant's look (a band, a dash-dot): colour is not all that
+        # tells two lines apart where they lie together.
+        (step_ema, "step EMA (debiased)", "lines",
+         {"color": step.color, "width": step.width, "dash": step.dash}, step.opacity),
+        (time_ema, timed.label, "lines",
+         {"color": timed.color, "width": 2.5, "dash": timed.dash}, timed.opacity),
+    ):  # fmt: skip
         if y is None:  # no debiased step EMA at a decay of 1
             continue
         kept = decimate(np.asarray(y[first:last], dtype=np.float64), MAX_POINTS)
@@ -43,7 +48,8 @@ def gap_zoom_figure(
                 y=y[first:last][kept],
                 name=name,
                 mode=mode,
-                line={"color": COLORS[key], "width": 1.0 if key == "raw" else 2.5},
+                line=line,
+                opacity=opacity,
                 marker={"size": 4},
                 hovertemplate="%{y:.6g}",
             )
