@@ -357,3 +357,28 @@ def test_on_a_phone_the_decay_slider_is_not_under_the_header(server, browser, na
         assert min(box["width"], box["height"]) >= 24, box
     finally:
         tab.context.close()
+
+
+def test_on_a_phone_a_tap_on_the_track_moves_the_decay(server, browser):
+    # Reported: an emulated tap on the slider's track did nothing. It moves the knob there,
+    # and the link follows.
+    tab = open_settled(
+        browser, server, "smoothing", viewport={"width": 390, "height": 844}, has_touch=True,
+        is_mobile=True,
+    )  # fmt: skip
+    try:
+        value = tab.locator('.st-key-decay input[type="range"]')
+        before = value.get_attribute("aria-valuetext")
+        track = tab.locator('.st-key-decay [data-orientation="horizontal"]').last.bounding_box()
+        tab.touchscreen.tap(track["x"] + 0.85 * track["width"], track["y"] + track["height"] / 2)
+        tab.wait_for_function(
+            "(before) => document.querySelector('.st-key-decay input[type=\"range\"]')"
+            ".getAttribute('aria-valuetext') !== before",
+            arg=before,
+            timeout=30_000,
+        )
+        after = float(value.get_attribute("aria-valuetext"))
+        assert after > float(before)
+        tab.wait_for_url(f"**decay={after:g}**", timeout=30_000)
+    finally:
+        tab.context.close()
