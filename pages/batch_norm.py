@@ -38,7 +38,7 @@ with left:
 view = view_for(int(steps), int(size), float(drift), float(spread), int(seed), convention, momentum)
 
 with main:
-    sharing.main_chart_may_stop(view.mean_chart, "batchnorm_mean_chart", PAGE)
+    sharing.main_chart_may_stop(view.mean_chart, PAGE)
     frame.end_of_embed()
     # Under the chart: above it, it pushed the chart below a projector's fold.
     frame.prose(

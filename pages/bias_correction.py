@@ -27,7 +27,7 @@ with left:  # the decay first after the title, for a keyboard too
 view = view_for(signal, decay)
 
 with main:
-    sharing.main_chart_may_stop(view.chart, "bias_chart", PAGE)
+    sharing.main_chart_may_stop(view.chart, PAGE)
     frame.end_of_embed()
     controls.offer_length(signal, decay)
     sharing.share_panel(PAGE, offline=lambda link: bias.offline(signal, decay, link))

@@ -28,7 +28,7 @@ view = view_for(signal, tuple(picked))
 if view.notice:
     st.info(view.notice)
 with main:
-    sharing.main_chart_may_stop(view.chart, "compare_chart", PAGE)
+    sharing.main_chart_may_stop(view.chart, PAGE)
     frame.end_of_embed()
     # Under the chart: above it, it pushed the chart below a 1280×720 projector's fold.
     frame.prose(

@@ -30,7 +30,7 @@ with left:
         "self-supervised models evaluate with, and the moving averages of **finance**."
     )
 with right:
-    sharing.main_chart_may_stop(view.chart, "home_chart", HOME)
+    sharing.main_chart_may_stop(view.chart, HOME)
     sharing.share_panel(HOME, offline=lambda link: home.offline(x, decay, link))
 
 frame.end_of_embed()

@@ -72,7 +72,7 @@ def smoothing_view():
         view = smoothing.smoothing_view(
             signal, decay, initial, end, shown, lines, timed, compact=frame.compact()
         )
-        sharing.main_chart_may_stop(view.chart, "smoothing_chart", PAGE)
+        sharing.main_chart_may_stop(view.chart, PAGE)
         if frame.compact():
             return signal  # the chart and its controls; the read-outs are on the full page
         controls.offer_length(signal, decay)

@@ -20,7 +20,7 @@ left, right = frame.columns([2, 3], gap="medium")
 with left:
     decay = controls.decay_input(0.999)
 schedule = schedule_for(decay)
-sharing.main_chart_may_stop(schedule.chart, "schedule_chart", PAGE, where=right)
+sharing.main_chart_may_stop(schedule.chart, PAGE, where=right)
 frame.end_of_embed()
 with left:
     frame.formula(r"\beta_t = \min\!\left(\beta,\ \frac{1+t}{10+t}\right)")

@@ -68,7 +68,7 @@ key = ("shipped",) if mine is None else (UPLOAD, state.upload(UPLOAD).file_id)
 view = view_for(curve, key, smoothing, rate)
 
 with main:
-    sharing.main_chart_may_stop(view.main_chart, "curves_chart", PAGE)
+    sharing.main_chart_may_stop(view.main_chart, PAGE)
     frame.end_of_embed()
     # Under the chart: above it, it pushed the chart below a projector's fold.
     frame.prose(

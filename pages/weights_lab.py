@@ -68,7 +68,7 @@ run = run_for(*run_key)
 view = view_for(run, run_key, settings)
 
 with main:
-    sharing.main_chart_may_stop(view.contour, "contour_chart", PAGE, embed_height=360)
+    sharing.main_chart_may_stop(view.contour, PAGE, embed_height=360)
     frame.end_of_embed()
     frame.prose(
         "Diffusion models, BYOL and mean-teacher training, and many strong recipes evaluate an "

@@ -18,16 +18,7 @@ PAGES = {p.name or "home": None if p is site.HOME else p.file for p in site.PAGE
 """The file of every page by its name (home: None, the router's default page)."""
 
 
-MAIN_CHART = {
-    "home": "home_chart",
-    "smoothing": "smoothing_chart",
-    "bias_correction": "bias_chart",
-    "tf_dynamic_decay": "schedule_chart",
-    "choosing_decay": "compare_chart",
-    "weights_lab": "contour_chart",
-    "batch_norm": "batchnorm_mean_chart",
-    "training_curves": "curves_chart",
-}
+MAIN_CHART = {p.name or "home": p.main_chart for p in site.PAGES}
 """The key of each page's main chart (what a first run draws, what an embed shows)."""
 
 

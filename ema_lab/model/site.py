@@ -19,6 +19,10 @@ class Page:
     embed_height: int  # px: the iframe that holds its embedded layout at 360 to 860 px wide
     lead: str = ""  # what to look at, one sentence under the title: the path's guide
     formula: str = ""  # LaTeX: the one formula the presenter view shows beside the title
+    main_chart: str = ""  # the key of its main chart: the one an embed and a slide show
+    decay_control: str = "decay_by"  # the key of the control its lesson turns on, first
+    # A link's query that moves its decay off the default, as a blogger's would.
+    sample_query: str = "decay=0.95"
 
 
 PAGES: tuple[Page, ...] = (
@@ -33,6 +37,7 @@ PAGES: tuple[Page, ...] = (
         "Move the decay β and watch the EMA trade noise for delay: the closer β is to 1, "
         "the smoother the line and the later it follows.",
         r"\mathrm{ema}_t = \beta\,\mathrm{ema}_{t-1} + (1-\beta)\,x_t",
+        main_chart="home_chart",
     ),
     Page(
         "smoothing",
@@ -46,6 +51,8 @@ PAGES: tuple[Page, ...] = (
         "Look at the shaded window: about 1/(1 − β) steps hold 63% of the weight, and a "
         "step takes about that long to show.",
         r"\frac{1}{1-\beta}\ \text{steps hold}\ \approx 1 - e^{-1} = 63\%",
+        main_chart="smoothing_chart",
+        sample_query="decay=0.95&signal=step",
     ),
     Page(
         "bias_correction",
@@ -58,6 +65,7 @@ PAGES: tuple[Page, ...] = (
         "Look at the first steps: started at 0, the EMA is dragged towards 0 until 1 − βᵗ "
         "is close to 1; the debiased line is not.",
         r"\hat s_t = \frac{s_t}{1-\beta^t}",
+        main_chart="bias_chart",
     ),
     Page(
         "tf_dynamic_decay",
@@ -70,6 +78,7 @@ PAGES: tuple[Page, ...] = (
         "Look at where the dashed schedule meets β: before that step t*, TensorFlow's "
         "rule uses a shorter memory.",
         r"\beta_t = \min\!\left(\beta,\ \frac{1+t}{10+t}\right)",
+        main_chart="schedule_chart",
     ),
     Page(
         "choosing_decay",
@@ -84,6 +93,9 @@ PAGES: tuple[Page, ...] = (
         # On one line: a root over a fraction was taller than the old variance ratio and
         # pushed the presenter's chart 12 px below a 720 px projector's fold.
         r"\sigma_{out}/\sigma_{in} = \sqrt{(1-\beta)/(1+\beta)}",
+        main_chart="compare_chart",
+        decay_control="decays",
+        sample_query="decays=0.9&decays=0.99",
     ),
     Page(
         "weights_lab",
@@ -96,6 +108,8 @@ PAGES: tuple[Page, ...] = (
         "Watch the averaged weights settle where the raw ones keep bouncing, and which "
         "strategy beats them from when.",
         r"\bar\theta_t = \beta\,\bar\theta_{t-1} + (1-\beta)\,\theta_t",
+        main_chart="contour_chart",
+        decay_control="decay",
     ),
     Page(
         "batch_norm",
@@ -109,6 +123,9 @@ PAGES: tuple[Page, ...] = (
         "Look at the start and at the names: every framework's running mean starts at 0, "
         "and PyTorch's momentum is Keras' 1 − β.",
         r"\mu_{\text{run}} \leftarrow (1-m)\,\mu_{\text{run}} + m\,\mu_{\text{batch}}",
+        main_chart="batchnorm_mean_chart",
+        decay_control="convention",
+        sample_query="convention=keras&momentum=0.95",
     ),
     Page(
         "training_curves",
@@ -121,6 +138,9 @@ PAGES: tuple[Page, ...] = (
         "Move the smoothing and watch the best step of each curve move with it: the "
         "smoothed minimum comes later.",
         r"\text{shown}_t = \frac{s_t}{1-w^t},\quad s_t = w\,s_{t-1} + (1-w)\,x_t",
+        main_chart="curves_chart",
+        decay_control="smoothing",
+        sample_query="smoothing=0.9",
     ),
 )
 

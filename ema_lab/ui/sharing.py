@@ -167,22 +167,20 @@ def embed_footer(page: Page, where=st) -> None:
     where.markdown(f"[Open in EMA Lab ↗]({_markdown_link(page)})")
 
 
-def main_chart_may_stop(
-    fig: go.Figure, key: str, page: Page, *, embed_height: int = 360, where=st
-) -> None:
-    """A page's main chart: shorter when embedded (``embed_height`` px, its legend
-    included), with the way to the full page under it, or on the full page the page's
-    predict-then-check question.
+def main_chart_may_stop(fig: go.Figure, page: Page, *, embed_height: int = 360, where=st) -> None:
+    """A page's main chart, keyed ``page.main_chart``: shorter when embedded (``embed_height``
+    px, its legend included), with the way to the full page under it, or on the full page the
+    page's predict-then-check question.
 
     **It may end the run**: a session's first run stops here (`ema_lab.ui.first_paint`), so
     nothing after it runs until the browser has painted the chart. Every widget drawn
     before it must be a `Control` (drawn by `ema_lab.ui.widgets`), which the first run
     holds in its closed pop-over."""
     shown = embed_chart(fig, embed_height)
-    show(shown, key, where, table=False)
+    show(shown, page.main_chart, where, table=False)
     embed_footer(page, where)
     first_paint.chart_drawn()
-    data_table(shown, key, where)  # a widget: after the first paint's stop
+    data_table(shown, page.main_chart, where)  # a widget: after the first paint's stop
     predict(page, where)
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from app_support import PAGES
 from browser_support import ARTIFACTS, PAGE_DONE, chromium, streamlit_server
+from ema_lab.model import site
 
 axe_package = pytest.importorskip("axe_playwright_python")
 
@@ -204,16 +205,7 @@ def test_the_keras_worked_answer_is_on_a_projectors_screen(server, browser, widt
 
 
 # The control each page's lesson turns on, first after the title (its CSS class: st-key-…).
-DECAY_CONTROL = {
-    "home": "decay_by",
-    "smoothing": "decay_by",
-    "bias_correction": "decay_by",
-    "tf_dynamic_decay": "decay_by",
-    "choosing_decay": "decays",
-    "weights_lab": "decay",
-    "batch_norm": "convention",  # whose momentum: the decay's unit, then the momentum
-    "training_curves": "smoothing",
-}
+DECAY_CONTROL = {p.name or "home": p.decay_control for p in site.PAGES}
 
 
 def open_settled(browser, server, name: str, query: str = "", **context):

@@ -187,16 +187,7 @@ HOST = (
     "<p>A paragraph of the post.</p>{snippet}<p>The next paragraph.</p></div></body></html>"
 )
 
-QUERIES = {
-    "home": "decay=0.95",
-    "smoothing": "decay=0.95&signal=step",
-    "bias_correction": "decay=0.95",
-    "tf_dynamic_decay": "decay=0.95",
-    "choosing_decay": "decays=0.9&decays=0.99",
-    "weights_lab": "decay=0.95",
-    "batch_norm": "convention=keras&momentum=0.95",
-    "training_curves": "smoothing=0.9",
-}
+QUERIES = {p.name or "home": p.sample_query for p in SITE_PAGES}
 
 FITS = """() => {
     const doc = document.scrollingElement || document.documentElement;
