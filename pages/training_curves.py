@@ -23,10 +23,9 @@ def uploaded_curve() -> exports.Curve | None:
     good curve (or the shipped run) stays."""
     if not sharing.uploads_here(PAGE):
         return None
-    upload = st.file_uploader(
+    upload = uploads.file_input(
+        f"{UPLOAD}_file",
         "your curve: a TensorBoard or W&B CSV export, or any CSV with a step and a value",
-        type=["csv", "txt"],
-        key=f"{UPLOAD}_file",
     )
     record = state.upload(UPLOAD, keep=upload is not None)
     if upload is not None and record.file_id != upload.file_id:

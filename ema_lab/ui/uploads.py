@@ -138,19 +138,23 @@ def _read_new_upload(record: state.Upload, upload) -> Signal | None:
         return signal
 
 
+def file_input(key: str, label: str):
+    """A CSV file uploader. Not a `Control`, but held like one on a first run
+    (`first_paint.place`): nothing but the main chart mounts before the browser has painted
+    it."""
+    where = first_paint.place(st, key, "file_uploader")
+    return where.file_uploader(label, type=["csv", "txt"], key=key)
+
+
 def uploaded_signal(key: str, stand_in: Callable[[str], Signal]) -> Signal:
     """The page's uploader and the signal of its file: the last good one on a problem, and
     ``stand_in(why)`` until there is one."""
     page = BY_NAME.get(state.visit().page, HOME)
     if not sharing.uploads_here(page):
         return stand_in("uploads need the full page")
-    # Not a `Control`, but held like one on a first run (`first_paint.place`): nothing but
-    # the main chart mounts before the browser has painted it.
-    where = first_paint.place(st, f"{key}_file", "file_uploader")
-    upload = where.file_uploader(
+    upload = file_input(
+        f"{key}_file",
         "CSV file (one numeric column is used, with a date or time column if there is one)",
-        type=["csv", "txt"],
-        key=f"{key}_file",
     )
     # The page's own file: another page's upload is not this page's signal.
     record = state.upload(key, keep=upload is not None)
