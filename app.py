@@ -16,6 +16,7 @@ if __name__ == "__main__":
     current = st.navigation([route for route, _ in routes], position="hidden")
     page = next(page for route, page in routes if route is current)
     state.enter(page.name)
+    state.decide_layout()  # full, embedded or presenting: once, for the whole run
     frame.start(page)
     with frame.routing(), first_paint.stage():
         try:

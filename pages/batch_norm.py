@@ -9,6 +9,8 @@ from ema_lab.ui import cache, controls, frame, sharing, state, widgets
 
 frame.through_router()
 
+LAYOUT = state.layout()
+
 PAGE = BY_NAME["batch_norm"]
 view_for = cache.shared(max_entries=16)(bn_view.view_of)
 
@@ -29,7 +31,7 @@ with left:
     momentum = float(widgets.draw(bn.MOMENTUM, default=default, start=start))
     decay = bn_view.batchnorm_decay(momentum, convention)
     state.chose_decay(decay, bn_view.batchnorm_decay(default, convention))
-    if not frame.compact():  # the embed's room is for the chart; its link has the rest
+    if not LAYOUT.compact:  # the embed's room is for the chart; its link has the rest
         st.caption(bn_view.momentum_caption(momentum, convention))
     with st.expander("the stream: batch size, drift, spread, length, seed"):
         size = widgets.draw(bn.BATCH_SIZE)

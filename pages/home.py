@@ -5,9 +5,11 @@ import streamlit as st
 from ema_lab.lessons.home import controls as home_controls
 from ema_lab.lessons.home import view as home
 from ema_lab.model.site import HOME, PAGES
-from ema_lab.ui import controls, frame, sharing, widgets
+from ema_lab.ui import controls, frame, sharing, state, widgets
 
 frame.through_router()
+
+LAYOUT = state.layout()
 
 frame.page_title(HOME)
 frame.prose(
@@ -18,7 +20,7 @@ frame.prose(
 
 left, right = frame.columns([2, 3])
 with left:
-    if not frame.compact():
+    if not LAYOUT.compact:
         frame.formula(r"\mathrm{ema}_t = \beta\,\mathrm{ema}_{t-1} + (1-\beta)\,x_t")
     decay = controls.decay_input(0.9)
     x = controls.generated(*home.signal_for(decay))

@@ -12,6 +12,8 @@ from ema_lab.ui.controls import INITIAL
 
 frame.through_router()
 
+LAYOUT = state.layout()
+
 PAGE = BY_NAME["smoothing"]
 
 
@@ -67,13 +69,13 @@ def smoothing_view():
         timed = time_controls(signal, decay)
     with main:
         # Embedded, the line picker folds away with the start and the band: chart first.
-        shown = widgets.draw(smoothing_controls.VIEWS, more if frame.compact() else st)
+        shown = widgets.draw(smoothing_controls.VIEWS, more if LAYOUT.compact else st)
         lines = lines_for(signal, decay, initial)
         view = smoothing.smoothing_view(
-            signal, decay, initial, end, shown, lines, timed, compact=frame.compact()
+            signal, decay, initial, end, shown, lines, timed, compact=LAYOUT.compact
         )
         sharing.main_chart_may_stop(view.chart, PAGE)
-        if frame.compact():
+        if LAYOUT.compact:
             return signal  # the chart and its controls; the read-outs are on the full page
         controls.offer_length(signal, decay)
         sharing.share_panel(
@@ -108,7 +110,7 @@ def smoothing_view():
 
 signal = smoothing_view()
 
-if not frame.compact() and widgets.draw(smoothing_controls.SCRUBBER):
+if not LAYOUT.compact and widgets.draw(smoothing_controls.SCRUBBER):
     curves = scrubber_for(signal)
     sharing.show(figures.scrubber_figure(signal.values, curves=curves), "scrubber_chart")
     st.caption(smoothing.scrubber_note(len(signal.values)))

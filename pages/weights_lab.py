@@ -6,9 +6,11 @@ from ema_lab.lessons.weights_lab import controls as weights_controls
 from ema_lab.lessons.weights_lab import posthoc
 from ema_lab.lessons.weights_lab import view as weights
 from ema_lab.model.site import BY_NAME
-from ema_lab.ui import cache, controls, frame, sharing, widgets
+from ema_lab.ui import cache, controls, frame, sharing, state, widgets
 
 frame.through_router()
+
+LAYOUT = state.layout()
 
 PAGE = BY_NAME["weights_lab"]
 run_for = cache.shared(32, "Training…")(weights.run)
@@ -31,7 +33,7 @@ left, main = frame.columns([4, 11])
 with left:
     ema_box = st.container()  # alone when embedded: the one control a reader moves
     # Embedded, everything else folds into a pop-over (expanders cannot hold expanders).
-    more = st.popover("training and strategies") if frame.compact() else st.container()
+    more = st.popover("training and strategies") if LAYOUT.compact else st.container()
 with more:
     st.markdown("**Training**")
     lr, batch, steps = (
@@ -41,10 +43,10 @@ with more:
     )
     seed = widgets.draw(controls.SEED)
 with ema_box:
-    if not frame.compact():
+    if not LAYOUT.compact:
         st.markdown("**EMA**")
     decay = widgets.draw(controls.decay_controls().decay, default=0.99)
-with more if frame.compact() else ema_box:
+with more if LAYOUT.compact else ema_box:
     # Pills wrap in a narrow column; a multiselect's chips ran past its edge.
     names = tuple(widgets.draw(weights_controls.NAMES))
     with st.expander("warm-up (timm, ema-pytorch, diffusers)"):

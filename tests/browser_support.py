@@ -36,9 +36,10 @@ def free_port() -> int:
 
 
 class Server(str):
-    """The base URL of a running server, with the server's process id."""
+    """The base URL of a running server, with the server's process id and log."""
 
     pid: int
+    log: Path
 
 
 @contextlib.contextmanager
@@ -61,6 +62,7 @@ def streamlit_server(
         )
     base = Server(f"http://127.0.0.1:{port}")
     base.pid = proc.pid
+    base.log = log
     try:
         deadline = time.monotonic() + 60
         while True:

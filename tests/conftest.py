@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import CHROMIUM
+from browser_support import ARTIFACTS, CHROMIUM, chromium, streamlit_server
 
 BROWSER_FOLDER = Path(__file__).parent / "browser"
 
@@ -34,3 +34,21 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if os.environ.get("CI"):
         raise RuntimeError(f"CI needs Debian's Chromium at {CHROMIUM} for the browser tests")
     pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+
+
+# One server and one Chromium per test process (per pytest-xdist worker), shared by every
+# browser test that needs a running EMA Lab but not a fresh one: starting them took 3-5 s a
+# module, and a test that needs a fresh server (a restart, a first deep link) starts its own.
+
+
+@pytest.fixture(scope="session")
+def server():
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    with streamlit_server(log=ARTIFACTS / f"server-{worker}.log") as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with chromium() as b:
+        yield b

@@ -3,6 +3,7 @@ the share panel and the tests all read this list."""
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 
@@ -149,3 +150,17 @@ HOME = BY_NAME[""]
 
 EMBED_MAX_WIDTH = 860
 """The widest an embed grows in a wide column: the layout is made for 360 to 860 px."""
+
+
+class Layout(enum.Enum):
+    """How a page is shown, decided once a run from the link and the browser
+    (`ema_lab.ui.state.decide_layout`)."""
+
+    FULL = "full"  # a tab of its own
+    EMBED = "embed"  # in an iframe (?embed=true): the decay and the chart, in a blog's column
+    PRESENT = "present"  # ?present=true: a slide for a projector, in big type
+
+    @property
+    def compact(self) -> bool:
+        """The key controls and the main chart, nothing below them (embedded or presenting)."""
+        return self is not Layout.FULL

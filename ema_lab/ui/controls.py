@@ -81,7 +81,7 @@ def decay_input(default: float = 0.99, *, key: str = "decay", readout: bool = Tr
     Embedded, the decay slider alone: an iframe has no room for the other units.
     """
     controls = decay_controls(key)
-    compact = frame.compact()
+    compact = state.layout().compact
     by = "decay" if compact else widgets.draw(controls.by)
     if by == "decay":
         decay = float(widgets.draw(controls.decay, default=default))
@@ -182,7 +182,7 @@ def signal_input(
     sets one of them), so that on a phone, where the columns stack, the chart follows the
     decay slider instead of four more controls.
     """
-    compact = frame.compact()
+    compact = state.layout().compact
     label = "signal, length, noise, seed"
     where = frame.folded_controls(label, "signal")
     if folded and not compact:
@@ -214,7 +214,7 @@ def offer_length(signal: Signal, decay: float, where=st) -> None:
     for a generated signal offer, in one click, the length that shows five."""
     n = len(signal.values)
     note = readings.short_data(decay, n)
-    if note is None or frame.compact():
+    if note is None or state.layout().compact:
         return
     length = readings.length_to_show(decay, n)
     generated_here = state.widget_value(SIGNAL.key) in ec.signals.SIGNALS

@@ -69,7 +69,7 @@ def pending() -> bool:
     chart (little to defer), and has no sidebar to hold the pop-over (one with content
     there leaves its toggle on the page).
     """
-    return not (st.context.is_embedded or state.presenting()) and not state.painted()
+    return not state.layout().compact and not state.painted()
 
 
 def begin() -> None:

@@ -17,8 +17,9 @@ import streamlit as st
 
 from ema_lab.model.params import IMAGE_FORMAT, Control
 from ema_lab.model.questions import ANSWER, QUESTIONS
-from ema_lab.model.site import PAGES, Page
+from ema_lab.model.site import PAGES, Layout, Page
 from ema_lab.ui import first_paint, state, widgets
+from ema_lab.ui.state import layout
 
 _ROUTED = contextvars.ContextVar("ema_lab_routed", default=False)
 
@@ -61,22 +62,6 @@ def through_router() -> None:
     st.rerun()
 
 
-def embedded() -> bool:
-    """Whether the page runs in an iframe (``?embed=true``): a compact layout then."""
-    return bool(st.context.is_embedded)
-
-
-def presenting() -> bool:
-    """Whether the page runs as the presenter view (``?present=true``, not in an iframe)."""
-    return state.presenting() and not embedded()
-
-
-def compact() -> bool:
-    """Whether the page shows its compact layout (embedded or presenting): the key controls
-    and the chart, nothing below them."""
-    return embedded() or presenting()
-
-
 def start(page: Page) -> None:
     """What every page has before its own content: its tab title, the sidebar, and the
     place where a link's unusable values are named. The router calls it once per run."""
@@ -86,13 +71,13 @@ def start(page: Page) -> None:
         layout="wide",
         # 220 px, not Streamlit's 300: its longest link fits, and a 1280 px projector at
         # 150% zoom (853 px) keeps three quarters of its width for the lesson.
-        initial_sidebar_state="collapsed" if compact() else SIDEBAR_WIDTH,
+        initial_sidebar_state="collapsed" if layout().compact else SIDEBAR_WIDTH,
     )
-    if presenting():
+    if layout() is Layout.PRESENT:
         _presenter(key="presenter", height=0)
     widgets.notice_area()
     first_paint.begin()
-    if compact():
+    if layout().compact:
         return  # an iframe in a blog post has no room for navigation, a projector no need
     with st.sidebar:
         navigation()
@@ -127,10 +112,10 @@ def navigation() -> None:
 def page_title(page: Page) -> None:
     """The page's title, what to look at, and its question; embedded, a one-line caption
     that leaves room for the chart; presenting, the slide's header (`presenter_header`)."""
-    if embedded():
+    if layout() is Layout.EMBED:
         st.caption(_named(page, bold=True))
         return
-    if presenting():
+    if layout() is Layout.PRESENT:
         presenter_header(page)
         return
     st.title(f"{page.icon} {page.title}", anchor=False)  # no hidden link before the decay
@@ -148,7 +133,7 @@ def predict(page: Page, where=st) -> None:
     for, or open when the link carries an answer. It stands under the main chart: above it,
     it pushed a projector's chart below the fold and came before the decay for a keyboard."""
     question = QUESTIONS.get(page.name)
-    if question is None or compact():
+    if question is None or layout().compact:
         return
     opened = state.link_values(ANSWER.key) is not None
     with where.expander("🤔 Predict, then check", expanded=opened):
@@ -171,7 +156,7 @@ def path_footer(page: Page) -> None:
     """The path through the lessons (the order of `PAGES`): the previous and the next page,
     at the end of each; the decay goes along (`ema_lab.ui.state`). The compact layouts have
     none: an embed is one chart, the presenter view has them in its header."""
-    if compact():
+    if layout().compact:
         return
     i = PAGES.index(page)
     st.divider()
@@ -188,11 +173,11 @@ def columns(spec: Sequence[float], gap: str = "large") -> list:
     """Side-by-side columns; in the compact layout, containers one above the other, so
     that the layout is the same in a 700 px column and a 360 px one (where columns would
     stack anyway). Presenting, the first one is a row: the controls above the chart."""
-    if presenting():
+    if layout() is Layout.PRESENT:
         return [st.container(horizontal=True, gap="medium", vertical_alignment="bottom")] + [
             st.container() for _ in spec[1:]
         ]
-    if embedded():
+    if layout() is Layout.EMBED:
         return [st.container() for _ in spec]
     return st.columns(spec, gap=gap)
 
@@ -201,9 +186,9 @@ def folded_controls(label: str, short: str):
     """Where the compact layout puts the controls it folds away (a signal's length, noise
     and seed): an expander (``label``) when embedded, a pop-over (``short``) in the slide's
     header when presenting, the page itself otherwise."""
-    if presenting() and state.run().tools is not None:
+    if layout() is Layout.PRESENT and state.run().tools is not None:
         return state.run().tools.popover(short, help=label)
-    if embedded():
+    if layout() is Layout.EMBED:
         return st.expander(label)
     return st
 
@@ -211,7 +196,7 @@ def folded_controls(label: str, short: str):
 def end_of_embed() -> None:
     """Embedded and presenting, a page stops here: the chart and its controls, no long
     sections."""
-    if compact():
+    if layout().compact:
         st.stop()
 
 
@@ -224,7 +209,7 @@ def formula(latex: str, where=st) -> None:
 
 def prose(text: str) -> None:
     """Explanatory Markdown, left out of the compact layout."""
-    if not compact():
+    if not layout().compact:
         st.markdown(text)
 
 

@@ -12,12 +12,13 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ema_lab.model.params import IMAGE_FORMAT
-from ema_lab.model.site import EMBED_MAX_WIDTH, Page
+from ema_lab.model.site import EMBED_MAX_WIDTH, Layout, Page
 from ema_lab.model.text import escape_html, escape_markdown
 from ema_lab.plot import chart_text, figures
 from ema_lab.plot.offline import OfflineView, offline_html
 from ema_lab.ui import first_paint, state
-from ema_lab.ui.frame import compact, embedded, folded, predict, present_link, presenting
+from ema_lab.ui.frame import folded, predict, present_link
+from ema_lab.ui.state import layout
 
 
 def show(fig: go.Figure, key: str, where=st, *, table: bool = True) -> None:
@@ -47,7 +48,7 @@ def data_table(fig: go.Figure, key: str, where=st) -> None:
     which a short screen cut at its bottom. Built only while open, so that a page's first
     load neither computes nor sends it. Not in the compact layouts: an embed or a slide is
     the picture, and its link opens the full page."""
-    if compact():
+    if layout().compact:
         return
     box = where.expander("Data table", key=f"{TABLE}{key}", on_change="rerun")
     if not box.open:
@@ -108,16 +109,16 @@ PRESENTER_CHART = {"height": 444, "font_size": 16, "title_font_size": 19, "margi
 slide's header and controls, in type a back row can read, its title on one line."""
 
 
-def embed_chart(fig: go.Figure, height: int = 300) -> go.Figure:
-    """The main chart as the layout wants it: embedded, shorter, with a smaller legend;
-    presenting, taller and in big type.
+def embed_chart(fig: go.Figure, shown: Layout, height: int = 300) -> go.Figure:
+    """The main chart as the ``shown`` layout wants it: embedded, shorter, with a smaller
+    legend; presenting, taller and in big type.
 
     A copy: ``fig`` may be shared with every other session (`ema_lab.ui.cache`)."""
-    if embedded():
+    if shown is Layout.EMBED:
         # Its own legend, in the lines' own colours and dashes: a key of Streamlit's named
         # Markdown colours showed orange lines as red and sky blue as mid-blue.
         return go.Figure(fig).update_layout(height=height, legend={"font": {"size": 11}})
-    if presenting():
+    if shown is Layout.PRESENT:
         one_line = (fig.layout.title.text or "").replace("<br>", " ")
         return go.Figure(fig).update_layout(title_text=one_line, **PRESENTER_CHART)
     return fig
@@ -143,7 +144,7 @@ def uploads_here(page: Page, where=st) -> bool:
     site never gets Streamlit's XSRF cookie (SameSite=Lax), so an upload would fail with a
     403 after the reader picked a file; the reader is told first, with the way to the full
     page, where uploads work with XSRF protection on."""
-    if not embedded():
+    if layout() is not Layout.EMBED:
         return True
     link = _markdown_link(page)
     where.info(f"Uploading your own file needs the full page: [open it in EMA Lab ↗]({link}).")
@@ -161,7 +162,7 @@ def embed_snippet(src: str, page: Page, title: str) -> str:
 
 def embed_footer(page: Page, where=st) -> None:
     """Embedded: the way to the full page, under the chart (whose legend is its key)."""
-    if not embedded():
+    if layout() is not Layout.EMBED:
         return
     # Not in a caption: its 60% text colour left a link at 3:1 against white.
     where.markdown(f"[Open in EMA Lab ↗]({_markdown_link(page)})")
@@ -176,7 +177,7 @@ def main_chart_may_stop(fig: go.Figure, page: Page, *, embed_height: int = 360, 
     nothing after it runs until the browser has painted the chart. Every widget drawn
     before it must be a `Control` (drawn by `ema_lab.ui.widgets`), which the first run
     holds in its closed pop-over."""
-    shown = embed_chart(fig, embed_height)
+    shown = embed_chart(fig, layout(), embed_height)
     show(shown, page.main_chart, where, table=False)
     embed_footer(page, where)
     first_paint.chart_drawn()
@@ -194,7 +195,7 @@ def share_panel(
 
     Folded in the page, not a pop-over: under a chart a 720 px screen has no room below
     for a pop-over, which hid its offline figure's button; and built only when opened."""
-    if compact():
+    if layout().compact:
         return
 
     def panel() -> None:

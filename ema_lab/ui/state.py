@@ -27,6 +27,8 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from ema_lab.model.site import Layout
+
 PAINTED = "ema_lab_painted"
 """Set once the browser has painted a session's first chart (`ema_lab.ui.first_paint`)."""
 
@@ -77,6 +79,7 @@ class Run:
     presets: set[str] = field(default_factory=set)  # widgets given their value by `preset`
     notice_area: Any = None  # where the link's unusable values are named
     tools: Any = None  # the presenter header's row, where the folded controls go
+    layout: Layout = Layout.FULL  # decided once, by the router (`decide_layout`)
 
 
 @dataclass
@@ -159,9 +162,27 @@ def view_params() -> dict[str, list[str]]:
     return {k: st.query_params.get_all(k) for k in st.query_params if k != "embed"}
 
 
-def presenting() -> bool:
-    """Whether the link asks for the presenter view (``?present=true``)."""
-    return link_values(PRESENT) == ["true"]
+def decide_layout() -> Layout:
+    """Called by the router once a run: how the page is shown. Embedded wins over the
+    presenter view (an iframe stays an embed), and a fragment's rerun keeps it."""
+    if in_iframe():
+        decided = Layout.EMBED
+    elif link_values(PRESENT) == ["true"]:
+        decided = Layout.PRESENT
+    else:
+        decided = Layout.FULL
+    run().layout = decided
+    return decided
+
+
+def in_iframe() -> bool:
+    """Whether the browser shows the page inside an iframe (a blog's ``embed=true``)."""
+    return bool(st.context.is_embedded)
+
+
+def layout() -> Layout:
+    """How the page is shown in this run (`decide_layout`)."""
+    return run().layout
 
 
 def from_link(key: str) -> bool:

@@ -40,10 +40,9 @@ def test_every_chart_has_its_data_table_under_it(name):
 
 
 def test_an_embed_is_its_picture_alone(monkeypatch):
-    from ema_lab.ui import frame, sharing
+    from ema_lab.ui import state
 
-    for module in (frame, sharing):  # AppTest has no iframe: the page is told it is one
-        monkeypatch.setattr(module, "embedded", lambda: True)
+    monkeypatch.setattr(state, "in_iframe", lambda: True)  # AppTest has no iframe: told so
     at = open_page("smoothing", {"embed": "true"})
     assert not [e for e in at.expander if e.key and e.key.startswith(TABLE)]
 

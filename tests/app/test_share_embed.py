@@ -8,8 +8,8 @@ import plotly.graph_objects as go
 import pytest
 
 from app_support import open_page
-from ema_lab.model.site import BY_NAME
-from ema_lab.ui import sharing
+from ema_lab.model.site import BY_NAME, Layout
+from ema_lab.ui import sharing, state
 
 
 def codes(at):
@@ -51,12 +51,10 @@ def test_an_embed_draws_a_shorter_copy_of_a_shared_chart(monkeypatch):
     # Views and their figures are shared by every session (ema_lab.ui.cache): an embed that
     # shortened the chart in place would shorten it for the next student on the full page.
     chart = go.Figure(go.Scatter(y=[1, 2, 3], name="ema")).update_layout(height=480)
-    monkeypatch.setattr(sharing, "embedded", lambda: True)
-    drawn = sharing.embed_chart(chart, height=300)
+    drawn = sharing.embed_chart(chart, Layout.EMBED, height=300)
     assert (drawn.layout.height, drawn.layout.legend.font.size) == (300, 11)
     assert (chart.layout.height, chart.layout.legend.font.size) == (480, None)
-    monkeypatch.setattr(sharing, "embedded", lambda: False)
-    assert sharing.embed_chart(chart) is chart
+    assert sharing.embed_chart(chart, Layout.FULL) is chart
 
 
 @pytest.mark.parametrize(
@@ -66,10 +64,7 @@ def test_an_embed_draws_a_shorter_copy_of_a_shared_chart(monkeypatch):
 def test_an_embed_says_uploads_need_the_full_page_before_a_file_is_picked(page, query, monkeypatch):
     # Inside a blog on another site the upload's PUT has no XSRF cookie and fails with 403.
     # (AppTest has no iframe: the page is told it is embedded, as a browser's would be.)
-    from ema_lab.ui import frame
-
-    for module in (frame, sharing):
-        monkeypatch.setattr(module, "embedded", lambda: True)
+    monkeypatch.setattr(state, "in_iframe", lambda: True)
     at = open_page(page, {**query, "embed": "true"})
     assert not at.get("file_uploader")
     notes = [i.value for i in at.info if "needs the full page" in i.value]
@@ -85,10 +80,8 @@ def test_an_embed_says_uploads_need_the_full_page_before_a_file_is_picked(page, 
 def test_an_embed_names_the_app_once(page, header, monkeypatch):
     # The home page's embed read "EMA Lab · EMA Lab".
     from ema_lab.model.site import BY_NAME
-    from ema_lab.ui import frame
 
-    for module in (frame, sharing):
-        monkeypatch.setattr(module, "embedded", lambda: True)
+    monkeypatch.setattr(state, "in_iframe", lambda: True)
     at = open_page(page, {"embed": "true"})
     expected = header or f"**EMA Lab** · {BY_NAME[page].title}"
     assert at.caption[0].value == expected
@@ -115,10 +108,7 @@ def test_the_offline_figure_links_back_to_the_view_it_was_made_from(monkeypatch)
 def test_an_embeds_key_is_its_charts_own_legend(monkeypatch):
     # The key was Markdown in Streamlit's named colours: orange lines keyed red, sky blue
     # keyed mid-blue. The chart's own legend draws each line's own colour and dash.
-    from ema_lab.ui import frame
-
-    for module in (frame, sharing):
-        monkeypatch.setattr(module, "embedded", lambda: True)
+    monkeypatch.setattr(state, "in_iframe", lambda: True)
     at = open_page("smoothing", {"embed": "true"})
     spec = json.loads(at.get_by_key("smoothing_chart").proto.spec)
     assert spec["layout"].get("showlegend") is not False

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app_support import PAGES
-from browser_support import ARTIFACTS, PAGE_DONE, chromium, streamlit_server
+from browser_support import ARTIFACTS, PAGE_DONE
 from ema_lab.model import site
 
 axe_package = pytest.importorskip("axe_playwright_python")
@@ -21,18 +21,6 @@ SCREENS = {  # (width, height, color scheme, embedded)
     "phone-light": (390, 844, "light", False),
     "embed-light": (700, 500, "light", True),
 }
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server(log=ARTIFACTS / "a11y-server.log") as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def violations(frame) -> list[str]:

@@ -19,7 +19,7 @@ import pytest
 
 import ema_core as ec
 from app_support import PAGES, open_page
-from browser_support import ARTIFACTS, PAGE_DONE, chromium, press_slider, streamlit_server
+from browser_support import ARTIFACTS, PAGE_DONE, press_slider
 from ema_lab.model.site import BY_NAME
 from ema_lab.model.site import PAGES as SITE_PAGES
 from ema_lab.plot import offline
@@ -100,7 +100,7 @@ def test_time_chart_pages_offer_the_offline_figure(page, query):
 
 
 @pytest.mark.browser
-def test_offline_figure_from_disk_in_a_host_page(tmp_path):
+def test_offline_figure_from_disk_in_a_host_page(browser, tmp_path):
     pytest.importorskip("playwright.sync_api")
     view = smoothing_view(20_000, decay=0.99)
     (tmp_path / "ema-lab_smoothing.html").write_text(offline.offline_html(view))
@@ -112,9 +112,8 @@ def test_offline_figure_from_disk_in_a_host_page(tmp_path):
         + "<p>More words.</p></body></html>"
     )
     data = offline.figure_data(view)
-    with chromium() as browser:
-        for scheme in ("light", "dark"):
-            _check_offline_page(browser, host, data, scheme)
+    for scheme in ("light", "dark"):
+        _check_offline_page(browser, host, data, scheme)
 
 
 def _check_offline_page(browser, host: Path, data: dict, scheme: str) -> None:
@@ -200,55 +199,48 @@ FITS = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server(log=ARTIFACTS / "blog-server.log") as base:
-        yield base
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [700, 360])
 @pytest.mark.parametrize("page", list(PAGES))
-def test_live_embed_fits_a_blog_column(server, page, width):
+def test_live_embed_fits_a_blog_column(browser, server, page, width):
     pytest.importorskip("playwright.sync_api")
     path = "" if PAGES[page] is None else page
     src = f"{server}/{path}?{QUERIES[page]}&embed=true"
     key = "" if page == "home" else page
     snippet = embed_snippet(src, BY_NAME[key], "EMA Lab")
-    with chromium() as browser:
-        context = browser.new_context(viewport={"width": width + 30, "height": 900})
-        tab = context.new_page()
-        tab.set_content(HOST.format(w=width, snippet=snippet))
-        tab.frame_locator("iframe").locator(".js-plotly-plot").first.wait_for(timeout=60_000)
-        frame = next(f for f in tab.frames if f.url.startswith(server))
-        frame.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=60_000)
-        frame.wait_for_function(PAGE_DONE)
-        frame.wait_for_timeout(800)
-        tab.screenshot(path=str(ARTIFACTS / f"blog-{page}-{width}.png"), full_page=True)
-        fit = frame.evaluate(FITS)
-        where = f"{page} in a {width} px column"
-        assert fit["sideways"] <= 1, f"{where}: scrolls sideways"
-        assert fit["below"] <= 1, (
-            f"{where}: {fit['height']} px in a {BY_NAME[key].embed_height} px frame"
+    context = browser.new_context(viewport={"width": width + 30, "height": 900})
+    tab = context.new_page()
+    tab.set_content(HOST.format(w=width, snippet=snippet))
+    tab.frame_locator("iframe").locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+    frame = next(f for f in tab.frames if f.url.startswith(server))
+    frame.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=60_000)
+    frame.wait_for_function(PAGE_DONE)
+    frame.wait_for_timeout(800)
+    tab.screenshot(path=str(ARTIFACTS / f"blog-{page}-{width}.png"), full_page=True)
+    fit = frame.evaluate(FITS)
+    where = f"{page} in a {width} px column"
+    assert fit["sideways"] <= 1, f"{where}: scrolls sideways"
+    assert fit["below"] <= 1, (
+        f"{where}: {fit['height']} px in a {BY_NAME[key].embed_height} px frame"
+    )
+    link = frame.get_by_text("Open in EMA Lab")
+    assert link.count() == 1
+    box = link.bounding_box()
+    assert box is not None
+    assert box["y"] + box["height"] <= BY_NAME[key].embed_height + 1
+    if page == "smoothing":  # the decay still answers inside the frame
+        before = frame.evaluate(
+            "() => Array.from(document.querySelector('.js-plotly-plot')._fullData[1].y)"
         )
-        link = frame.get_by_text("Open in EMA Lab")
-        assert link.count() == 1
-        box = link.bounding_box()
-        assert box is not None
-        assert box["y"] + box["height"] <= BY_NAME[key].embed_height + 1
-        if page == "smoothing":  # the decay still answers inside the frame
-            before = frame.evaluate(
-                "() => Array.from(document.querySelector('.js-plotly-plot')._fullData[1].y)"
-            )
-            press_slider(frame, "decay β")
-            frame.wait_for_function(
-                """(b) => { const gd = document.querySelector('.js-plotly-plot');
-                            if (!gd || !gd._fullData || !gd._fullData[1]) return false;
-                            return Array.from(gd._fullData[1].y).some((v, i) => v !== b[i]); }""",
-                arg=before,
-                timeout=30_000,
-            )
-        context.close()
+        press_slider(frame, "decay β")
+        frame.wait_for_function(
+            """(b) => { const gd = document.querySelector('.js-plotly-plot');
+                        if (!gd || !gd._fullData || !gd._fullData[1]) return false;
+                        return Array.from(gd._fullData[1].y).some((v, i) => v !== b[i]); }""",
+            arg=before,
+            timeout=30_000,
+        )
+    context.close()
 
 
 def test_embed_heights_cover_every_page():
@@ -265,7 +257,7 @@ def test_offline_data_reads_back_as_json():
 
 @pytest.mark.browser
 @pytest.mark.parametrize("hostile", ["<!--<script>", "</script><b>x</b>", "<!-- & -->"])
-def test_a_hostile_name_leaves_the_offline_figure_working(tmp_path, hostile):
+def test_a_hostile_name_leaves_the_offline_figure_working(browser, tmp_path, hostile):
     # A file's or column's name reaches the offline figure's title and its JSON: an HTML
     # comment opener inside the script's data once swallowed its end and drew nothing.
     pytest.importorskip("playwright.sync_api")
@@ -273,37 +265,35 @@ def test_a_hostile_name_leaves_the_offline_figure_working(tmp_path, hostile):
     hostile_view = offline.OfflineView(**{**view.__dict__, "title": f"{hostile}.csv: loss"})
     path = tmp_path / "figure.html"
     path.write_text(offline.offline_html(hostile_view))
-    with chromium() as browser:
-        page = browser.new_page()
-        page.goto(path.as_uri())
-        page.locator(".js-plotly-plot .scatterlayer .trace").first.wait_for(timeout=30_000)
-        assert page.locator("#title").inner_text() == f"{hostile}.csv: loss"
-        assert page.evaluate("() => document.querySelectorAll('script').length") == 3
-        page.close()
+    page = browser.new_page()
+    page.goto(path.as_uri())
+    page.locator(".js-plotly-plot .scatterlayer .trace").first.wait_for(timeout=30_000)
+    assert page.locator("#title").inner_text() == f"{hostile}.csv: loss"
+    assert page.evaluate("() => document.querySelectorAll('script').length") == 3
+    page.close()
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [360, 700])
-def test_the_offline_figure_in_a_narrow_column_and_on_a_dark_blog(tmp_path, width):
+def test_the_offline_figure_in_a_narrow_column_and_on_a_dark_blog(browser, tmp_path, width):
     # At 360 px the x axis' title overprinted the source line: the chart's box shrank when
     # the source wrapped, and Plotly followed only the window. A dark blog asks for #dark.
     pytest.importorskip("playwright.sync_api")
     file = tmp_path / "figure.html"
     file.write_text(offline.offline_html(smoothing_view(1000)))
-    with chromium() as browser:
-        page = browser.new_page(viewport={"width": width, "height": 560})
-        for hash_, background in (("", "rgb(255, 255, 255)"), ("#dark", "rgb(14, 17, 23)")):
-            page.goto(file.as_uri() + hash_)
-            page.reload()
-            page.wait_for_selector(".js-plotly-plot .g-xtitle", timeout=30_000)
-            page.wait_for_timeout(500)
-            title, source = page.evaluate(
-                """() => [document.querySelector('.g-xtitle').getBoundingClientRect().bottom,
-                          document.getElementById('source').getBoundingClientRect().top]"""
-            )
-            assert title <= source + 0.5, (title, source)
-            assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") == (
-                background
-            )
-            page.screenshot(path=str(ARTIFACTS / f"offline-{width}{hash_.replace('#', '-')}.png"))
-        page.close()
+    page = browser.new_page(viewport={"width": width, "height": 560})
+    for hash_, background in (("", "rgb(255, 255, 255)"), ("#dark", "rgb(14, 17, 23)")):
+        page.goto(file.as_uri() + hash_)
+        page.reload()
+        page.wait_for_selector(".js-plotly-plot .g-xtitle", timeout=30_000)
+        page.wait_for_timeout(500)
+        title, source = page.evaluate(
+            """() => [document.querySelector('.g-xtitle').getBoundingClientRect().bottom,
+                      document.getElementById('source').getBoundingClientRect().top]"""
+        )
+        assert title <= source + 0.5, (title, source)
+        assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") == (
+            background
+        )
+        page.screenshot(path=str(ARTIFACTS / f"offline-{width}{hash_.replace('#', '-')}.png"))
+    page.close()

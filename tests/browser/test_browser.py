@@ -15,7 +15,7 @@ import pytest
 
 import ema_core as ec
 from app_support import drawn
-from browser_support import ARTIFACTS, PAGE_DONE, chromium, press_slider, streamlit_server
+from browser_support import ARTIFACTS, PAGE_DONE, press_slider, streamlit_server
 from ema_lab.ui import first_paint
 
 pytest.importorskip("playwright.sync_api")
@@ -31,18 +31,6 @@ PAGES = {
     "batch_norm": ("framework", "batchnorm_mean_chart", "PyTorch momentum=0.1"),
     "training_curves": ("smoothing", "curves_chart", "TensorBoard (smoothed)"),
 }
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server(log=ARTIFACTS / "browser-server.log") as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 class Watched:
@@ -379,7 +367,7 @@ def test_server_log_stays_clean(server, watched):
     # Runs after the page tests on the same server (file order): no traceback, no
     # error, and no attempt to reach outside (the external-IP look-up is configured away).
     watched.open(f"{server}/smoothing?n=100")
-    log = (ARTIFACTS / "browser-server.log").read_text()
+    log = server.log.read_text()
     assert "Traceback" not in log
     assert "Error" not in log
     assert "external IP" not in log

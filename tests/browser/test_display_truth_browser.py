@@ -14,25 +14,13 @@ import pytest
 from test_display_truth import DECAYS, query_for
 
 from app_support import PAGES
-from browser_support import ARTIFACTS, PAGE_DONE, chromium, streamlit_server
+from browser_support import ARTIFACTS, PAGE_DONE
 
 pytest.importorskip("playwright.sync_api")
 
 SHOTS = ARTIFACTS / "display"
 SCREENS = {"desktop": (1440, 900), "phone": (390, 844)}
 BATCH_NORM_MOMENTA = ("0.01", "0.1", "0.5", "0.9", "0.99", "0.999")
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server(log=ARTIFACTS / "display-server.log") as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 # Every page at every decay; batch norm at PyTorch's momenta too (β down to 0.001), the

@@ -9,25 +9,13 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from browser_support import ARTIFACTS, PAGE_DONE, chromium, streamlit_server
+from browser_support import ARTIFACTS, PAGE_DONE
 from ema_lab.model.site import PAGES
 
 pytest.importorskip("playwright.sync_api")
 
 SHOTS = ARTIFACTS / "presenter"
 PROJECTORS = [(1280, 720), (1024, 768)]
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def settle(page) -> None:

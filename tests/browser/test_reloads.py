@@ -2,18 +2,15 @@
 
 import time
 
-import pytest
-
-from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, streamlit_server
+from browser_support import ARTIFACTS, streamlit_server
 
 CHART = ".st-key-smoothing_chart .js-plotly-plot .scatterlayer .trace"
 
 
-def test_burst_of_reloads_and_a_client_that_leaves_mid_rerun():
-    sync_api = pytest.importorskip("playwright.sync_api")
+def test_burst_of_reloads_and_a_client_that_leaves_mid_rerun(browser):
+    # A server of its own: its log must hold nothing but this test's clients.
     log = ARTIFACTS / "reload-server.log"
-    with streamlit_server(log=log) as base, sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    with streamlit_server(log=log) as base:
         page = browser.new_page()
         url = f"{base}/smoothing?n=1000000"
         page.goto(url)
@@ -32,7 +29,7 @@ def test_burst_of_reloads_and_a_client_that_leaves_mid_rerun():
         page.goto(f"{base}/smoothing?n=2000&decay=0.9")
         page.wait_for_selector(CHART, timeout=60_000)
         assert page.get_by_text("β = 0.9 · window 10").count() >= 1
-        browser.close()
+        page.close()
     text = log.read_text()
     assert "Traceback" not in text
     assert "Error" not in text

@@ -12,7 +12,6 @@ import pytest
 from browser_support import (
     ARTIFACTS,
     PAGE_DONE,
-    chromium,
     free_port,
     press_slider,
     streamlit_server,
@@ -22,12 +21,6 @@ from ema_lab.model.site import PAGES
 pytest.importorskip("playwright.sync_api")
 
 CRASHED = "This app has encountered an error"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def settle(page) -> None:
@@ -52,53 +45,51 @@ def query(page) -> dict[str, list[str]]:
     return parse_qs(urlparse(page.url).query)
 
 
-def test_the_sidebar_carries_the_decay_and_every_address_redraws_its_page(browser):
-    with streamlit_server(log=ARTIFACTS / "state-server.log") as base:
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        page = context.new_page()
-        page.goto(f"{base}/smoothing?decay=0.95")
+def test_the_sidebar_carries_the_decay_and_every_address_redraws_its_page(browser, server):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(f"{server}/smoothing?decay=0.95")
+    settle(page)
+    press_slider(page, "decay β", "ArrowLeft")  # 0.95 -> 0.945, a stop no page opens at
+    page.wait_for_function("() => location.search.includes('decay=0.945')")
+    settle(page)
+    order = ["bias_correction", "tf_dynamic_decay", "choosing_decay", "weights_lab", ""]
+    for name in [*order, "smoothing", "bias_correction"]:
+        label = next(p.label for p in PAGES if p.name == name)
+        links = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]')
+        links.filter(has_text=label).first.click()
+        page.wait_for_function(f"() => location.pathname === '/{name}'")
         settle(page)
-        press_slider(page, "decay β", "ArrowLeft")  # 0.95 -> 0.945, a stop no page opens at
-        page.wait_for_function("() => location.search.includes('decay=0.945')")
-        settle(page)
-        order = ["bias_correction", "tf_dynamic_decay", "choosing_decay", "weights_lab", ""]
-        for name in [*order, "smoothing", "bias_correction"]:
-            label = next(p.label for p in PAGES if p.name == name)
-            links = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]')
-            links.filter(has_text=label).first.click()
-            page.wait_for_function(f"() => location.pathname === '/{name}'")
-            settle(page)
-            shown = query(page)
-            assert CRASHED not in page.content(), name
-            if name == "choosing_decay":
-                assert "0.945" in shown["decays"], shown
-            else:
-                assert decay_shown(page) == "0.945", name
-                assert shown["decay"] == ["0.945"], (name, shown)
-                assert set(shown) == {"decay"}, (name, shown)  # nothing else followed
-            if "β = " in main_title(page):
-                assert "β = 0.945" in main_title(page), (name, main_title(page))
-            # The address the page shows, opened in a new browser session, draws the same.
-            fresh = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-            fresh.goto(page.url)
-            settle(fresh)
-            assert decay_shown(fresh) == decay_shown(page), name
-            assert main_title(fresh) == main_title(page), name
-            fresh.context.close()
-        context.close()
+        shown = query(page)
+        assert CRASHED not in page.content(), name
+        if name == "choosing_decay":
+            assert "0.945" in shown["decays"], shown
+        else:
+            assert decay_shown(page) == "0.945", name
+            assert shown["decay"] == ["0.945"], (name, shown)
+            assert set(shown) == {"decay"}, (name, shown)  # nothing else followed
+        if "β = " in main_title(page):
+            assert "β = 0.945" in main_title(page), (name, main_title(page))
+        # The address the page shows, opened in a new browser session, draws the same.
+        fresh = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+        fresh.goto(page.url)
+        settle(fresh)
+        assert decay_shown(fresh) == decay_shown(page), name
+        assert main_title(fresh) == main_title(page), name
+        fresh.context.close()
+    context.close()
 
 
 @pytest.mark.parametrize("link", ["decay=2", "decay=abc", "n=-5", "decay=1"])
-def test_a_link_notice_is_still_shown_after_the_page_settles(browser, link):
-    with streamlit_server(log=ARTIFACTS / "state-notice-server.log") as base:
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{base}/smoothing?{link}")
-        settle(page)
-        page.wait_for_timeout(5_000)
-        alerts = " ".join(page.locator('[data-testid="stAlert"]').all_text_contents())
-        assert "could not be used" in alerts
-        assert link.split("=")[0] in alerts
-        page.close()
+def test_a_link_notice_is_still_shown_after_the_page_settles(browser, server, link):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{server}/smoothing?{link}")
+    settle(page)
+    page.wait_for_timeout(5_000)
+    alerts = " ".join(page.locator('[data-testid="stAlert"]').all_text_contents())
+    assert "could not be used" in alerts
+    assert link.split("=")[0] in alerts
+    page.close()
 
 
 def test_a_server_restarted_under_an_open_tab_gives_the_view_back(browser):

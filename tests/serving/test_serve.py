@@ -32,7 +32,6 @@ from browser_support import (
     CHROMIUM,
     PAGE_DONE,
     ROOT,
-    chromium,
     free_port,
     press_slider,
 )
@@ -126,12 +125,6 @@ def cluster():
     if proc.poll() is None:
         proc.terminate()
         proc.wait(timeout=30)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def test_static_assets_are_gzipped_and_cached(cluster):
