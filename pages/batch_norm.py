@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from ema_lab.lessons.batch_norm import controls as bn
-from ema_lab.lessons.batch_norm import view as bn_view
+from ema_lab.lessons import batch_norm as lesson
 from ema_lab.model.site import BY_NAME
 from ema_lab.ui import cache, controls, frame, sharing, state, widgets
 
@@ -12,31 +11,31 @@ frame.through_router()
 LAYOUT = state.layout()
 
 PAGE = BY_NAME["batch_norm"]
-view_for = cache.shared(max_entries=16)(bn_view.view_of)
+view_for = cache.shared(max_entries=16)(lesson.view.view_of)
 
 frame.page_title(PAGE)
 
 left, main = frame.columns([4, 11])
 with left:
-    before = state.last_shown(bn.CONVENTION.key)
-    convention = widgets.draw(bn.CONVENTION)
-    typed = state.widget_value(bn.MOMENTUM.key)
+    before = state.last_shown(lesson.controls.CONVENTION.key)
+    convention = widgets.draw(lesson.controls.CONVENTION)
+    typed = state.widget_value(lesson.controls.MOMENTUM.key)
     if before not in (None, (convention,)) and typed is not None:
         # Another framework, the same EMA: its momentum in the new framework's words.
-        kept = bn_view.batchnorm_decay(float(typed), before[0])
-        state.preset(bn.MOMENTUM.key, bn_view.momentum_for(kept, convention))
-    default = bn.DEFAULT_MOMENTUM[convention]
+        kept = lesson.view.batchnorm_decay(float(typed), before[0])
+        state.preset(lesson.controls.MOMENTUM.key, lesson.view.momentum_for(kept, convention))
+    default = lesson.controls.DEFAULT_MOMENTUM[convention]
     carried = state.carried_decay(None)  # a decay chosen on another page, in this unit
-    start = default if carried is None else bn_view.momentum_for(carried, convention)
-    momentum = float(widgets.draw(bn.MOMENTUM, default=default, start=start))
-    decay = bn_view.batchnorm_decay(momentum, convention)
-    state.chose_decay(decay, bn_view.batchnorm_decay(default, convention))
+    start = default if carried is None else lesson.view.momentum_for(carried, convention)
+    momentum = float(widgets.draw(lesson.controls.MOMENTUM, default=default, start=start))
+    decay = lesson.view.batchnorm_decay(momentum, convention)
+    state.chose_decay(decay, lesson.view.batchnorm_decay(default, convention))
     if not LAYOUT.compact:  # the embed's room is for the chart; its link has the rest
-        st.caption(bn_view.momentum_caption(momentum, convention))
+        st.caption(lesson.view.momentum_caption(momentum, convention))
     with st.expander("the stream: batch size, drift, spread, length, seed"):
-        size = widgets.draw(bn.BATCH_SIZE)
-        drift, spread = widgets.draw(bn.DRIFT), widgets.draw(bn.SPREAD)
-        steps, seed = widgets.draw(bn.BATCHES), widgets.draw(controls.SEED)
+        size = widgets.draw(lesson.controls.BATCH_SIZE)
+        drift, spread = widgets.draw(lesson.controls.DRIFT), widgets.draw(lesson.controls.SPREAD)
+        steps, seed = widgets.draw(lesson.controls.BATCHES), widgets.draw(controls.SEED)
 view = view_for(int(steps), int(size), float(drift), float(spread), int(seed), convention, momentum)
 
 with main:
@@ -56,17 +55,17 @@ st.table(view.end_readings(), hide_index=True)
 sharing.show(view.var_chart, "batchnorm_var_chart")
 
 st.subheader("One word, two meanings")
-st.table(bn_view.NAMING, hide_index=True)
+st.table(lesson.view.NAMING, hide_index=True)
 st.markdown(
-    f"**Your momentum {momentum:g} in {bn_view.FRAMEWORK[convention]}** is this EMA in every "
+    f"**Your momentum {momentum:g} in {lesson.view.FRAMEWORK[convention]}** is this EMA in every "
     "framework's words:"
 )
-st.table([bn_view.converted(momentum, convention)], hide_index=True)
+st.table([lesson.view.converted(momentum, convention)], hide_index=True)
 st.markdown(
     "**Ported with the same number**: each framework's default typed into the other keeps "
     "almost nothing but the last batch, and a model is evaluated with one batch's noise:"
 )
-st.table(bn_view.trap_rows(view.stream), hide_index=True)
+st.table(lesson.view.trap_rows(view.stream), hide_index=True)
 
 a, b = st.columns(2)
 with a:
@@ -74,14 +73,14 @@ with a:
         "**The start.** Keras' documented `moving_average_update` example: from 0, a batch of "
         "2.0 at momentum 0.9. Each update keeps $1-\\beta^t$ of the data's weight:"
     )
-    st.table(bn_view.keras_replay(), hide_index=True)
+    st.table(lesson.view.keras_replay(), hide_index=True)
 with b:
     st.markdown(
         "**Small batches.** PyTorch keeps the batch variance with Bessel's correction "
         "$n/(n-1)$, Keras 3 without it:"
     )
-    st.table(bn_view.bessel_rows(), hide_index=True)
+    st.table(lesson.view.bessel_rows(), hide_index=True)
 sharing.csv_download(
-    lambda: bn_view.csv_columns(view), f"ema-lab_batch_norm_{convention}_{momentum:g}.csv",
+    lambda: lesson.view.csv_columns(view), f"ema-lab_batch_norm_{convention}_{momentum:g}.csv",
     key="batchnorm_csv",
 )  # fmt: skip

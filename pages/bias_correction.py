@@ -2,15 +2,14 @@
 
 import streamlit as st
 
-from ema_lab.lessons.bias_correction import controls as bias_controls
-from ema_lab.lessons.bias_correction import view as bias
+from ema_lab.lessons import bias_correction as lesson
 from ema_lab.model.site import BY_NAME
 from ema_lab.ui import cache, controls, frame, sharing, widgets
 
 frame.through_router()
 
 PAGE = BY_NAME["bias_correction"]
-view_for = cache.per_signal(32)(bias.bias_view)
+view_for = cache.per_signal(32)(lesson.view.bias_view)
 
 frame.page_title(PAGE)
 frame.prose(
@@ -30,7 +29,7 @@ with main:
     sharing.main_chart_may_stop(view.chart, PAGE)
     frame.end_of_embed()
     controls.offer_length(signal, decay)
-    sharing.share_panel(PAGE, offline=lambda link: bias.offline(signal, decay, link))
+    sharing.share_panel(PAGE, offline=lambda link: lesson.view.offline(signal, decay, link))
     st.caption(view.gap_caption)
     # One above the other: three side by side were cut at a 1280 px projector.
     frame.formula(r"s_t = (1-\beta)\sum_{k \le t}\beta^{t-k}x_k")
@@ -78,7 +77,7 @@ def keras_example() -> None:
         "values or add rows: every update recomputes."
     )
     inputs, table = st.columns([1, 2], gap="large")
-    momentum = widgets.draw(bias_controls.MOMENTUM, inputs)
+    momentum = widgets.draw(lesson.controls.MOMENTUM, inputs)
     updates = inputs.data_editor(
         {"value": [2.0]},
         num_rows="dynamic",
@@ -87,7 +86,7 @@ def keras_example() -> None:
         },
         key="keras_values",
     )
-    replay = bias.keras_replay(updates["value"], momentum)
+    replay = lesson.view.keras_replay(updates["value"], momentum)
     with table.container(key="keras_replay"):
         if replay.skipped:
             st.warning(f"{replay.skipped} empty or non-finite value(s) were left out.")
@@ -99,6 +98,6 @@ frame.folded(
     "**Keras' documented example, step by step**: edit the values, every update recomputes",
     "keras_example",
     keras_example,
-    (bias_controls.MOMENTUM,),
+    (lesson.controls.MOMENTUM,),
 )
 sharing.csv_download(view.csv, view.csv_name, key="bias_csv")

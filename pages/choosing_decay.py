@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from ema_lab.lessons.choosing_decay import controls as choosing_controls
-from ema_lab.lessons.choosing_decay import view as choosing
+from ema_lab.lessons import choosing_decay as lesson
 from ema_lab.model import readings
 from ema_lab.model.site import BY_NAME
 from ema_lab.ui import cache, controls, frame, readouts, sharing, state, widgets
@@ -12,14 +11,14 @@ from ema_lab.ui.controls import UNITS
 frame.through_router()
 
 PAGE = BY_NAME["choosing_decay"]
-view_for = cache.per_signal(32)(choosing.compare_view)
+view_for = cache.per_signal(32)(lesson.view.compare_view)
 
 frame.page_title(PAGE)
 
 # Full width: four chosen decays stay readable as chips (a side column cut them off).
 # The decay carried from the last page is compared beside the two defaults.
 picked = widgets.draw(
-    choosing_controls.DECAYS, start=choosing.starting_decays(state.carried_decay(None))
+    lesson.controls.DECAYS, start=lesson.view.starting_decays(state.carried_decay(None))
 )
 left, main = frame.columns([4, 11])
 with left:
@@ -36,7 +35,7 @@ with main:
         "see the trade-off from every angle."
     )
     controls.offer_length(signal, max(view.decays))
-    sharing.share_panel(PAGE, offline=lambda link: choosing.offline(signal, view, link))
+    sharing.share_panel(PAGE, offline=lambda link: lesson.view.offline(signal, view, link))
 
 a, b = st.columns(2)
 for where, key in zip((a, b, a, b), view.responses, strict=True):
@@ -55,9 +54,9 @@ frame.formula(
 def calculator() -> None:
     st.subheader("Calculator")
     c1, c2 = st.columns([1, 2])
-    unit = UNITS[widgets.draw(choosing_controls.CALC_BY, c1)]
+    unit = UNITS[widgets.draw(lesson.controls.CALC_BY, c1)]
     amount = widgets.draw(
-        choosing_controls.CALC_VALUE,
+        lesson.controls.CALC_VALUE,
         c1,
         default=max(unit.low, 100.0),
         low=unit.low,
@@ -75,5 +74,5 @@ st.markdown(
     "`BatchNorm` momentum, ignite's `EMAHandler` momentum and pandas' `alpha`. For a window of "
     "100 steps (β = 0.99) you write:"
 )
-st.table(choosing.NAMING, hide_index=True)
+st.table(lesson.view.NAMING, hide_index=True)
 sharing.csv_download(view.csv, "ema_choosing_decay.csv", key="choose_csv")

@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from ema_lab.lessons.home import controls as home_controls
-from ema_lab.lessons.home import view as home
+from ema_lab.lessons import home as lesson
 from ema_lab.model.site import HOME, PAGES
 from ema_lab.ui import controls, frame, sharing, state, widgets
 
@@ -23,8 +22,8 @@ with left:
     if not LAYOUT.compact:
         frame.formula(r"\mathrm{ema}_t = \beta\,\mathrm{ema}_{t-1} + (1-\beta)\,x_t")
     decay = controls.decay_input(0.9)
-    x = controls.generated(*home.signal_for(decay))
-    view = home.home_view(x, decay)
+    x = controls.generated(*lesson.view.signal_for(decay))
+    view = lesson.view.home_view(x, decay)
     frame.prose(view.memory)
     frame.prose(
         "It is everywhere: the running statistics of **batch normalization**, the moment "
@@ -33,12 +32,12 @@ with left:
     )
 with right:
     sharing.main_chart_may_stop(view.chart, HOME)
-    sharing.share_panel(HOME, offline=lambda link: home.offline(x, decay, link))
+    sharing.share_panel(HOME, offline=lambda link: lesson.view.offline(x, decay, link))
 
 frame.end_of_embed()
 st.subheader("The recurrence, step by step")
-t = int(widgets.draw(home_controls.STEP))
-step = home.recurrence(decay, t)
+t = int(widgets.draw(lesson.controls.STEP))
+step = lesson.view.recurrence(decay, t)
 frame.formula(step.update)
 a, b = st.columns([2, 3])
 a.table(step.rows(), hide_index=True)
@@ -55,6 +54,6 @@ for card, page in zip(cards, lessons, strict=False):
         st.caption(page.description)
 
 st.caption(
-    f"Every number on these pages comes from `ema_core` {home.VERSION}, tested against "
+    f"Every number on these pages comes from `ema_core` {lesson.view.VERSION}, tested against "
     "TensorFlow's and Keras' documented examples and pandas."
 )

@@ -2,10 +2,7 @@
 
 import streamlit as st
 
-from ema_lab.lessons.smoothing import controls as smoothing_controls
-from ema_lab.lessons.smoothing import figures
-from ema_lab.lessons.smoothing import view as smoothing
-from ema_lab.lessons.smoothing.time_aware import has_gaps
+from ema_lab.lessons import smoothing as lesson
 from ema_lab.model.site import BY_NAME
 from ema_lab.ui import cache, controls, frame, readouts, sharing, state, widgets
 from ema_lab.ui.controls import INITIAL
@@ -19,21 +16,21 @@ PAGE = BY_NAME["smoothing"]
 
 # Keyed on scalars (the signal's identity, not its values): a class opening one link or a
 # student toggling lines reuses the drawn lines; only a new decay or start computes.
-lines_for = cache.per_signal(64)(smoothing.drawn_lines)
-time_aware_for = cache.per_signal(32)(smoothing.time_aware)
-scrubber_for = cache.per_signal(8)(smoothing.scrubber_curves)
+lines_for = cache.per_signal(64)(lesson.view.drawn_lines)
+time_aware_for = cache.per_signal(32)(lesson.view.time_aware)
+scrubber_for = cache.per_signal(8)(lesson.view.scrubber_curves)
 
 
 def time_controls(signal, decay: float):
     """The time-aware EMA's controls, for a signal observed at times: its view and line."""
     if signal.dates is None or not widgets.draw(
-        smoothing_controls.TIME_AWARE, default=has_gaps(signal.dates)
+        lesson.controls.TIME_AWARE, default=lesson.time_aware.has_gaps(signal.dates)
     ):
         return None
     # One above the other: side by side in the controls' column, the unit read "day".
     amount, unit = st.container(), (st.container() if signal.calendar is not None else None)
-    half_life = widgets.draw(smoothing_controls.TIME_HALF_LIFE, amount)
-    unit_name = widgets.draw(smoothing_controls.TIME_UNIT, unit) if unit is not None else "days"
+    half_life = widgets.draw(lesson.controls.TIME_HALF_LIFE, amount)
+    unit_name = widgets.draw(lesson.controls.TIME_UNIT, unit) if unit is not None else "days"
     if half_life is not None and half_life <= 0:
         st.warning(
             "A half-life of 0 would forget everything at once; using the step EMA's "
@@ -51,7 +48,7 @@ frame.page_title(PAGE)
 # title, for a keyboard too, and the signal's controls folded under it: in a row above the
 # chart, they pushed it below a 1280×720 projector's fold.
 @st.fragment
-def smoothing_view():
+def decay_and_main_chart():
     left, main = frame.columns([4, 11])
     with left:
         decay = controls.decay_input(0.99)
@@ -62,16 +59,16 @@ def smoothing_view():
     n = len(signal.values)
     with more:
         initial = widgets.draw(INITIAL)
-        middle = smoothing.band_end(n)
+        middle = lesson.view.band_end(n)
         # A slider needs two ends: a one-value upload has only step 1.
-        end = widgets.draw(smoothing_controls.WINDOW_END, default=middle, high=n) if n > 1 else 1
+        end = widgets.draw(lesson.controls.WINDOW_END, default=middle, high=n) if n > 1 else 1
     with left:  # in view, not folded: what the time-aware lesson is about
         timed = time_controls(signal, decay)
     with main:
         # Embedded, the line picker folds away with the start and the band: chart first.
-        shown = widgets.draw(smoothing_controls.VIEWS, more if LAYOUT.compact else st)
+        shown = widgets.draw(lesson.controls.VIEWS, more if LAYOUT.compact else st)
         lines = lines_for(signal, decay, initial)
-        view = smoothing.smoothing_view(
+        view = lesson.view.smoothing_view(
             signal, decay, initial, end, shown, lines, timed, compact=LAYOUT.compact
         )
         sharing.main_chart_may_stop(view.chart, PAGE)
@@ -79,7 +76,7 @@ def smoothing_view():
             return signal  # the chart and its controls; the read-outs are on the full page
         controls.offer_length(signal, decay)
         sharing.share_panel(
-            PAGE, offline=lambda link: smoothing.offline(signal, decay, initial, shown, link)
+            PAGE, offline=lambda link: lesson.view.offline(signal, decay, initial, shown, link)
         )
         if view.zoom is not None:
             sharing.show(view.zoom, "gap_chart")
@@ -101,16 +98,16 @@ def smoothing_view():
         for note in view.notes:
             st.caption(note)
         sharing.csv_download(
-            lambda: smoothing.csv_columns(signal, decay, initial, timed.view if timed else None),
+            lambda: lesson.view.csv_columns(signal, decay, initial, timed.view if timed else None),
             view.csv_name,
             key="smoothing_csv",
         )
     return signal
 
 
-signal = smoothing_view()
+signal = decay_and_main_chart()
 
-if not LAYOUT.compact and widgets.draw(smoothing_controls.SCRUBBER):
+if not LAYOUT.compact and widgets.draw(lesson.controls.SCRUBBER):
     curves = scrubber_for(signal)
-    sharing.show(figures.scrubber_figure(signal.values, curves=curves), "scrubber_chart")
-    st.caption(smoothing.scrubber_note(len(signal.values)))
+    sharing.show(lesson.figures.scrubber_figure(signal.values, curves=curves), "scrubber_chart")
+    st.caption(lesson.view.scrubber_note(len(signal.values)))

@@ -2,16 +2,15 @@
 
 import streamlit as st
 
-from ema_lab.lessons.tf_dynamic_decay import controls as tf_decay_controls
-from ema_lab.lessons.tf_dynamic_decay import view as tf_decay
+from ema_lab.lessons import tf_dynamic_decay as lesson
 from ema_lab.model.site import BY_NAME
 from ema_lab.ui import cache, controls, frame, sharing, widgets
 
 frame.through_router()
 
 PAGE = BY_NAME["tf_dynamic_decay"]
-schedule_for = cache.shared(16)(tf_decay.schedule_view)
-view_for = cache.per_signal(32)(tf_decay.signal_view)
+schedule_for = cache.shared(16)(lesson.view.schedule_view)
+view_for = cache.per_signal(32)(lesson.view.signal_view)
 
 frame.page_title(PAGE)
 # The decay and the formulas beside the chart, the prose under them: above the chart they
@@ -43,7 +42,7 @@ sharing.show(view.chart, "tf_signal_chart", main)
 main.caption(view.caption)
 controls.offer_length(signal, decay, main)
 sharing.share_panel(
-    PAGE, offline=lambda link: tf_decay.offline(signal, decay, initial, link), where=main
+    PAGE, offline=lambda link: lesson.view.offline(signal, decay, initial, link), where=main
 )
 sharing.csv_download(view.csv, view.csv_name, key="tf_csv")
 
@@ -57,9 +56,9 @@ def step_by_step() -> None:
         "any value or `num_updates`, add or delete rows: every row recomputes. The first row "
         "creates the shadow from `v1`."
     )
-    table_decay = widgets.draw(tf_decay_controls.TABLE_DECAY)
+    table_decay = widgets.draw(lesson.controls.TABLE_DECAY)
     rows = st.data_editor(
-        tf_decay.DOC_EXAMPLE,
+        lesson.view.DOC_EXAMPLE,
         num_rows="dynamic",
         column_config={
             "v1": st.column_config.NumberColumn("v1 (value)", format="%.6g", required=True),
@@ -69,7 +68,7 @@ def step_by_step() -> None:
         },
         key="tf_steps",
     )
-    replay = tf_decay.replay(rows["v1"], rows["num_updates"], table_decay)
+    replay = lesson.view.replay(rows["v1"], rows["num_updates"], table_decay)
     with st.container(key="tf_replay"):
         if replay.skipped:
             st.warning(
@@ -99,5 +98,5 @@ frame.folded(
     "**Step by step, as TensorFlow does it**: the documented example, editable",
     "tf_steps",
     step_by_step,
-    (tf_decay_controls.TABLE_DECAY,),
+    (lesson.controls.TABLE_DECAY,),
 )

@@ -2,9 +2,7 @@
 
 import streamlit as st
 
-from ema_lab.lessons.training_curves import calculator, exports
-from ema_lab.lessons.training_curves import controls as tc
-from ema_lab.lessons.training_curves import view as tc_view
+from ema_lab.lessons import training_curves as lesson
 from ema_lab.model.site import BY_NAME
 from ema_lab.model.text import escape_markdown
 from ema_lab.ui import cache, frame, sharing, state, uploads, widgets
@@ -13,12 +11,12 @@ frame.through_router()
 
 PAGE = BY_NAME["training_curves"]
 UPLOAD = "training_csv"
-view_for = cache.shared(max_entries=16)(tc_view.view_of)
+view_for = cache.shared(max_entries=16)(lesson.view.view_of)
 
 frame.page_title(PAGE)
 
 
-def uploaded_curve() -> exports.Curve | None:
+def uploaded_curve() -> lesson.exports.Curve | None:
     """The reader's export, or None: read once per file; a bad file says so and the last
     good curve (or the shipped run) stays."""
     if not sharing.uploads_here(PAGE):
@@ -35,7 +33,7 @@ def uploaded_curve() -> exports.Curve | None:
             if refused:
                 raise ValueError(refused)
             with uploads.parsing():
-                record.signal = exports.read_export(upload.getvalue(), upload.name)
+                record.signal = lesson.exports.read_export(upload.getvalue(), upload.name)
         except ValueError as exc:
             st.error(
                 f"Could not use {escape_markdown(upload.name)}: {uploads.worded(exc)} "
@@ -48,20 +46,20 @@ left, main = frame.columns([4, 11])
 with left:
     # The decay carried from another page is the smoothing: TensorBoard's is an EMA's β.
     carried = state.carried_decay(None)
-    fits = carried is not None and carried <= tc.SMOOTHING.high
-    start = round(carried, 3) if fits else tc.SMOOTHING.default
-    smoothing = float(widgets.draw(tc.SMOOTHING, start=start))
-    state.chose_decay(smoothing, tc.SMOOTHING.default)
-    if carried is not None and not fits and smoothing == tc.SMOOTHING.default:
+    fits = carried is not None and carried <= lesson.controls.SMOOTHING.high
+    start = round(carried, 3) if fits else lesson.controls.SMOOTHING.default
+    smoothing = float(widgets.draw(lesson.controls.SMOOTHING, start=start))
+    state.chose_decay(smoothing, lesson.controls.SMOOTHING.default)
+    if carried is not None and not fits and smoothing == lesson.controls.SMOOTHING.default:
         st.caption(
             f"The decay {carried:g} from the last page is past TensorBoard's slider "
-            f"(0 to {tc.SMOOTHING.high:g}): smoothing starts at its default."
+            f"(0 to {lesson.controls.SMOOTHING.high:g}): smoothing starts at its default."
         )
     with st.expander("your own curve (CSV upload)"):
         mine = uploaded_curve()
     if mine is not None:
         st.caption(escape_markdown(mine.description))
-loss, rate = exports.shipped_run()
+loss, rate = lesson.exports.shipped_run()
 curve = mine or loss
 key = ("shipped",) if mine is None else (UPLOAD, state.upload(UPLOAD).file_id)
 view = view_for(curve, key, smoothing, rate)
@@ -96,11 +94,11 @@ st.table(view.reading_rows(), hide_index=True)
 st.subheader("How much does the slider average?")
 a, b = st.columns(2)
 with a:
-    every = int(widgets.draw(tc.LOG_EVERY))
-    over = int(widgets.draw(tc.AVERAGE_OVER))
+    every = int(widgets.draw(lesson.controls.LOG_EVERY))
+    over = int(widgets.draw(lesson.controls.AVERAGE_OVER))
 with b:
-    found = calculator.smoothing_for(every, over, view.x_range)
-    st.markdown(calculator.calculator_text(found, every, over, view.x_range))
+    found = lesson.calculator.smoothing_for(every, over, view.x_range)
+    st.markdown(lesson.calculator.calculator_text(found, every, over, view.x_range))
 
 st.subheader("TensorBoard's sampling")
 st.markdown(view.sampling_sentence())

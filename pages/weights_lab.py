@@ -2,9 +2,7 @@
 
 import streamlit as st
 
-from ema_lab.lessons.weights_lab import controls as weights_controls
-from ema_lab.lessons.weights_lab import posthoc
-from ema_lab.lessons.weights_lab import view as weights
+from ema_lab.lessons import weights_lab as lesson
 from ema_lab.model.site import BY_NAME
 from ema_lab.ui import cache, controls, frame, sharing, state, widgets
 
@@ -13,17 +11,17 @@ frame.through_router()
 LAYOUT = state.layout()
 
 PAGE = BY_NAME["weights_lab"]
-run_for = cache.shared(32, "Training…")(weights.run)
+run_for = cache.shared(32, "Training…")(lesson.view.run)
 
 
 @cache.shared(16, "Storing snapshots…")
-def study_for(_run, run_key: tuple, tracked: tuple, per_track: int) -> posthoc.Study:
-    return posthoc.study(_run, tracked, per_track)
+def study_for(_run, run_key: tuple, tracked: tuple, per_track: int) -> lesson.posthoc.Study:
+    return lesson.posthoc.study(_run, tracked, per_track)
 
 
 @cache.shared(32)
-def view_for(_run, run_key: tuple, settings: weights.EmaSettings) -> weights.WeightsView:
-    return weights.weights_view(_run, settings)
+def view_for(_run, run_key: tuple, settings: lesson.view.EmaSettings) -> lesson.view.WeightsView:
+    return lesson.view.weights_view(_run, settings)
 
 
 frame.page_title(PAGE)
@@ -37,9 +35,9 @@ with left:
 with more:
     st.markdown("**Training**")
     lr, batch, steps = (
-        widgets.draw(weights_controls.LR),
-        widgets.draw(weights_controls.BATCH),
-        widgets.draw(weights_controls.STEPS),
+        widgets.draw(lesson.controls.LR),
+        widgets.draw(lesson.controls.BATCH),
+        widgets.draw(lesson.controls.STEPS),
     )
     seed = widgets.draw(controls.SEED)
 with ema_box:
@@ -48,18 +46,18 @@ with ema_box:
     decay = widgets.draw(controls.decay_controls().decay, default=0.99)
 with more if LAYOUT.compact else ema_box:
     # Pills wrap in a narrow column; a multiselect's chips ran past its edge.
-    names = tuple(widgets.draw(weights_controls.NAMES))
+    names = tuple(widgets.draw(lesson.controls.NAMES))
     with st.expander("warm-up (timm, ema-pytorch, diffusers)"):
-        inv_gamma = widgets.draw(weights_controls.INV_GAMMA)
+        inv_gamma = widgets.draw(lesson.controls.INV_GAMMA)
         power, min_decay = (
-            widgets.draw(weights_controls.POWER),
-            widgets.draw(weights_controls.MIN_DECAY),
+            widgets.draw(lesson.controls.POWER),
+            widgets.draw(lesson.controls.MIN_DECAY),
         )
     with st.expander("as real trainers do"):
-        start = widgets.draw(weights_controls.START_AFTER, high=int(steps))
-        every = widgets.draw(weights_controls.EVERY)
-        overwrite = widgets.draw(weights_controls.OVERWRITE, high=int(steps))
-settings, problem = weights.settings(
+        start = widgets.draw(lesson.controls.START_AFTER, high=int(steps))
+        every = widgets.draw(lesson.controls.EVERY)
+        overwrite = widgets.draw(lesson.controls.OVERWRITE, high=int(steps))
+settings, problem = lesson.view.settings(
     decay, inv_gamma=inv_gamma, power=power, min_decay=min_decay, start_after=start,
     every=every, overwrite=overwrite,
 )  # fmt: skip
@@ -101,15 +99,15 @@ def after_training(run, run_key: tuple) -> None:
     )
     knobs, sweep_col = st.columns([4, 11], gap="large")
     with knobs:
-        tracked = tuple(widgets.draw(control) for control in weights_controls.TRACKED)
-        per_track = widgets.draw(weights_controls.SNAPSHOTS)
-    tracked, problem = weights.tracked_widths(*tracked)
+        tracked = tuple(widgets.draw(control) for control in lesson.controls.TRACKED)
+        per_track = widgets.draw(lesson.controls.SNAPSHOTS)
+    tracked, problem = lesson.view.tracked_widths(*tracked)
     if problem:
         st.warning(problem)
     study = study_for(run, run_key, tracked, int(per_track))
-    sigma = widgets.draw(weights_controls.SIGMA, knobs)
-    ph = posthoc.view(run, study, float(sigma))
-    charts = posthoc.charts(run, study, ph)
+    sigma = widgets.draw(lesson.controls.SIGMA, knobs)
+    ph = lesson.posthoc.view(run, study, float(sigma))
+    charts = lesson.posthoc.charts(run, study, ph)
     with sweep_col:
         st.markdown(ph.summary)
         st.caption(ph.translation)
@@ -122,7 +120,7 @@ frame.folded(
     "**Choose the length after training**: EDM2's post-hoc EMA, rebuilt from snapshots",
     "posthoc",
     lambda: after_training(run, run_key),
-    (*weights_controls.TRACKED, weights_controls.SNAPSHOTS, weights_controls.SIGMA),
+    (*lesson.controls.TRACKED, lesson.controls.SNAPSHOTS, lesson.controls.SIGMA),
 )
 st.subheader("Why, in formulas")
 a, b, c = st.columns(3)
@@ -144,4 +142,4 @@ with b:
     )
 with c:
     frame.formula(r"\beta_{kB} = \beta_B^{\,k}")
-    st.markdown(weights.scaling(decay, batch, widgets.draw(weights_controls.FACTOR)))
+    st.markdown(lesson.view.scaling(decay, batch, widgets.draw(lesson.controls.FACTOR)))

@@ -46,9 +46,9 @@ if not (Path(NGINX).exists() and Path(CHROMIUM).exists()):
     )
 
 pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("hall")]
 
-RECOVERY_LIMIT = 20.0  # seconds from SIGKILL to the same view drawn again (stated in README)
+RECOVERY_LIMIT = 20.0  # seconds from SIGKILL to the same view drawn again (docs/lecture-hall.md)
 
 
 def test_config_fills_every_field_and_nginx_accepts_it(tmp_path):
