@@ -6,7 +6,7 @@ from ema_lab.lessons import batch_norm as lesson
 from ema_lab.model.site import BY_NAME
 from ema_lab.ui import cache, controls, frame, sharing, state, widgets
 
-frame.through_router()
+frame.rerun_unless_routed()
 
 LAYOUT = state.layout()
 
@@ -40,7 +40,7 @@ view = view_for(int(steps), int(size), float(drift), float(spread), int(seed), c
 
 with main:
     sharing.main_chart_may_stop(view.mean_chart, PAGE)
-    frame.end_of_embed()
+    frame.stop_if_compact()
     # Under the chart: above it, it pushed the chart below a projector's fold.
     frame.prose(
         "Every batch-norm layer keeps an **EMA of its batches' mean and variance** for "

@@ -6,7 +6,7 @@ from ema_lab.lessons import bias_correction as lesson
 from ema_lab.model.site import BY_NAME
 from ema_lab.ui import cache, controls, frame, sharing, widgets
 
-frame.through_router()
+frame.rerun_unless_routed()
 
 PAGE = BY_NAME["bias_correction"]
 view_for = cache.per_signal(32)(lesson.view.bias_view)
@@ -27,7 +27,7 @@ view = view_for(signal, decay)
 
 with main:
     sharing.main_chart_may_stop(view.chart, PAGE)
-    frame.end_of_embed()
+    frame.stop_if_compact()
     controls.offer_length(signal, decay)
     sharing.share_panel(PAGE, offline=lambda link: lesson.view.offline(signal, decay, link))
     st.caption(view.gap_caption)

@@ -8,7 +8,7 @@ from ema_lab.model.site import BY_NAME
 from ema_lab.ui import cache, controls, frame, readouts, sharing, state, widgets
 from ema_lab.ui.controls import UNITS
 
-frame.through_router()
+frame.rerun_unless_routed()
 
 PAGE = BY_NAME["choosing_decay"]
 view_for = cache.per_signal(32)(lesson.view.compare_view)
@@ -28,7 +28,7 @@ if view.notice:
     st.info(view.notice)
 with main:
     sharing.main_chart_may_stop(view.chart, PAGE)
-    frame.end_of_embed()
+    frame.stop_if_compact()
     # Under the chart: above it, it pushed the chart below a 1280×720 projector's fold.
     frame.prose(
         "A longer memory smooths more and lags more. Put two to four decays side by side and "

@@ -6,7 +6,7 @@ from ema_lab.lessons import home as lesson
 from ema_lab.model.site import HOME, PAGES
 from ema_lab.ui import controls, frame, sharing, state, widgets
 
-frame.through_router()
+frame.rerun_unless_routed()
 
 LAYOUT = state.layout()
 
@@ -34,7 +34,7 @@ with right:
     sharing.main_chart_may_stop(view.chart, HOME)
     sharing.share_panel(HOME, offline=lambda link: lesson.view.offline(x, decay, link))
 
-frame.end_of_embed()
+frame.stop_if_compact()
 st.subheader("The recurrence, step by step")
 t = int(widgets.draw(lesson.controls.STEP))
 step = lesson.view.recurrence(decay, t)

@@ -7,7 +7,7 @@ from ema_lab.model.site import BY_NAME
 from ema_lab.ui import cache, controls, frame, readouts, sharing, state, widgets
 from ema_lab.ui.controls import INITIAL
 
-frame.through_router()
+frame.rerun_unless_routed()
 
 LAYOUT = state.layout()
 
@@ -55,7 +55,7 @@ def decay_and_main_chart():
         signal = controls.signal_input(folded=True)
         # Folded, so that on a phone (columns stack) the chart follows the decay slider.
         more = st.expander("start ema₀, shaded window")
-    state.whole_page_for("signal", signal.key)  # the scrubber below draws the signal
+    state.rerun_page_if_changed("signal", signal.key)  # the scrubber below draws the signal
     n = len(signal.values)
     with more:
         initial = widgets.draw(INITIAL)

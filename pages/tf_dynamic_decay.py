@@ -6,7 +6,7 @@ from ema_lab.lessons import tf_dynamic_decay as lesson
 from ema_lab.model.site import BY_NAME
 from ema_lab.ui import cache, controls, frame, sharing, widgets
 
-frame.through_router()
+frame.rerun_unless_routed()
 
 PAGE = BY_NAME["tf_dynamic_decay"]
 schedule_for = cache.shared(16)(lesson.view.schedule_view)
@@ -20,7 +20,7 @@ with left:
     decay = controls.decay_input(0.999)
 schedule = schedule_for(decay)
 sharing.main_chart_may_stop(schedule.chart, PAGE, where=right)
-frame.end_of_embed()
+frame.stop_if_compact()
 with left:
     frame.formula(r"\beta_t = \min\!\left(\beta,\ \frac{1+t}{10+t}\right)")
     frame.formula(r"t^* = \frac{10\beta-1}{1-\beta}")

@@ -7,7 +7,7 @@ from ema_lab.model.site import BY_NAME
 from ema_lab.model.text import escape_markdown
 from ema_lab.ui import cache, frame, sharing, state, uploads, widgets
 
-frame.through_router()
+frame.rerun_unless_routed()
 
 PAGE = BY_NAME["training_curves"]
 UPLOAD = "training_csv"
@@ -66,7 +66,7 @@ view = view_for(curve, key, smoothing, rate)
 
 with main:
     sharing.main_chart_may_stop(view.main_chart, PAGE)
-    frame.end_of_embed()
+    frame.stop_if_compact()
     # Under the chart: above it, it pushed the chart below a projector's fold.
     frame.prose(
         "The EMA practitioners look at most is the **smoothing slider** over their loss "

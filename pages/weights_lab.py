@@ -6,7 +6,7 @@ from ema_lab.lessons import weights_lab as lesson
 from ema_lab.model.site import BY_NAME
 from ema_lab.ui import cache, controls, frame, sharing, state, widgets
 
-frame.through_router()
+frame.rerun_unless_routed()
 
 LAYOUT = state.layout()
 
@@ -69,7 +69,7 @@ view = view_for(run, run_key, settings)
 
 with main:
     sharing.main_chart_may_stop(view.contour, PAGE, embed_height=360)
-    frame.end_of_embed()
+    frame.stop_if_compact()
     frame.prose(
         "Diffusion models, BYOL and mean-teacher training, and many strong recipes evaluate an "
         "**EMA of the weights** instead of the weights themselves. Here a small model trains "

@@ -93,12 +93,12 @@ class Reading:
     help: str
 
 
-def readings(decay: float) -> dict[str, Reading]:
+def every_reading(decay: float) -> dict[str, Reading]:
     """Every reading of ``decay``, by name, from `ema_core.decay_readings`.
 
     Examples
     --------
-    >>> r = readings(0.9)
+    >>> r = every_reading(0.9)
     >>> r["window"].value, r["cutoff"].value
     ('10', '0.0168')
     """
@@ -139,7 +139,7 @@ def line(decay: float) -> str:
     >>> line(0.9)
     'β = 0.9 · window 10 · half-life 6.58 · span 19 · lag 9 steps'
     """
-    r = readings(decay)
+    r = every_reading(decay)
     return (
         f"β = {decay:.6g} · window {r['window'].value} · half-life {r['half_life'].value} · "
         f"span {r['span'].value} · lag {r['lag'].value} step{'' if r['lag'].value == '1' else 's'}"
@@ -148,7 +148,7 @@ def line(decay: float) -> str:
 
 def table_row(decay: float, names: tuple[str, ...]) -> dict[str, str]:
     """The readings ``names`` of ``decay`` as one table row, by label."""
-    r = readings(decay)
+    r = every_reading(decay)
     return {r[n].label: r[n].value for n in names}
 
 

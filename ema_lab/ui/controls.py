@@ -223,7 +223,7 @@ def offer_length(signal: Signal, decay: float, where=st) -> None:
         return
     where.info(f"{note} Lengthened to {count(length, 'step')}, it shows the EMA settle.", icon="📏")
     if where.button(f"Lengthen the signal to {count(length, 'step')}", key="lengthen"):
-        state.relink(LENGTH.key, str(length))
+        state.relink_and_rerun(LENGTH.key, str(length))
 
 
 def _stand_in(why: str) -> Signal:

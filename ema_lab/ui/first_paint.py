@@ -36,7 +36,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import (
 from ema_lab.ui import state
 from ema_lab.ui.state import PAINTED
 
-__all__ = ["PAINTED", "WATCHER", "begin", "chart_drawn", "pending", "place", "stage"]
+__all__ = ["PAINTED", "WATCHER", "begin", "pending", "place", "stage", "stop_if_first_run"]
 
 _log = logging.getLogger(__name__)
 WATCHER = "ema_lab_first_paint"  # the watcher's key (and its element's class)
@@ -79,19 +79,19 @@ def begin() -> None:
     if not state.from_browser():
         state.mark_painted()
     if pending():
-        state.run().box = st.sidebar.popover("Loading the controls…", disabled=True)
+        state.current_run().held_in = st.sidebar.popover("Loading the controls…", disabled=True)
 
 
 def place(where, key: str, widget: str):
     """Where the widget of the control ``key`` goes: ``where`` itself, or on a first run
     the closed pop-over, with a blank of the widget's height left in ``where`` (so that
     nothing moves when the widgets arrive)."""
-    run = state.run()
-    if run.box is None or not pending():
+    run = state.current_run()
+    if run.held_in is None or not pending():
         return where
-    run.deferred.append(key)
+    run.held_keys.append(key)
     where.container(height=HEIGHT.get(widget, 68), border=False)
-    return run.box
+    return run.held_in
 
 
 class _ChartDrawn(StopException):
@@ -100,7 +100,7 @@ class _ChartDrawn(StopException):
     out; `stage` catches it to mount the watcher."""
 
 
-def chart_drawn() -> None:
+def stop_if_first_run() -> None:
     """Called after the page's main chart: a first run stops here."""
     if pending():
         raise _ChartDrawn()
@@ -118,7 +118,7 @@ def stage() -> Iterator[None]:
         # The browser never held these widgets: drawn anew, each takes its value from
         # the link or its default again, and shows it (a value left in the session
         # would not be sent, and the widget would show its bare minimum).
-        state.forget(state.run().deferred)
+        state.forget(state.current_run().held_keys)
         watcher = st.components.v2.component(WATCHER, js=_WATCH)
         watcher(key=WATCHER, on_painted_change=_painted, height=0)
         watching = True

@@ -39,7 +39,7 @@ def routes() -> list[tuple[st.Page, Page]]:
 
 @contextmanager
 def routing() -> Iterator[None]:
-    """The router's run of a page: what `through_router` checks."""
+    """The router's run of a page: what `rerun_unless_routed` checks."""
     token = _ROUTED.set(True)
     try:
         yield
@@ -47,7 +47,7 @@ def routing() -> Iterator[None]:
         _ROUTED.reset(token)
 
 
-def through_router() -> None:
+def rerun_unless_routed() -> None:
     """First line of every page: make sure it runs inside the router.
 
     With a ``pages/`` folder beside ``app.py``, Streamlit runs a link to one of its
@@ -186,14 +186,14 @@ def folded_controls(label: str, short: str):
     """Where the compact layout puts the controls it folds away (a signal's length, noise
     and seed): an expander (``label``) when embedded, a pop-over (``short``) in the slide's
     header when presenting, the page itself otherwise."""
-    if layout() is Layout.PRESENT and state.run().tools is not None:
-        return state.run().tools.popover(short, help=label)
+    if layout() is Layout.PRESENT and state.current_run().presenter_tools is not None:
+        return state.current_run().presenter_tools.popover(short, help=label)
     if layout() is Layout.EMBED:
         return st.expander(label)
     return st
 
 
-def end_of_embed() -> None:
+def stop_if_compact() -> None:
     """Embedded and presenting, a page stops here: the chart and its controls, no long
     sections."""
     if layout().compact:
@@ -309,7 +309,7 @@ def presenter_header(page: Page) -> None:
     with side:
         i = PAGES.index(page)
         with st.container(horizontal=True, gap="small", horizontal_alignment="right"):
-            state.run().tools = st.container(horizontal=True, width="content")
+            state.current_run().presenter_tools = st.container(horizontal=True, width="content")
             for which, other in (("previous", i - 1), ("next", i + 1)):
                 if not 0 <= other < len(PAGES):
                     continue

@@ -20,7 +20,7 @@ def line(decay: float, where=st) -> None:
 def metrics(decay: float, names: Sequence[str], where=st, *, per_row: int = 3) -> None:
     """Metrics, one per reading, each explained on hover; ``per_row`` a row, so that a
     value such as 0.0000159 keeps its digits in a 1024 px projector's column."""
-    shown = readings.readings(decay)
+    shown = readings.every_reading(decay)
     for start in range(0, len(names), per_row):
         row = names[start : start + per_row]
         for column, name in zip(where.columns(per_row), row, strict=False):

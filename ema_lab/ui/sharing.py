@@ -180,7 +180,7 @@ def main_chart_may_stop(fig: go.Figure, page: Page, *, embed_height: int = 360, 
     shown = embed_chart(fig, layout(), embed_height)
     show(shown, page.main_chart, where, table=False)
     embed_footer(page, where)
-    first_paint.chart_drawn()
+    first_paint.stop_if_first_run()
     data_table(shown, page.main_chart, where)  # a widget: after the first paint's stop
     predict(page, where)
 

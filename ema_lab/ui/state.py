@@ -71,14 +71,14 @@ class Visit:
 
 
 @dataclass
-class Run:
+class CurrentRun:
     """What one script run has drawn so far (the first run's deferred widgets too)."""
 
-    box: Any = None  # the first run's closed pop-over, where its controls are drawn
-    deferred: list[str] = field(default_factory=list)  # widget keys drawn in it
+    held_in: Any = None  # the first run's closed pop-over, where its controls are drawn
+    held_keys: list[str] = field(default_factory=list)  # widget keys drawn in it
     presets: set[str] = field(default_factory=set)  # widgets given their value by `preset`
     notice_area: Any = None  # where the link's unusable values are named
-    tools: Any = None  # the presenter header's row, where the folded controls go
+    presenter_tools: Any = None  # the presenter header's row, where the folded controls go
     layout: Layout = Layout.FULL  # decided once, by the router (`decide_layout`)
 
 
@@ -109,7 +109,7 @@ def enter(page: str) -> Visit:
     visit = st.session_state.get(_VISIT)
     if visit is None or visit.page != page:
         visit = st.session_state[_VISIT] = Visit(page)
-    st.session_state[_RUN] = Run()
+    st.session_state[_RUN] = CurrentRun()
     return visit
 
 
@@ -121,11 +121,11 @@ def visit() -> Visit:
     return found
 
 
-def run() -> Run:
+def current_run() -> CurrentRun:
     """What this run has drawn so far."""
     found = st.session_state.get(_RUN)
     if found is None:
-        found = st.session_state[_RUN] = Run()
+        found = st.session_state[_RUN] = CurrentRun()
     return found
 
 
@@ -135,7 +135,7 @@ def in_fragment() -> bool:
     return bool(ctx and ctx.fragment_ids_this_run)
 
 
-def whole_page_for(name: str, identity: Any) -> None:
+def rerun_page_if_changed(name: str, identity: Any) -> None:
     """Say that the page around a fragment was drawn for ``identity`` (a signal's key, say).
     In a fragment's own rerun, a new one reruns the whole page: a control inside the
     fragment has changed what the page outside it shows."""
@@ -171,7 +171,7 @@ def decide_layout() -> Layout:
         decided = Layout.PRESENT
     else:
         decided = Layout.FULL
-    run().layout = decided
+    current_run().layout = decided
     return decided
 
 
@@ -182,7 +182,7 @@ def in_iframe() -> bool:
 
 def layout() -> Layout:
     """How the page is shown in this run (`decide_layout`)."""
-    return run().layout
+    return current_run().layout
 
 
 def from_link(key: str) -> bool:
@@ -206,7 +206,7 @@ def publish(key: str, texts: Iterable[str] | None) -> None:
         st.query_params[key] = list(texts) if len(texts) != 1 else texts[0]
 
 
-def relink(key: str, text: str) -> None:
+def relink_and_rerun(key: str, text: str) -> None:
     """Give the control ``key`` a new value through the link, as if the reader had opened
     a link with it, and draw the page anew (a button that sets another control)."""
     st.query_params[key] = text
@@ -229,7 +229,7 @@ def note(key: str, message: str, fallback: tuple[str, ...]) -> None:
     visit().notices[key] = Notice(message, fallback)
 
 
-def shown(key: str, value: tuple[str, ...]) -> None:
+def record_shown_may_rerun(key: str, value: tuple[str, ...]) -> None:
     """A control now shows ``value`` (as the link writes it): its notice goes once the
     reader has changed it."""
     visit().last[key] = value
@@ -278,7 +278,7 @@ def widget_value(key: str, default: Any = None) -> Any:
 def preset(key: str, value: Any) -> None:
     """Set the value a widget not yet drawn in this run will show."""
     st.session_state[key] = value
-    run().presets.add(key)
+    current_run().presets.add(key)
 
 
 def forget(keys: Iterable[str]) -> None:

@@ -60,7 +60,7 @@ def draw(
     value = _widget(control, where, seed, low, high, label, overrides)
     shown = control.texts(value)
     state.publish(control.key, None if shown in ((), control.texts(declared)) else shown)
-    state.shown(control.key, shown)
+    state.record_shown_may_rerun(control.key, shown)
     if control.key == state.CARRIED:
         state.chose_decay(float(value), float(declared))
     return value
@@ -138,7 +138,7 @@ def _widget(control, where, seed, low, high, label, overrides) -> Any:
     a keyed widget's identity does not include its value)."""
     adapter = ADAPTERS[control.widget]
     # Preset through the session (an upload's time column): no first value, or Streamlit warns.
-    first = {} if control.key in state.run().presets else adapter.first(control, seed)
+    first = {} if control.key in state.current_run().presets else adapter.first(control, seed)
     kwargs = {"key": control.key, **control.extra, **overrides, **first}
     if control.format_func is not None and control.widget in CHOICES:
         kwargs["format_func"] = control.format_func
@@ -151,14 +151,14 @@ def _widget(control, where, seed, low, high, label, overrides) -> Any:
 def notice_area() -> None:
     """Reserve the place, at the top of the page, where the link's unusable values are
     named (by `show_notice`, once the page has drawn its controls)."""
-    state.run().notice_area = st.empty()
+    state.current_run().notice_area = st.empty()
 
 
 def show_notice() -> None:
     """Name the link's unusable values in the place `notice_area` reserved. Called after
     the page ran (from outside any fragment: what a fragment writes outside itself is
     not kept)."""
-    area, problems = state.run().notice_area, state.notices()
+    area, problems = state.current_run().notice_area, state.notices()
     if area is not None and problems:
         area.warning(
             "Some values in this link could not be used, so the defaults are shown instead: "

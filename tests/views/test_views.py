@@ -246,7 +246,7 @@ def test_naming_table_says_which_libraries_mean_one_minus_beta():
 
 @pytest.mark.parametrize("decay", [0.1, 0.5, 0.9, 0.99, 0.9999])
 def test_readings_come_from_ema_core(decay):
-    r = readings.readings(decay)
+    r = readings.every_reading(decay)
     assert r["window"].value == readable(ec.effective_window(decay))
     assert r["half_life"].value == readable(ec.half_life(decay))
     assert r["lag"].value == readable(ec.center_of_mass(decay))
@@ -343,7 +343,7 @@ def test_pages_only_lay_out(page):
     assert len(source.splitlines()) <= 150
     first = next(n for n in tree.body if not isinstance(n, ast.Import | ast.ImportFrom | ast.Expr)
                  or (isinstance(n, ast.Expr) and isinstance(n.value, ast.Call)))  # fmt: skip
-    assert ast.unparse(first) == "frame.through_router()"
+    assert ast.unparse(first) == "frame.rerun_unless_routed()"
 
 
 def test_url_controls_are_declared_once():
