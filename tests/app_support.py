@@ -21,6 +21,21 @@ PAGES = {p.name or "home": None if p is site.HOME else p.file for p in site.PAGE
 MAIN_CHART = {p.name or "home": p.main_chart for p in site.PAGES}
 """The key of each page's main chart (what a first run draws, what an embed shows)."""
 
+DECAYS = (0.5, 0.9, 0.99, 0.999, 0.9999)
+"""The decays every page is checked at (the display-truth sweeps): both ends and between."""
+
+
+def query_for(page: str, decay: float) -> dict:
+    """The link that sets ``page``'s decay to ``decay``, in the page's own words."""
+    if page == "choosing_decay":
+        other = 0.9 if decay != 0.9 else 0.99
+        return {"decays": [f"{decay:g}", f"{other:g}"]}
+    if page == "training_curves":  # TensorBoard's smoothing is the decay, up to 0.999
+        return {"smoothing": f"{min(decay, 0.999):g}"}
+    if page == "batch_norm":  # Keras' momentum is the decay itself
+        return {"convention": "keras", "momentum": f"{decay:g}"}
+    return {"decay": f"{decay:g}"}
+
 
 def open_page(
     page: str, query: dict | None = None, *, first_run: bool = False, unfold: bool = False

@@ -96,6 +96,63 @@ def chromium() -> Iterator:
             browser.close()
 
 
+def settle(tab, wait_ms: int = 600) -> None:
+    """Until the page (or frame) has drawn a chart and is whole, then ``wait_ms`` more."""
+    tab.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
+    tab.wait_for_function(PAGE_DONE, timeout=60_000)
+    tab.wait_for_timeout(wait_ms)
+
+
+class Views:
+    """Pages a test process keeps open for the checks that only look: what a screen shows,
+    axe's findings, what a screen reader hears. An address is loaded once, then resized or
+    switched to the other colour scheme for the next screen, as a reader's window is.
+
+    Measured before relying on it: a page resized to 1280×720, 1024×768, 640×360 or 390×844
+    lays out as one loaded at that size (the sidebar, every chart's box, the decay's place
+    and every overflow alike), and one switched to the dark scheme as one opened dark (the
+    colours and axe's findings alike). A load takes 4-5 s here, a resize 0.8 s.
+
+    A test that types, clicks or moves focus opens a page of its own instead.
+    """
+
+    def __init__(self, browser, server: str, keep: int = 12):
+        self._browser, self._server, self._keep = browser, server, keep
+        self._open: dict[str, tuple] = {}  # address: (tab, scheme), the latest used last
+
+    def at(self, address: str, width: int, height: int, scheme: str = "light"):
+        """The page at ``address`` (``smoothing?decay=0.9``) on a ``width``×``height``
+        screen in the ``scheme`` colour scheme, whole and scrolled to its top."""
+        tab, shown = self._open.pop(address, (None, None))
+        if tab is None:
+            context = self._browser.new_context(
+                viewport={"width": width, "height": height}, color_scheme=scheme
+            )
+            tab = context.new_page()
+            tab.goto(f"{self._server}/{address}")
+            settle(tab)
+        else:
+            changed = tab.viewport_size != {"width": width, "height": height}
+            if changed:
+                tab.set_viewport_size({"width": width, "height": height})
+            if shown != scheme:
+                tab.emulate_media(color_scheme=scheme)
+                changed = True
+            tab.evaluate("() => window.scrollTo(0, 0)")
+            if changed:
+                settle(tab, 700)  # the charts follow their boxes' new size
+        self._open[address] = (tab, scheme)
+        while len(self._open) > self._keep:
+            oldest = next(iter(self._open))
+            self._open.pop(oldest)[0].context.close()
+        return tab
+
+    def close(self) -> None:
+        for tab, _ in self._open.values():
+            tab.context.close()
+        self._open.clear()
+
+
 def press_slider(page, label: str, key: str = "ArrowRight") -> None:
     """Focus the slider labelled ``label`` and press ``key``, as a keyboard user does.
 

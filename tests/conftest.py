@@ -17,15 +17,35 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import ARTIFACTS, CHROMIUM, chromium, streamlit_server
+from browser_support import ARTIFACTS, CHROMIUM, Views, chromium, streamlit_server
 
 BROWSER_FOLDER = Path(__file__).parent / "browser"
 
 
+# The parameter that names a page, in the browser tests that take one.
+PAGE_PARAMETERS = ("page", "name", "case", "site_page")
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if BROWSER_FOLDER in Path(item.path).parents:
             item.add_marker(pytest.mark.browser)
+        # The checks that share loaded pages (`views`) run page by page on one worker,
+        # which then loads each address once.
+        if "views" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group(_page_of(item)))
+
+
+def _page_of(item: pytest.Item) -> str:
+    params = getattr(item, "callspec", None)
+    for name in PAGE_PARAMETERS:
+        value = params.params.get(name) if params else None
+        if isinstance(value, tuple):  # a case: (page, query)
+            value = value[0]
+        if value is not None:
+            return f"page-{getattr(value, 'name', value) or 'home'}"
+    return "pages"
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -52,3 +72,10 @@ def server():
 def browser():
     with chromium() as b:
         yield b
+
+
+@pytest.fixture(scope="session")
+def views(browser, server):
+    pool = Views(browser, server)
+    yield pool
+    pool.close()

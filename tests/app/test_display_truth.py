@@ -16,23 +16,11 @@ import numpy as np
 import pytest
 
 import ema_core as ec
-from app_support import PAGES, open_page, widget
+from app_support import DECAYS, PAGES, open_page, query_for, widget
 
-DECAYS = (0.5, 0.9, 0.99, 0.999, 0.9999)
 SCIENTIFIC = re.compile(r"(?<![\w.])\d+(\.\d+)?[eE][+-]?\d+\b")
 CLAIM = re.compile(r"the last ([\d,.]+) steps? holds? ([\d.]+)% of the weight")
 LONGER = re.compile(r"the window 1/\(1−β\) = [\d,]+ steps is longer than the data")
-
-
-def query_for(page: str, decay: float) -> dict:
-    if page == "choosing_decay":
-        other = 0.9 if decay != 0.9 else 0.99
-        return {"decays": [f"{decay:g}", f"{other:g}"]}
-    if page == "training_curves":  # TensorBoard's smoothing is the decay, up to 0.999
-        return {"smoothing": f"{min(decay, 0.999):g}"}
-    if page == "batch_norm":  # Keras' momentum is the decay itself
-        return {"convention": "keras", "momentum": f"{decay:g}"}
-    return {"decay": f"{decay:g}"}
 
 
 def shown_text(at) -> list[str]:

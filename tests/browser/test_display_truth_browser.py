@@ -1,25 +1,35 @@
-"""The display-truth sweep in a real browser: every page at five decays, three screens,
-and at its extreme decays on a lecture hall's screens.
+"""The display-truth sweep in a real browser: every page at five decays on every screen a
+class uses, and embedded.
 
-At 1440×900 (a lecturer's screen), 390×844 (a phone) and inside a 700×500 iframe (a
-blog's embed), and at 1280×720, 1024×768 and 1280 px at 200% zoom: every chart's title
-stays inside its chart, tables and formulas fit their column without a sideways scroll,
-metrics are not cut, a page never scrolls sideways, the embed fits its frame's width. A
-screenshot of each lands in ``test-artifacts/display/``.
+At 1440×900 (a lecturer's screen), a 1280×720 and a 1024×768 projector, 1280 px at 200%
+zoom (640×360 of layout), 390×844 (a phone) and inside a 700×500 iframe (a blog's embed):
+every chart's title stays inside its chart, legends are not cut, tables and formulas fit
+their column without a sideways scroll, metrics are not cut, a page never scrolls sideways,
+the embed fits its frame's width. A screenshot of each lands in ``test-artifacts/display/``.
+
+Each view is loaded once and resized from screen to screen (`browser_support.Views`).
 """
 
 from __future__ import annotations
 
-import pytest
-from test_display_truth import DECAYS, query_for
+from urllib.parse import urlencode
 
-from app_support import PAGES
-from browser_support import ARTIFACTS, PAGE_DONE
+import pytest
+
+from app_support import DECAYS, PAGES, query_for
+from browser_support import ARTIFACTS, settle
 
 pytest.importorskip("playwright.sync_api")
 
 SHOTS = ARTIFACTS / "display"
-SCREENS = {"desktop": (1440, 900), "phone": (390, 844)}
+# Largest first: a page drawn at a width lays out as one loaded there (`Views`).
+SCREENS = {
+    "desktop": (1440, 900),
+    "1280x720": (1280, 720),
+    "1024x768": (1024, 768),
+    "1280-zoom200": (640, 360),  # 1280×720 at 200% zoom: 640×360 of layout
+    "phone": (390, 844),
+}
 BATCH_NORM_MOMENTA = ("0.01", "0.1", "0.5", "0.9", "0.99", "0.999")
 
 
@@ -38,22 +48,12 @@ def case_id(case) -> str:
     return f"{page}-" + "-".join(str(v) for v in query.values())
 
 
-def url(base: str, page: str, query: dict, *, embed: bool = False) -> str:
-    params = [(k, v) for k, vs in query.items() for v in np_list(vs)]
+def address(page: str, query: dict, *, embed: bool = False) -> str:
+    """The page's path and query: ``smoothing?decay=0.9``."""
+    params = [(k, v) for k, vs in query.items() for v in (vs if isinstance(vs, list) else [vs])]
     if embed:
         params.append(("embed", "true"))
-    query = "&".join(f"{k}={v}" for k, v in params)
-    return f"{base}/{(PAGES[page] and page) or ''}?{query}"
-
-
-def np_list(value) -> list:
-    return value if isinstance(value, list) else [value]
-
-
-def settle(frame) -> None:
-    frame.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
-    frame.wait_for_function(PAGE_DONE, timeout=60_000)
-    frame.wait_for_timeout(600)
+    return f"{(PAGES[page] and page) or ''}?{urlencode(params)}"
 
 
 # Measured in the page: what sticks out where it should not.
@@ -92,48 +92,18 @@ OVERFLOWS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("screen", list(SCREENS))
 @pytest.mark.parametrize("case", CASES, ids=case_id)
-def test_nothing_clipped_or_overflowing(browser, server, case, screen):
-    width, height = SCREENS[screen]
-    assert_nothing_clipped(browser, server, case, screen, width, height)
-
-
-def assert_nothing_clipped(browser, server, case, screen: str, width, height, zoom=1) -> None:
-    """Open the case on a ``width``×``height`` screen at ``zoom`` (its layout is the size
-    divided by the zoom), keep a screenshot, and fail on anything `OVERFLOWS` finds."""
+def test_nothing_clipped_or_overflowing_on_any_screen(views, case):
     page, query = case
-    context = browser.new_context(
-        viewport={"width": width // zoom, "height": height // zoom}, device_scale_factor=zoom
-    )
-    try:
-        tab = context.new_page()
-        tab.goto(url(server, page, query))
-        settle(tab)
-        SHOTS.mkdir(parents=True, exist_ok=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    problems = {}
+    for screen, (width, height) in SCREENS.items():
+        tab = views.at(address(page, query), width, height)
         tab.screenshot(path=str(SHOTS / f"{case_id(case)}-{screen}.png"))
-        problems = tab.evaluate(OVERFLOWS)
-        assert not problems, f"{page} at {query} on the {screen}: {problems}"
-    finally:
-        context.close()
-
-
-# A lecture hall's screens: a 1280×720 and a 1024×768 projector, and 1280 px at 200% zoom
-# (640 px of layout, at twice the pixels), at each page's extreme decays.
-PROJECTORS = {
-    "1280x720": (1280, 720, 1),
-    "1024x768": (1024, 768, 1),
-    "1280-zoom200": (1280, 720, 2),
-}
-EXTREMES = [(page, query_for(page, decay)) for page in PAGES for decay in (DECAYS[0], DECAYS[-1])]
-
-
-@pytest.mark.parametrize("screen", list(PROJECTORS))
-@pytest.mark.parametrize("case", EXTREMES, ids=case_id)
-def test_nothing_clipped_at_a_projector_or_zoomed(browser, server, case, screen):
-    # At 1024 px the home formula and the weights lab's lost their right ends; at 150%
-    # zoom, the power warm-up's too.
-    assert_nothing_clipped(browser, server, case, screen, *PROJECTORS[screen])
+        found = tab.evaluate(OVERFLOWS)
+        if found:
+            problems[screen] = found
+    assert not problems, f"{page} at {query}: {problems}"
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
@@ -142,7 +112,7 @@ def test_embed_fits_its_frame(browser, server, case):
     context = browser.new_context(viewport={"width": 760, "height": 560})
     try:
         tab = context.new_page()
-        src = url(server, page, query, embed=True)
+        src = f"{server}/{address(page, query, embed=True)}"
         tab.set_content(f'<iframe src="{src}" width="700" height="500" style="border:0"></iframe>')
         frame = tab.frame_locator("iframe")
         inner = next(f for f in tab.frames if f.url.startswith(server))
