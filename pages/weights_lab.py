@@ -112,7 +112,9 @@ def after_training(run, run_key: tuple) -> None:
         st.markdown(ph.summary)
         st.caption(ph.translation)
         sharing.show(charts.pop("posthoc_sweep_chart"), "posthoc_sweep_chart")
-    for where, (key, fig) in zip(st.columns(3), charts.items(), strict=True):
+    # Two to a row: three side by side cut two legends and a title at a 1024 px projector.
+    cells = [cell for _ in range(0, len(charts), 2) for cell in st.columns(2)]
+    for where, (key, fig) in zip(cells, charts.items(), strict=False):
         sharing.show(fig, key, where)
 
 
