@@ -96,6 +96,15 @@ def chromium() -> Iterator:
             browser.close()
 
 
+# Every chart drawn at its box's width: Plotly has followed a resize (0.1-0.35 s here; the
+# overflows found then are those found 0.7 s later).
+CHARTS_FIT = """() => [...document.querySelectorAll('.js-plotly-plot')].every((plot) => {
+    const svg = plot.querySelector('.main-svg');
+    return svg && Math.abs(svg.getBoundingClientRect().width
+                           - plot.getBoundingClientRect().width) < 1;
+})"""
+
+
 def settle(tab, wait_ms: int = 600) -> None:
     """Until the page (or frame) has drawn a chart and is whole, then ``wait_ms`` more."""
     tab.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
@@ -140,7 +149,9 @@ class Views:
                 changed = True
             tab.evaluate("() => window.scrollTo(0, 0)")
             if changed:
-                settle(tab, 700)  # the charts follow their boxes' new size
+                tab.wait_for_function(PAGE_DONE, timeout=60_000)
+                tab.wait_for_timeout(50)  # a resize event is handled in the next frame
+                tab.wait_for_function(CHARTS_FIT, timeout=10_000)
         self._open[address] = (tab, scheme)
         while len(self._open) > self._keep:
             oldest = next(iter(self._open))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app_support import PAGES
-from browser_support import ARTIFACTS, PAGE_DONE
+from browser_support import ARTIFACTS, PAGE_DONE, settle
 from ema_lab.model import site
 
 axe_package = pytest.importorskip("axe_playwright_python")
@@ -56,22 +56,19 @@ CASES = [
 
 
 @pytest.mark.parametrize(("page", "screen"), CASES)
-def test_no_wcag_violation(browser, server, page, screen):
+def test_no_wcag_violation(browser, server, views, page, screen):
     width, height, scheme, embed = SCREENS[screen]
     path = "" if PAGES[page] is None else page
-    url = f"{server}/{path}" + ("?embed=true" if embed else "")
+    if not embed:
+        assert violations(views.at(path, width, height, scheme)) == [], f"{page} ({screen})"
+        return
     context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
     try:
         tab = context.new_page()
-        if embed:
-            tab.set_content(f'<iframe src="{url}" width="{width}" height="{height}"></iframe>')
-            frame = tab.locator("iframe").element_handle().content_frame()
-        else:
-            tab.goto(url)
-            frame = tab
-        frame.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
-        frame.wait_for_function(PAGE_DONE, timeout=60_000)
-        frame.wait_for_timeout(800)
+        url = f"{server}/{path}?embed=true"
+        tab.set_content(f'<iframe src="{url}" width="{width}" height="{height}"></iframe>')
+        frame = tab.locator("iframe").element_handle().content_frame()
+        settle(frame, 800)
         assert violations(frame) == [], f"{page} ({screen})"
     finally:
         context.close()
@@ -89,49 +86,42 @@ def chart_title(page, key: str) -> str:
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_every_chart_is_a_named_figure_with_its_words(server, browser, name):
+def test_every_chart_is_a_named_figure_with_its_words(views, name):
     """What a screen reader announces for each chart (its accessibility tree): a figure
     named by the chart's own title, with its numbers, described by what is drawn against
     what and where each line goes. Written to test-artifacts/screen-reader/ per page."""
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
     path = "" if name == "home" else name
-    try:
-        page.goto(f"{server}/{path}?decay=0.95")
-        page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
-        page.wait_for_function(PAGE_DONE, timeout=60_000)
-        page.wait_for_timeout(500)
-        charts = page.locator('[data-testid="stPlotlyChart"]')
-        assert charts.count() >= 1
-        heard = []
-        for i in range(charts.count()):
-            chart = charts.nth(i)
-            key = chart.evaluate(
-                "e => [...e.closest('[class*=\"st-key-\"]').classList]"
-                ".find(c => c.startsWith('st-key-')).slice(7)"
-            )
-            page.wait_for_function(
-                f"() => document.querySelector('.st-key-{key} [data-testid=\"stPlotlyChart\"]')"
-                "?.getAttribute('aria-label')",
-                timeout=10_000,
-            )
-            assert chart.get_attribute("role") == "figure"
-            label = chart.get_attribute("aria-label")
-            if page.locator(f".st-key-{key} .gtitle").count():
-                assert label == chart_title(page, key).replace("  ", " "), key
-            words = page.locator(f"#{chart.get_attribute('aria-describedby')}").text_content()
-            assert words.startswith("A chart"), words
-            assert any(ch.isdigit() for ch in words), words  # where the lines go, in numbers
-            snapshot = chart.aria_snapshot()
-            first = snapshot.splitlines()[0].replace("''", "'")  # YAML may double a quote
-            assert f'figure "{label}"' in first, snapshot[:200]
-            heard.append(f'{key}: figure "{label}"\n  described: {words}')
-        out = ARTIFACTS / "screen-reader" / f"{name}.txt"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text("\n".join(heard) + "\n")
-        if name == "smoothing":  # the lesson's number, heard
-            assert "the last 20 steps hold 64.2% of the weight" in heard[0]
-    finally:
-        page.close()
+    page = views.at(f"{path}?decay=0.95", 1400, 900)
+    charts = page.locator('[data-testid="stPlotlyChart"]')
+    assert charts.count() >= 1
+    heard = []
+    for i in range(charts.count()):
+        chart = charts.nth(i)
+        key = chart.evaluate(
+            "e => [...e.closest('[class*=\"st-key-\"]').classList]"
+            ".find(c => c.startsWith('st-key-')).slice(7)"
+        )
+        page.wait_for_function(
+            f"() => document.querySelector('.st-key-{key} [data-testid=\"stPlotlyChart\"]')"
+            "?.getAttribute('aria-label')",
+            timeout=10_000,
+        )
+        assert chart.get_attribute("role") == "figure"
+        label = chart.get_attribute("aria-label")
+        if page.locator(f".st-key-{key} .gtitle").count():
+            assert label == chart_title(page, key).replace("  ", " "), key
+        words = page.locator(f"#{chart.get_attribute('aria-describedby')}").text_content()
+        assert words.startswith("A chart"), words
+        assert any(ch.isdigit() for ch in words), words  # where the lines go, in numbers
+        snapshot = chart.aria_snapshot()
+        first = snapshot.splitlines()[0].replace("''", "'")  # YAML may double a quote
+        assert f'figure "{label}"' in first, snapshot[:200]
+        heard.append(f'{key}: figure "{label}"\n  described: {words}')
+    out = ARTIFACTS / "screen-reader" / f"{name}.txt"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(heard) + "\n")
+    if name == "smoothing":  # the lesson's number, heard
+        assert "the last 20 steps hold 64.2% of the weight" in heard[0]
 
 
 @pytest.mark.parametrize("motion", ["reduce", "no-preference"])
@@ -159,16 +149,10 @@ def test_nothing_animates_for_a_reader_who_asks_for_less_motion(server, browser,
 
 
 @pytest.mark.parametrize(("width", "shown"), [(390, False), (1400, True)])
-def test_plotlys_tool_bar_leaves_a_phones_curves_alone(server, browser, width, shown):
-    page = browser.new_page(viewport={"width": width, "height": 844})
-    try:
-        page.goto(f"{server}/smoothing")
-        page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
-        page.wait_for_function(PAGE_DONE, timeout=60_000)
-        bar = page.locator(".st-key-smoothing_chart .modebar-container").first
-        assert (bar.evaluate("e => getComputedStyle(e).display") != "none") == shown
-    finally:
-        page.close()
+def test_plotlys_tool_bar_leaves_a_phones_curves_alone(views, width, shown):
+    page = views.at("smoothing", width, 844)
+    bar = page.locator(".st-key-smoothing_chart .modebar-container").first
+    assert (bar.evaluate("e => getComputedStyle(e).display") != "none") == shown
 
 
 @pytest.mark.parametrize("width", [1280, 1024])
@@ -208,30 +192,27 @@ def open_settled(browser, server, name: str, query: str = "", **context):
 
 @pytest.mark.parametrize("size", [(1280, 720), (1024, 768)], ids=["1280x720", "1024x768"])
 @pytest.mark.parametrize("name", list(PAGES))
-def test_the_first_screen_of_a_projector_holds_the_point(server, browser, name, size):
+def test_the_first_screen_of_a_projector_holds_the_point(views, name, size):
     # The point of a page is its decay and its main chart, legend included. Before: the lead,
     # the question and the prose stood above them, /smoothing's chart ended at 916 px and
     # the weights lab's decay at 824 px of a 720 px projector; Streamlit's 300 px sidebar
     # took a quarter of the width. A screenshot of each is kept.
     width, height = size
-    tab = open_settled(browser, server, name, viewport={"width": width, "height": height})
-    try:
-        chart = tab.locator('[data-testid="stPlotlyChart"]').first
-        legend = tab.locator('[data-testid="stPlotlyChart"] .legend').first
-        decay = tab.locator(f".st-key-{DECAY_CONTROL[name]}").first
-        bottoms = {
-            "chart": chart.evaluate("e => e.getBoundingClientRect().bottom"),
-            "legend": legend.evaluate("e => e.getBoundingClientRect().bottom"),
-            "decay control": decay.evaluate("e => e.getBoundingClientRect().bottom"),
-        }
-        out = ARTIFACTS / "projector" / f"{name}-{width}x{height}.png"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tab.screenshot(path=str(out))
-        assert all(bottom <= height for bottom in bottoms.values()), bottoms
-        scroll = tab.evaluate("() => document.documentElement.scrollWidth")
-        assert scroll <= width, scroll  # nothing wider than the screen
-    finally:
-        tab.context.close()
+    tab = views.at("" if PAGES[name] is None else name, width, height)
+    chart = tab.locator('[data-testid="stPlotlyChart"]').first
+    legend = tab.locator('[data-testid="stPlotlyChart"] .legend').first
+    decay = tab.locator(f".st-key-{DECAY_CONTROL[name]}").first
+    bottoms = {
+        "chart": chart.evaluate("e => e.getBoundingClientRect().bottom"),
+        "legend": legend.evaluate("e => e.getBoundingClientRect().bottom"),
+        "decay control": decay.evaluate("e => e.getBoundingClientRect().bottom"),
+    }
+    out = ARTIFACTS / "projector" / f"{name}-{width}x{height}.png"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(out))
+    assert all(bottom <= height for bottom in bottoms.values()), bottoms
+    scroll = tab.evaluate("() => document.documentElement.scrollWidth")
+    assert scroll <= width, scroll  # nothing wider than the screen
 
 
 # -- the keyboard alone ------------------------------------------------------------------

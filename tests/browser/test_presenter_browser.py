@@ -41,23 +41,17 @@ def layout(page) -> dict:
 
 @pytest.mark.parametrize(("width", "height"), PROJECTORS)
 @pytest.mark.parametrize("site_page", PAGES, ids=lambda p: p.name or "home")
-def test_every_slide_fits_the_projector(server, browser, site_page, width, height):
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    try:
-        page.goto(f"{server}/{site_page.name}?present=true&decay=0.95")
-        settle(page)
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=SHOTS / f"{site_page.name or 'home'}_{width}x{height}.png")
-        seen = layout(page)
-        assert seen["bottom"] <= seen["height"] + 1, "the chart runs below the fold"
-        assert seen["legend"] <= seen["height"] + 1, "the legend runs below the fold"
-        assert seen["scrollWidth"] <= seen["width"], "the slide is wider than the screen"
-        assert any(site_page.title in h for h in seen["header"])
-        assert page.locator(".katex").count() >= 1  # the page's formula
-        assert not page.locator('[data-testid="stSidebarNav"]').is_visible()
-    finally:
-        context.close()
+def test_every_slide_fits_the_projector(views, site_page, width, height):
+    page = views.at(f"{site_page.name}?present=true&decay=0.95", width, height)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / f"{site_page.name or 'home'}_{width}x{height}.png")
+    seen = layout(page)
+    assert seen["bottom"] <= seen["height"] + 1, "the chart runs below the fold"
+    assert seen["legend"] <= seen["height"] + 1, "the legend runs below the fold"
+    assert seen["scrollWidth"] <= seen["width"], "the slide is wider than the screen"
+    assert any(site_page.title in h for h in seen["header"])
+    assert page.locator(".katex").count() >= 1  # the page's formula
+    assert not page.locator('[data-testid="stSidebarNav"]').is_visible()
 
 
 def test_a_clicker_walks_the_path_with_the_decay(server, browser):
