@@ -9,7 +9,7 @@ from ema_lab.ui import cache, controls, frame, sharing, widgets
 frame.rerun_unless_routed()
 
 PAGE = BY_NAME["bias_correction"]
-view_for = cache.per_signal(32)(lesson.view.bias_view)
+view_for = cache.shared(32)(lesson.view.bias_view)
 
 frame.page_title(PAGE)
 frame.prose(

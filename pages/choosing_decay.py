@@ -11,7 +11,7 @@ from ema_lab.ui.controls import UNITS
 frame.rerun_unless_routed()
 
 PAGE = BY_NAME["choosing_decay"]
-view_for = cache.per_signal(32)(lesson.view.compare_view)
+view_for = cache.shared(32)(lesson.view.compare_view)
 
 frame.page_title(PAGE)
 

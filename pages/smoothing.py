@@ -16,9 +16,9 @@ PAGE = BY_NAME["smoothing"]
 
 # Keyed on scalars (the signal's identity, not its values): a class opening one link or a
 # student toggling lines reuses the drawn lines; only a new decay or start computes.
-lines_for = cache.per_signal(64)(lesson.view.drawn_lines)
-time_aware_for = cache.per_signal(32)(lesson.view.time_aware)
-scrubber_for = cache.per_signal(8)(lesson.view.scrubber_curves)
+lines_for = cache.shared(64)(lesson.view.drawn_lines)
+time_aware_for = cache.shared(32)(lesson.view.time_aware)
+scrubber_for = cache.shared(8)(lesson.view.scrubber_curves)
 
 
 def time_controls(signal, decay: float):

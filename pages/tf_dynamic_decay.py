@@ -10,7 +10,7 @@ frame.rerun_unless_routed()
 
 PAGE = BY_NAME["tf_dynamic_decay"]
 schedule_for = cache.shared(16)(lesson.view.schedule_view)
-view_for = cache.per_signal(32)(lesson.view.signal_view)
+view_for = cache.shared(32)(lesson.view.signal_view)
 
 frame.page_title(PAGE)
 # The decay and the formulas beside the chart, the prose under them: above the chart they

@@ -22,6 +22,8 @@ from typing import Any, TypeVar
 import numpy as np
 import streamlit as st
 
+from ema_lab.model.signal import Signal
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -43,40 +45,28 @@ def freeze(value: Any) -> Any:
     return value
 
 
+def _signal_key(signal: Signal) -> tuple:
+    # A signal is known by its scalars (a generator's parameters, a file's id): its values,
+    # up to 10^7 samples, are never hashed.
+    return signal.key
+
+
 def shared(max_entries: int, spinner: bool | str = False) -> Callable[[F], F]:
     """Cache ``fn`` for every session on its (hashable) arguments; its result is frozen.
 
-    Arguments whose name starts with ``_`` are not hashed (Streamlit's rule): pass the
-    scalars that identify them beside them.
+    A `Signal` argument is known by its ``key``, so that a class opening one link shares
+    one result. Other arguments whose name starts with ``_`` are not hashed (Streamlit's
+    rule): pass the scalars that identify them beside them.
     """
 
     def wrap(fn: F) -> F:
-        @st.cache_resource(max_entries=max_entries, show_spinner=spinner)
+        @st.cache_resource(
+            max_entries=max_entries, show_spinner=spinner, hash_funcs={Signal: _signal_key}
+        )
         @functools.wraps(fn)
         def cached(*args, **kwargs):
             return freeze(fn(*args, **kwargs))
 
         return cached  # type: ignore[return-value]
-
-    return wrap
-
-
-def per_signal(max_entries: int, spinner: bool | str = False) -> Callable[[F], F]:
-    """Cache ``fn(signal, *scalars)`` for every session on the signal's ``key`` and the
-    scalars: a class opening one link shares one result, and the values themselves (up
-    to 10^7 samples) are never hashed."""
-
-    def wrap(fn: F) -> F:
-        @functools.wraps(fn)  # Streamlit keys the cache on fn's own name and source
-        def on_signal(_signal, key: tuple, *args):
-            return fn(_signal, *args)
-
-        cached = shared(max_entries, spinner)(on_signal)
-
-        @functools.wraps(fn)
-        def call(signal, *args):
-            return cached(signal, signal.key, *args)
-
-        return call  # type: ignore[return-value]
 
     return wrap

@@ -430,3 +430,22 @@ def test_the_weight_map_fills_its_axes_holds_every_path_and_marks_the_start():
         assert path[:, 1].max() <= contour["y"][-1]
     start = next(t for t in fig["data"] if t.get("name") == "start (step 0)")
     np.testing.assert_allclose([start["x"][0], start["y"][0]], run.weights[0])
+
+
+def test_a_shared_cache_knows_a_signal_by_its_key_not_its_values():
+    # A class on one link shares one result; 10^7 values are never hashed. Two signals with
+    # the same key are one signal to the cache (the key names the values: a generator's
+    # parameters, an upload's file id), and another key computes anew.
+    calls = []
+
+    def total(signal: Signal, decay: float) -> float:
+        calls.append(signal.key)
+        return float(signal.values.sum()) * decay
+
+    cached = cache.shared(4)(total)
+    ones = Signal(np.ones(1000), "ones", key=("ones", 1000))
+    assert cached(ones, 0.5) == 500.0
+    assert cached(Signal(np.zeros(3), "same key", key=("ones", 1000)), 0.5) == 500.0
+    assert cached(Signal(np.zeros(3), "zeros", key=("zeros", 3)), 0.5) == 0.0
+    assert cached(ones, 0.5) == 500.0
+    assert calls == [("ones", 1000), ("zeros", 3)]
