@@ -94,6 +94,10 @@ class Control:
         checked = list(values) if many or once else list(values)[-1:]
         if many and checked == [""]:  # how the link writes an empty selection
             return None
+        most = self.extra.get("max_selections")
+        if many and most and len(checked) > most:
+            shown = escape_markdown(", ".join(checked)[:60])
+            return f"**{self.key}** = {shown} (at most {most} values: the first {most} are used)"
         if (
             checked
             and not (once and len(checked) > 1)
@@ -140,6 +144,8 @@ class Control:
         if self.widget in ("pills", "multiselect"):
             by_text = {self.text(o): o for o in self.options}
             usable = [by_text[v] for v in values if v in by_text]
+            # More than the widget may hold would stop the page: the first ones are used.
+            usable = usable[: self.extra.get("max_selections") or len(usable)]
             return usable if usable or list(values) == [""] else UNSET
         if self.problem(values, high, low) is not None:
             return UNSET

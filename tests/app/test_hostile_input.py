@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import ema_core as ec
 import ema_lab
-from app_support import PAGES, ROOT, charts, open_page, trace, warnings
+from app_support import PAGES, ROOT, charts, open_page, trace, warnings, widget
 from ema_lab.model.params import CHOICES, Control
 from ema_lab.ui.controls import decay_controls
 
@@ -200,6 +200,16 @@ def test_repeated_keys():
     assert not warnings(at)
     steps, y = trace(at, "smoothing_chart", "EMA (biased)")
     np.testing.assert_allclose(y, ec.ema_series(x, 0.99, initial=0.5)[steps - 1])
+
+
+def test_more_decays_than_the_comparison_holds_keep_the_first_four():
+    # Five decays in a link stopped /choosing_decay (Streamlit refuses more selections than
+    # its max_selections): the first four are compared, and the notice says so.
+    at = open_page("choosing_decay", {"decays": ["0.9", "0.95", "0.99", "0.999", "0.9999"]})
+    assert widget(at, "decays").value == [0.9, 0.95, 0.99, 0.999]
+    assert "the first 4 are used" in warnings(at)
+    drawn = [t["name"] for t in charts(at)["compare_chart"] if t["name"].startswith("β")]
+    assert drawn == [f"β = {d}" for d in ("0.9", "0.95", "0.99", "0.999")]
 
 
 def test_unknown_keys_are_ignored():
