@@ -6,6 +6,7 @@ these check what a learner reads, page by page, straight from the view functions
 
 import ast
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -186,7 +187,8 @@ def test_bias_view_three_starts_and_the_fade(sine, decay):
     np.testing.assert_array_equal(
         traced["start at the first value"]["y"], drawn(ec.ema_series(x, decay, initial=None))
     )
-    assert f"1% for **{ec.forget_steps(decay, 0.01):,.0f} steps**" in view.fade
+    # whole steps (#39: "458" at 0.99 was rounded, the question's rule says 459)
+    assert f"to 1% at **step {readings.whole_steps_to_forget(decay, 0.01):,}**" in view.fade
     factor = lines(view.factor_chart)["1 − βᵗ: weight on the data"]
     assert factor["x"][-1] >= 1.25 * ec.forget_steps(decay, 0.01)  # the fade fits on the axis
     first, corrected = ec.ema_series(x, decay, initial=None), ec.ema_series(x, decay, debias=True)
@@ -449,3 +451,14 @@ def test_a_shared_cache_knows_a_signal_by_its_key_not_its_values():
     assert cached(Signal(np.zeros(3), "zeros", key=("zeros", 3)), 0.5) == 0.0
     assert cached(ones, 0.5) == 500.0
     assert calls == [("ones", 1000), ("zeros", 3)]
+
+
+@pytest.mark.parametrize("decay", [0.5, 0.9, 0.99, 0.999, 0.9999])
+def test_when_the_start_stops_mattering_counts_whole_steps(decay):
+    # β 0.99 read "1% for 458 steps" while the page's question marks 458 wrong: 0.99⁴⁵⁸ is
+    # 1.004%. Each step named is the first whole step t with βᵗ at or under the share.
+    fade = bias.bias_view(Signal(np.ones(50), "ones"), decay).fade
+    steps = [int(s.replace(",", "")) for s in re.findall(r"step \**([\d,]+)", fade)]
+    assert len(steps) == 2, fade
+    for t, share in zip(steps, (0.1, 0.01), strict=True):
+        assert decay**t <= share < decay ** (t - 1), (decay, t, share)

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 import ema_core as ec
 from ema_lab.lessons.bias_correction import figures
 from ema_lab.model.numbers import count, readable
+from ema_lab.model.readings import whole_steps_to_forget
 from ema_lab.model.signal import NO_DEBIASED, Signal, debiased_or_gaps
 from ema_lab.model.variants import VARIANTS, computed
 from ema_lab.plot import figures as kit
@@ -61,7 +62,7 @@ def bias_view(signal: Signal, decay: float) -> BiasView:
     Examples
     --------
     >>> v = bias_view(Signal(np.ones(50), "ones"), 0.9)
-    >>> "44 steps" in v.fade, v.adam_table["t"]
+    >>> "step 44" in v.fade, v.adam_table["t"]
     (True, [1, 10, 100, 1000])
     """
     x = signal.values
@@ -109,12 +110,13 @@ def bias_view(signal: Signal, decay: float) -> BiasView:
     fade = ""
     if decay < 1:
         window = ec.effective_window(decay)
+        # Whole steps, as the page's question counts them: the first t with βᵗ ≤ 10%, 1%.
+        to_10, to_1 = (whole_steps_to_forget(decay, f) for f in (0.1, 0.01))
         fade = (
-            f"**When does it stop mattering?** The start keeps 10% of the weight for "
-            f"{ec.forget_steps(decay, 0.1):,.0f} steps and 1% for **{fade_1:,.0f} steps** "
-            f"({fade_1 / window:.1f} windows of {readable(window)}). After a few windows, "
-            "biased and debiased averages agree; before that the correction is what keeps "
-            "early values honest."
+            f"**When does it stop mattering?** The start's weight βᵗ is down to 10% at step "
+            f"{to_10:,} and to 1% at **step {to_1:,}** ({to_1 / window:.1f} windows of "
+            f"{readable(window)}). After a few windows, biased and debiased averages agree; "
+            "before that the correction is what keeps early values honest."
         )
     adam_table = {
         "t": list(ADAM_STEPS),
