@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import importlib.util
+
 import pytest
 
 import ema_core as ec
-from app_support import MAIN_CHART, PAGES, open_page, widget
+from app_support import MAIN_CHART, PAGES, ROOT, open_page, widget
 from ema_lab.model.questions import QUESTIONS
 from ema_lab.model.site import BY_NAME
 from ema_lab.model.site import PAGES as SITE_PAGES
@@ -43,6 +45,23 @@ def test_previous_and_next_follow_the_teaching_order(page):
 def test_the_path_covers_every_page_once_from_home():
     assert NAMES[0] == "home"
     assert set(NAMES) == set(PAGES) == set(MAIN_CHART)
+    assert all(p.main_chart for p in SITE_PAGES)
+
+
+def test_a_new_page_is_in_every_per_page_table_of_the_tests():
+    # Adding a lesson is a folder, a page file and one `Page` entry: the sweeps read
+    # `site.PAGES`. The few facts only a test knows (a worked answer, the line a keyboard
+    # moves) are asked for here, where no Chromium is needed to say so.
+    keyboard = _module(ROOT / "tests" / "browser" / "test_browser.py").PAGES
+    assert {name or "home" for name in keyboard} == set(NAMES)
+    assert set(BY_HAND) == {name or "home" for name in QUESTIONS} == set(NAMES)
+
+
+def _module(path):
+    spec = importlib.util.spec_from_file_location(f"_tables_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 # Each answer, worked out here by hand (not by the code that checks it).
