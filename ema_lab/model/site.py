@@ -76,8 +76,8 @@ PAGES: tuple[Page, ...] = (
         "⏱️",
         "TensorFlow's min(β, (1+t)/(10+t)), replayed step by step.",
         620,
-        "Look at where the dashed schedule meets β: before that step t*, TensorFlow's "
-        "rule uses a shorter memory.",
+        "Look at where TensorFlow's solid line meets the dotted constant β: before that "
+        "step t*, TensorFlow's rule uses a shorter memory.",
         r"\beta_t = \min\!\left(\beta,\ \frac{1+t}{10+t}\right)",
         main_chart="schedule_chart",
     ),

@@ -462,3 +462,16 @@ def test_when_the_start_stops_mattering_counts_whole_steps(decay):
     assert len(steps) == 2, fade
     for t, share in zip(steps, (0.1, 0.01), strict=True):
         assert decay**t <= share < decay ** (t - 1), (decay, t, share)
+
+
+def test_the_tensorflow_lead_names_each_line_by_its_own_dash():
+    # The lead said "the dashed schedule" of a solid line (#39 item 18).
+    from ema_lab.lessons.tf_dynamic_decay import figures as tf_figures
+
+    lead = site.BY_NAME["tf_dynamic_decay"].lead
+    dash = {t.name: t.line.dash or "solid" for t in tf_figures.schedule_figure(0.99, 1000).data}
+    assert dash["TensorFlow: min(β, (1+t)/(10+t))"] == "solid"
+    assert dash["constant β = 0.99"] == "dot"
+    assert "solid line" in lead
+    assert "dotted constant β" in lead
+    assert "dashed" not in lead
