@@ -16,6 +16,12 @@ def readable(x: float, digits: int = 4) -> str:
     ('10,000', '46,050', '68.97', '0.0000159')
     >>> readable(float("inf")), readable(float("nan")), readable(0.0), readable(-1234.5)
     ('∞', '—', '0', '-1,234')
+
+    A whole number is written whole, however many digits: at β = 0.9999 the span
+    2/(1 − β) − 1 is 19,999 (not "20,000" beside the lag 9,999).
+
+    >>> readable(2 / (1 - 0.9999) - 1), readable(0.9999 / (1 - 0.9999))
+    ('19,999', '9,999')
     """
     x = float(x)
     if math.isnan(x):
@@ -24,6 +30,8 @@ def readable(x: float, digits: int = 4) -> str:
         return "∞" if x > 0 else "−∞"
     if x == 0:
         return "0"
+    if abs(x) >= 1 and abs(x - round(x)) <= 1e-9 * abs(x):  # whole, but for float rounding
+        return f"{round(x):,}"
     rounded = float(f"{x:.{digits}g}")  # the significant digits, then plain notation
     magnitude = math.floor(math.log10(abs(rounded)))
     if magnitude >= digits - 1:

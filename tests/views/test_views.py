@@ -475,3 +475,15 @@ def test_the_tensorflow_lead_names_each_line_by_its_own_dash():
     assert "solid line" in lead
     assert "dotted constant β" in lead
     assert "dashed" not in lead
+
+
+@pytest.mark.parametrize(("decay", "window", "span", "lag"), [
+    (0.9, "10", "19", "9"),
+    (0.999, "1,000", "1,999", "999"),
+    (0.9999, "10,000", "19,999", "9,999"),
+])  # fmt: skip
+def test_whole_readings_are_written_whole(decay, window, span, lag):
+    # At 0.9999 the span read "20,000" beside the lag 9,999 (#39 item 9): by hand,
+    # 1/(1 − β), 2/(1 − β) − 1 and β/(1 − β).
+    r = readings.every_reading(decay)
+    assert (r["window"].value, r["span"].value, r["lag"].value) == (window, span, lag)
