@@ -23,6 +23,12 @@ pytest.importorskip("playwright.sync_api")
 CRASHED = "This app has encountered an error"
 
 
+LEGACY_NAVIGATION_GONE = """() => {
+    const nav = document.querySelector('[data-testid="stSidebarNav"]');
+    return !nav || !nav.checkVisibility();
+}"""
+
+
 def settle(page) -> None:
     page.wait_for_function(PAGE_DONE, timeout=60_000)
     page.wait_for_timeout(400)  # a rerun the last message asked for has begun by now
@@ -114,6 +120,9 @@ def test_a_server_restarted_under_an_open_tab_gives_the_view_back(browser):
             page.wait_for_timeout(500)
             if main_title(page) and page.locator('[data-testid="stStatusWidget"]').count() == 0:
                 break
+        # A restarted server runs the page's file itself until the router takes over (its
+        # own navigation shows meanwhile, 0.5-1 s here): the view is back once it has.
+        page.wait_for_function(LEGACY_NAVIGATION_GONE, timeout=30_000)
         settle(page)
         page.screenshot(path=str(ARTIFACTS / "state-after-restart.png"))
         assert CRASHED not in page.content()
