@@ -16,10 +16,22 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from browser_support import ARTIFACTS, CHROMIUM, Views, chromium, streamlit_server
 
 BROWSER_FOLDER = Path(__file__).parent / "browser"
+
+# No deadline on any example: timing is the benchmarks' business (benchmarks/), and a
+# suite that fills every core made a 30 ms example take 320 ms and fail as "flaky".
+settings.register_profile("ema-lab", deadline=None)
+settings.load_profile("ema-lab")
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: one worker more than the cores. A browser test waits on its page part of
+    the time; on this 2-core machine 3 workers ran the suite in 14:13, 2 in 17:13."""
+    return (os.cpu_count() or 1) + 1
 
 
 # The parameter that names a page, in the browser tests that take one.

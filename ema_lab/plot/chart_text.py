@@ -28,10 +28,11 @@ def plain(text: str | None) -> str:
 
 
 def _value(v) -> str:
-    """A number as a reader hears it: four significant digits, or a power of ten.
+    """A number as a reader hears it: four significant digits (a whole number whole), or a
+    power of ten.
 
-    >>> _value(0.99341), _value(12345.0), _value(4.3351e-29)
-    ('0.9934', '12,340', '4.34 times 10 to the −29')
+    >>> _value(0.99341), _value(12345.6), _value(12345.0), _value(4.3351e-29)
+    ('0.9934', '12,350', '12,345', '4.34 times 10 to the −29')
     """
     if isinstance(v, np.datetime64):
         return str(v)[:10]
