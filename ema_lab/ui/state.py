@@ -72,7 +72,7 @@ class Visit:
 
 @dataclass
 class CurrentRun:
-    """What one script run has drawn so far (the first run's deferred widgets too)."""
+    """What one script run has drawn and decided so far (the first run's held widgets too)."""
 
     held_in: Any = None  # the first run's closed pop-over, where its controls are drawn
     held_keys: list[str] = field(default_factory=list)  # widget keys drawn in it
