@@ -42,7 +42,7 @@ def draw(
     ``start`` is where a new widget starts when the link names no value, if not at its
     ``default`` (the link leaves the default out): the decay carried from the last page.
     """
-    where = first_paint.place(st if where is None else where, control.key, control.widget)
+    where = st if where is None else where
     declared = control.default if default is UNSET else default
     if start is UNSET:
         start = state.carried_decay(declared) if control.key == state.CARRIED else declared
@@ -57,7 +57,8 @@ def draw(
             problem = f"**{control.key}** = {shown} (expected a whole number)"
         if problem and state.from_link(control.key):  # not what this session wrote
             state.note(control.key, problem, control.texts(seed))
-    value = _widget(control, where, seed, low, high, label, overrides)
+    held = first_paint.hold(where, control.widget)  # the value it would start at
+    value = seed if held else _widget(control, where, seed, low, high, label, overrides)
     shown = control.texts(value)
     state.publish(control.key, None if shown in ((), control.texts(declared)) else shown)
     state.record_shown_may_rerun(control.key, shown)
