@@ -15,8 +15,7 @@ if __name__ == "__main__":
     # Hidden: the sidebar's links are the app's own (frame.navigation).
     current = st.navigation([route for route, _ in routes], position="hidden")
     page = next(page for route, page in routes if route is current)
-    state.enter(page.name)
-    state.decide_layout()  # full, embedded or presenting: once, for the whole run
+    state.enter(page.name)  # the visit, and its layout (full, embedded, presenting) once
     frame.start(page)
     with frame.routing(), first_paint.stage():
         try:

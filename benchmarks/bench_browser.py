@@ -93,7 +93,7 @@ def key_presses(page, chart: str, trace: str, received: list[int], presses: int)
 def script_times(page: str, n: int, presses: int) -> list[float]:
     from streamlit.testing.v1 import AppTest
 
-    from ema_lab.ui.controls import DECAY_GRID
+    from ema_lab.model.decay_scale import DECAY_GRID
 
     at = AppTest.from_file(str(ROOT / page), default_timeout=300)
     at.query_params["n"] = str(n)

@@ -47,8 +47,8 @@ from bench_load import check_chart, open_smoothing, rerun, student, until_finish
 
 import ema_core as ec  # noqa: E402
 from browser_support import CHROMIUM, CHROMIUM_ARGS, free_port, streamlit_server  # noqa: E402
+from ema_lab.model.decay_scale import DECAY_GRID, fmt_decay  # noqa: E402
 from ema_lab.server.serve import Cluster  # noqa: E402
-from ema_lab.ui.controls import DECAY_GRID, fmt_decay  # noqa: E402
 
 
 def cookie_for(base: str) -> tuple[dict[str, str], str]:

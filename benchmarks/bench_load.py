@@ -39,8 +39,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import ema_core as ec  # noqa: E402
 from browser_support import ARTIFACTS, streamlit_server  # noqa: E402
+from ema_lab.model.decay_scale import DECAY_GRID, fmt_decay  # noqa: E402
 from ema_lab.server.memory import TIDY_EVERY  # noqa: E402
-from ema_lab.ui.controls import DECAY_GRID, fmt_decay  # noqa: E402
 from ema_lab.ui.first_paint import WATCHER  # noqa: E402
 
 

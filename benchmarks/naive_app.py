@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import ema_core as ec
-from ema_lab.ui.controls import DECAY_GRID, fmt_decay
+from ema_lab.model.decay_scale import DECAY_GRID, fmt_decay
 
 n = int(st.query_params.get("n", 1000))
 decay = st.select_slider(

@@ -8,11 +8,10 @@ compute; `ema_lab.ui.widgets` draws it and checks a link against it.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
-
-import numpy as np
 
 from ema_lab.model.text import escape_markdown
 
@@ -20,15 +19,36 @@ Widget = Literal[
     "select_slider", "slider", "number", "selectbox", "radio", "pills", "multiselect", "toggle"
 ]
 CHOICES = ("select_slider", "selectbox", "radio", "pills", "multiselect")
+MANY = ("pills", "multiselect")  # the widgets that hold several choices
 UNSET: Any = object()
 
 
+_PLAIN = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+
+
 def _number(text: str) -> float | None:
-    try:
-        value = float(text)
-    except ValueError:
+    """The number ``text`` writes plainly (ASCII digits, a point, an exponent), or None:
+    Python's `float` also reads ``1_0``, full-width ``０.９`` and ``1e-400`` (as 0).
+
+    >>> [_number(t) for t in ("0.9", "-0", "1e3", "1_0", "０.９", "1e-400", "inf", "")]
+    [0.9, 0.0, 1000.0, None, None, None, None, None]
+    """
+    if not _PLAIN.fullmatch(text):
         return None
-    return value if math.isfinite(value) else None
+    value = float(text)
+    underflow = value == 0 and any(d in "123456789" for d in re.split("[eE]", text)[0])
+    if underflow or not math.isfinite(value):
+        return None
+    return value + 0.0  # -0 is 0: never "ema₀ = -0"
+
+
+def _unplain(text: str) -> bool:
+    """Whether ``text`` is a number only in a way the link does not take (``1_0``)."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return _number(text) is None and math.isfinite(float(text))
 
 
 @dataclass(frozen=True)
@@ -52,6 +72,10 @@ class Control:
     format_func: Callable[[Any], str] | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)  # help, format, horizontal, ...
 
+    @property
+    def _whole(self) -> bool:
+        return self.whole or type(self.default) is int  # an int widget takes ints only
+
     def text(self, option: Any) -> str:
         """How the URL writes ``option``."""
         return (self.format_func or str)(option)
@@ -70,7 +94,7 @@ class Control:
             texts = [self.text(o) for o in self.options]
             return "one of " + ", ".join(texts[:8]) + (", …" if len(texts) > 8 else "")
         low, high = self.bounds(low, high)
-        kind = "a whole number" if self.whole else "a number"
+        kind = "a whole number" if self._whole else "a number"
         return f"{kind} from {low:,.10g} to {high:,.10g}"  # 2,147,483,647, not 2.14748e+09
 
     def accepts(self, text: str, high: float | None = None, low: float | None = None) -> bool:
@@ -79,17 +103,16 @@ class Control:
             return text in ("true", "false")
         if self.widget in CHOICES:
             return text in {self.text(o) for o in self.options}
-        value = _number(text)
-        low, high = self.bounds(low, high)
+        value, (low, high) = _number(text), self.bounds(low, high)
         return (
-            value is not None and low <= value <= high and (not self.whole or value == int(value))
+            value is not None and low <= value <= high and (value.is_integer() or not self._whole)
         )
 
     def problem(
         self, values: Sequence[str], high: float | None = None, low: float | None = None
     ) -> str | None:
         """What is wrong with the link's values for this control, or None."""
-        many = self.widget in ("pills", "multiselect")
+        many = self.widget in MANY
         once = self.widget in ("select_slider", "slider")  # a key given twice is a range
         checked = list(values) if many or once else list(values)[-1:]
         if many and checked == [""]:  # how the link writes an empty selection
@@ -98,15 +121,14 @@ class Control:
         if many and most and len(checked) > most:
             shown = escape_markdown(", ".join(checked)[:60])
             return f"**{self.key}** = {shown} (at most {most} values: the first {most} are used)"
-        if (
-            checked
-            and not (once and len(checked) > 1)
-            and all(self.accepts(v, high, low) for v in checked)
-        ):
+        one = checked and not (once and len(checked) > 1)
+        if one and all(self.accepts(v, high, low) for v in checked):
             return None
         shown = escape_markdown(", ".join(checked)[:40]) or "(empty)"
         near = self.nearest(checked[-1], high, low) if len(checked) == 1 else None
         also = f"; the nearest accepted value is {near}" if near is not None else ""
+        if self.widget in ("slider", "number") and any(_unplain(v) for v in checked):
+            also += "; numbers in plain digits, such as 10 or 0.5"
         return f"**{self.key}** = {shown} (expected {self.expected(high, low)}{also})"
 
     def nearest(self, text: str, high: float | None = None, low: float | None = None) -> str | None:
@@ -126,13 +148,11 @@ class Control:
             if len(numbers) != len(self.options) or not numbers:
                 return None
             return self.text(min(numbers, key=lambda option: abs(option - value)))
-        if self.widget not in ("slider", "number"):
-            return None
         low, high = self.bounds(low, high)
-        if low is None or high is None:
+        if self.widget not in ("slider", "number") or low is None or high is None:
             return None
         near = min(max(value, low), high)
-        if self.whole or type(self.default) is int:
+        if self._whole:
             near = min(max(round(near), math.ceil(low)), math.floor(high))
         return f"{near:.10g}"
 
@@ -141,11 +161,12 @@ class Control:
     ) -> Any:
         """The value the link's ``values`` give this control, or `UNSET` if unusable.
         A selection keeps the options it can use (`problem` names the others)."""
-        if self.widget in ("pills", "multiselect"):
+        if self.widget in MANY:
             by_text = {self.text(o): o for o in self.options}
-            usable = [by_text[v] for v in values if v in by_text]
             # More than the widget may hold would stop the page: the first ones are used.
-            usable = usable[: self.extra.get("max_selections") or len(usable)]
+            usable = [by_text[v] for v in values if v in by_text][
+                : self.extra.get("max_selections")
+            ]
             return usable if usable or list(values) == [""] else UNSET
         if self.problem(values, high, low) is not None:
             return UNSET
@@ -154,70 +175,18 @@ class Control:
             return text == "true"
         if self.widget in CHOICES:
             return next(o for o in self.options if self.text(o) == text)
-        value = float(text)
-        if self.whole or type(self.default) is int:  # an int widget takes ints only
-            return int(value) if value.is_integer() else UNSET
-        return value
+        value = _number(text)
+        return int(value) if self._whole else value
 
     def texts(self, value: Any) -> tuple[str, ...]:
         """How the link writes ``value``: one text, or one per item of a selection
         (none for an empty number input)."""
         if value is None:
             return ()
-        if self.widget in ("pills", "multiselect"):
+        if self.widget in MANY:
             return tuple(self.text(v) for v in value) or ("",)
         if self.widget == "toggle":
             return ("true" if value else "false",)
         if self.widget in CHOICES:
             return (self.text(value),)
-        if self.whole:
-            return (str(int(value)),)
-        return (f"{float(value):.10g}",)
-
-
-def typed_decay(key: str, label: str, default: float, *, high: float, step: float) -> Control:
-    """A decay typed in as a number with four decimals: a worked example's own decay."""
-    return Control(
-        key, label, "number", default, low=0.0, high=high, step=step, extra={"format": "%.4f"}
-    )
-
-
-IMAGE_FORMAT = Control(
-    "image_format",
-    "chart images download as",
-    "radio",
-    default="png",
-    options=("png", "svg"),
-    extra={
-        "horizontal": True,
-        "help": "The camera button of every chart's tool bar saves it in this format.",
-    },
-)
-"""The format of every chart's image export (its tool bar's camera button)."""
-
-
-# -- the decay scale of every decay slider -------------------------------------------
-
-
-def _decay_grid() -> tuple[float, ...]:
-    # Fine near 1: as many stops from 0.99 to 0.999 as from 0.9 to 0.99.
-    parts = [
-        np.arange(0.0, 0.5, 0.1),
-        np.arange(0.5, 0.9, 0.05),
-        np.arange(0.9, 0.99, 0.005),
-        np.arange(0.99, 0.999, 0.0005),
-        np.arange(0.999, 0.9999, 0.00005),
-        [0.9999],
-    ]
-    return tuple(sorted({round(float(v), 6) for part in parts for v in part}))
-
-
-DECAY_GRID: tuple[float, ...] = _decay_grid()
-"""The stops of every decay slider; 0.9, 0.99, 0.999 and 0.9999 among them."""
-
-DECAY_ALLOWED = "a decay on the slider, from 0 to 0.9999, such as 0.9, 0.99, 0.995 or 0.999"
-
-
-def fmt_decay(decay: float) -> str:
-    """How a decay is written in labels and URLs: ``0.99``, ``0.99905``."""
-    return f"{decay:g}"
+        return (str(int(value)),) if self.whole else (f"{float(value) + 0.0:.10g}",)

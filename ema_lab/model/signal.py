@@ -1,4 +1,5 @@
-"""What several views share: the signal they are given and the one debias policy."""
+"""What several views share: the signal they are given, the signals a reader may pick,
+and the one debias policy."""
 
 from __future__ import annotations
 
@@ -33,6 +34,30 @@ class Signal:
     def calendar(self) -> np.ndarray | None:
         """The dates, when they are calendar dates (not plain numbers)."""
         return self.dates if self.dates is not None and self.dates.dtype.kind == "M" else None
+
+
+UPLOAD = "upload_csv"
+"""The signal picker's name for an uploaded file."""
+
+LENGTHS: tuple[int, ...] = tuple(
+    int(m * 10**e) for e in range(2, 8) for m in (1, 2, 5) if m * 10**e <= 10**7
+)
+DATASET = "seattle_temperature"
+GAPPY_DATASET = "mauna_loa_co2"
+DATASETS = {DATASET: ec.signals.seattle_weather, GAPPY_DATASET: ec.signals.mauna_loa_co2}
+SIGNAL_HELP = {
+    "noisy_sine": "four periods of a sine under noise",
+    "noisy_constant": "a constant 1 under noise: what averaging is for",
+    "step": "a jump from 0 to 1: how fast the EMA follows",
+    "square_wave": "jumps up and down",
+    "random_walk": "a wandering level, like a training loss",
+    "chirp": "a sine that gets faster: the EMA damps the fast end",
+    "impulse": "a single spike: the EMA draws its own weights",
+    "constant": "a constant 1: the zero start's bias, alone",
+    DATASET: "Seattle's daily maximum temperature, 2012-2015 (NOAA)",
+    GAPPY_DATASET: "weekly CO₂ at Mauna Loa, 1958-2001, with its 59 missing weeks (Scripps)",
+    UPLOAD: "a column of numbers from your own CSV file, with a date or time column if it has one",
+}
 
 
 NO_DEBIASED = (

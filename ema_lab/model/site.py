@@ -154,7 +154,7 @@ EMBED_MAX_WIDTH = 860
 
 class Layout(enum.Enum):
     """How a page is shown, decided once a run from the link and the browser
-    (`ema_lab.ui.state.decide_layout`)."""
+    (`ema_lab.ui.state.enter`)."""
 
     FULL = "full"  # a tab of its own
     EMBED = "embed"  # in an iframe (?embed=true): the decay and the chart, in a blog's column

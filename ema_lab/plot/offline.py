@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 
 import ema_core as ec
+from ema_lab.model.decay_scale import DECAY_GRID
 from ema_lab.model.numbers import readable
-from ema_lab.model.params import DECAY_GRID
 from ema_lab.model.signal import Signal
 from ema_lab.model.text import escape_html, json_for_script
 from ema_lab.model.variants import VARIANTS

@@ -14,10 +14,17 @@ import streamlit as st
 
 import ema_core as ec
 from ema_lab.model import readings
+from ema_lab.model.decay_scale import DECAY_ALLOWED, DECAY_GRID, fmt_decay
 from ema_lab.model.numbers import count
-from ema_lab.model.params import DECAY_ALLOWED, DECAY_GRID, Control, fmt_decay
+from ema_lab.model.params import Control
 from ema_lab.model.readings import UNITS
-from ema_lab.model.signal import Signal
+from ema_lab.model.signal import (
+    DATASETS,
+    LENGTHS,
+    SIGNAL_HELP,
+    UPLOAD,
+    Signal,
+)
 from ema_lab.ui import cache, frame, readouts, state, uploads, widgets
 
 
@@ -83,10 +90,11 @@ def decay_input(default: float = 0.99, *, key: str = "decay", readout: bool = Tr
     controls = decay_controls(key)
     compact = state.layout().compact
     by = "decay" if compact else widgets.draw(controls.by)
+    shown = controls.decay if by == "decay" else controls.amounts[by]
     if by == "decay":
-        decay = float(widgets.draw(controls.decay, default=default))
+        decay = float(widgets.draw(shown, default=default))
     else:
-        unit, amount = UNITS[by], controls.amounts[by]
+        unit = UNITS[by]
 
         def in_unit(decay: float) -> float:
             # Ten digits, not the two shown: the decay in effect stays as it was (to
@@ -97,17 +105,13 @@ def decay_input(default: float = 0.99, *, key: str = "decay", readout: bool = Tr
         start = state.carried_decay(default) if key == state.CARRIED else default
         at_default = float(unit.from_decay(default))
         value = widgets.draw(
-            amount, default=at_default, start=at_default if start == default else in_unit(start)
+            shown, default=at_default, start=at_default if start == default else in_unit(start)
         )
         decay = float(unit.to_decay(value))
         if key == state.CARRIED:
             state.chose_decay(decay, default)
     # What the other inputs showed before a switch leaves the link with them.
-    state.unpublish(
-        c.key for c in (controls.decay, *controls.amounts.values()) if c.key != (
-            controls.decay.key if by == "decay" else controls.amounts[by].key
-        )
-    )  # fmt: skip
+    state.unpublish(c.key for c in (controls.decay, *controls.amounts.values()) if c is not shown)
     if readout and not compact:
         readouts.line(decay)
     return decay
@@ -127,26 +131,6 @@ SEED = Control("seed", "seed", "number", default=0, low=0, high=2**31 - 1, whole
 
 # -- signals -----------------------------------------------------------------------------
 
-LENGTHS: tuple[int, ...] = tuple(
-    int(m * 10**e) for e in range(2, 8) for m in (1, 2, 5) if m * 10**e <= 10**7
-)
-DATASET = "seattle_temperature"
-GAPPY_DATASET = "mauna_loa_co2"
-UPLOAD = uploads.UPLOAD
-DATASETS = {DATASET: ec.signals.seattle_weather, GAPPY_DATASET: ec.signals.mauna_loa_co2}
-SIGNAL_HELP = {
-    "noisy_sine": "four periods of a sine under noise",
-    "noisy_constant": "a constant 1 under noise: what averaging is for",
-    "step": "a jump from 0 to 1: how fast the EMA follows",
-    "square_wave": "jumps up and down",
-    "random_walk": "a wandering level, like a training loss",
-    "chirp": "a sine that gets faster: the EMA damps the fast end",
-    "impulse": "a single spike: the EMA draws its own weights",
-    "constant": "a constant 1: the zero start's bias, alone",
-    DATASET: "Seattle's daily maximum temperature, 2012-2015 (NOAA)",
-    GAPPY_DATASET: "weekly CO₂ at Mauna Loa, 1958-2001, with its 59 missing weeks (Scripps)",
-    UPLOAD: "a column of numbers from your own CSV file, with a date or time column if it has one",
-}
 SIGNAL = Control(
     "signal",
     "signal",

@@ -15,11 +15,25 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from ema_lab.model.params import IMAGE_FORMAT, Control
+from ema_lab.model.params import Control
 from ema_lab.model.questions import ANSWER, QUESTIONS
 from ema_lab.model.site import PAGES, Layout, Page
 from ema_lab.ui import first_paint, state, widgets
 from ema_lab.ui.state import layout
+
+IMAGE_FORMAT = Control(
+    "image_format",
+    "chart images download as",
+    "radio",
+    default="png",
+    options=("png", "svg"),
+    extra={
+        "horizontal": True,
+        "help": "The camera button of every chart's tool bar saves it in this format.",
+    },
+)
+"""The format of every chart's image export (its tool bar's camera button)."""
+
 
 _ROUTED = contextvars.ContextVar("ema_lab_routed", default=False)
 

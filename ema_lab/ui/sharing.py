@@ -11,13 +11,12 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from ema_lab.model.params import IMAGE_FORMAT
 from ema_lab.model.site import EMBED_MAX_WIDTH, Layout, Page
 from ema_lab.model.text import escape_html, escape_markdown
 from ema_lab.plot import chart_text, figures
 from ema_lab.plot.offline import OfflineView, offline_html
 from ema_lab.ui import first_paint, state
-from ema_lab.ui.frame import folded, predict, present_link
+from ema_lab.ui.frame import IMAGE_FORMAT, folded, predict, present_link
 from ema_lab.ui.state import layout
 
 

@@ -20,7 +20,7 @@ and each time the reader moves to another page.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,7 +77,7 @@ class CurrentRun:
     presets: set[str] = field(default_factory=set)  # widgets given their value by `preset`
     notice_area: Any = None  # where the link's unusable values are named
     presenter_tools: Any = None  # the presenter header's row, where the folded controls go
-    layout: Layout = Layout.FULL  # decided once, by the router (`decide_layout`)
+    layout: Layout = Layout.FULL  # decided once a run, by the router (`enter`)
 
 
 @dataclass
@@ -101,30 +101,37 @@ class UploadBudget:
 # -- the visit ---------------------------------------------------------------------------
 
 
-def enter(page: str) -> Visit:
-    """Called by the router at the start of every full run: the visit to ``page``, a new
-    one if the session comes from another page (or has just started)."""
-    visit = st.session_state.get(_VISIT)
-    if visit is None or visit.page != page:
-        visit = st.session_state[_VISIT] = Visit(page)
-    st.session_state[_RUN] = CurrentRun()
-    return visit
+def enter(page: str) -> None:
+    """Called by the router at the start of every full run: the visit to ``page`` (a new
+    one if the session comes from another page, or has just started), and how this run
+    shows it, decided once (a fragment's rerun keeps it). Embedded wins over the
+    presenter view: an iframe stays an embed."""
+    if visit().page != page:
+        st.session_state[_VISIT] = Visit(page)
+    if in_iframe():
+        shown = Layout.EMBED
+    elif link_values(PRESENT) == ["true"]:
+        shown = Layout.PRESENT
+    else:
+        shown = Layout.FULL
+    st.session_state[_RUN] = CurrentRun(layout=shown)
+
+
+def _kept(name: str, make: Callable[[], Any]) -> Any:
+    """The session's record ``name``, made by ``make()`` on first use."""
+    if name not in st.session_state:
+        st.session_state[name] = make()
+    return st.session_state[name]
 
 
 def visit() -> Visit:
     """The current visit (a page run outside the router has one of its own)."""
-    found = st.session_state.get(_VISIT)
-    if found is None:
-        found = st.session_state[_VISIT] = Visit("")
-    return found
+    return _kept(_VISIT, lambda: Visit(""))
 
 
 def current_run() -> CurrentRun:
     """What this run has drawn so far."""
-    found = st.session_state.get(_RUN)
-    if found is None:
-        found = st.session_state[_RUN] = CurrentRun()
-    return found
+    return _kept(_RUN, CurrentRun)
 
 
 def in_fragment() -> bool:
@@ -160,26 +167,13 @@ def view_params() -> dict[str, list[str]]:
     return {k: st.query_params.get_all(k) for k in st.query_params if k != "embed"}
 
 
-def decide_layout() -> Layout:
-    """Called by the router once a run: how the page is shown. Embedded wins over the
-    presenter view (an iframe stays an embed), and a fragment's rerun keeps it."""
-    if in_iframe():
-        decided = Layout.EMBED
-    elif link_values(PRESENT) == ["true"]:
-        decided = Layout.PRESENT
-    else:
-        decided = Layout.FULL
-    current_run().layout = decided
-    return decided
-
-
 def in_iframe() -> bool:
     """Whether the browser shows the page inside an iframe (a blog's ``embed=true``)."""
     return bool(st.context.is_embedded)
 
 
 def layout() -> Layout:
-    """How the page is shown in this run (`decide_layout`)."""
+    """How the page is shown in this run (decided by `enter`)."""
     return current_run().layout
 
 
@@ -303,10 +297,7 @@ def from_browser() -> bool:
 def upload(key: str, *, keep: bool = True) -> Upload:
     """The state of the current page's file uploader ``key``: one record, anew when the
     uploader holds no file (``keep=False``: none chosen yet, or the reader removed it)."""
-    uploads = st.session_state.get(_UPLOADS)
-    if uploads is None:
-        uploads = st.session_state[_UPLOADS] = {}
-    name = (visit().page, key)
+    uploads, name = _kept(_UPLOADS, dict), (visit().page, key)
     if not keep:
         uploads.pop(name, None)
     return uploads.setdefault(name, Upload())
@@ -314,7 +305,4 @@ def upload(key: str, *, keep: bool = True) -> Upload:
 
 def upload_budget() -> UploadBudget:
     """The session's upload budget spent so far (all its pages together)."""
-    found = st.session_state.get(_BUDGET)
-    if found is None:
-        found = st.session_state[_BUDGET] = UploadBudget()
-    return found
+    return _kept(_BUDGET, UploadBudget)

@@ -20,13 +20,10 @@ import streamlit as st
 
 import ema_core as ec
 from ema_lab.model.numbers import count
-from ema_lab.model.signal import Signal
+from ema_lab.model.signal import UPLOAD, Signal
 from ema_lab.model.site import BY_NAME, HOME
 from ema_lab.model.text import escape_markdown
 from ema_lab.ui import first_paint, sharing, state
-
-UPLOAD = "upload_csv"
-"""The signal picker's name for an uploaded file."""
 
 MAX_FILES = 20
 """Files one session may have read (a class rarely needs more than two or three)."""

@@ -6,20 +6,17 @@ take is named at the top of the page (`show_notice`) until the reader changes it
 the widget then shows goes back into the link (`ema_lab.ui.state`), so a copied address
 reproduces the view.
 
-A kind of widget is one entry of `ADAPTERS`: how its first value is given, and how it is
-drawn.
+A kind of widget is one case of `_widget` (how it is drawn) and, unless its first value
+is ``value=``, a line of `_first`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
 
-from ema_lab.model.params import CHOICES, UNSET, Control, Widget
-from ema_lab.model.text import escape_markdown
+from ema_lab.model.params import CHOICES, UNSET, Control
 from ema_lab.ui import first_paint, state
 
 
@@ -52,9 +49,6 @@ def draw(
         found = control.parse(values, high, low)
         seed = seed if found is UNSET else found
         problem = control.problem(values, high, low)
-        if found is UNSET and problem is None:  # a whole number's slider given 2.5, say
-            shown = escape_markdown(values[-1][:40])
-            problem = f"**{control.key}** = {shown} (expected a whole number)"
         if problem and state.from_link(control.key):  # not what this session wrote
             state.note(control.key, problem, control.texts(seed))
     held = first_paint.hold(where, control.widget)  # the value it would start at
@@ -75,78 +69,50 @@ def _on_scale(control: Control, value: Any) -> Any:
     return min(control.options, key=lambda option: abs(option - value))
 
 
-@dataclass(frozen=True)
-class Adapter:
-    """How one kind of widget is drawn: the keyword its first value goes in, and the call
-    ``draw(where, label, control, low, high, **kwargs)``."""
-
-    first: Callable[[Control, Any], dict]
-    draw: Callable[..., Any]
-
-
-def _whole_number(where, label, control, low, high, **kwargs) -> int:
-    # Streamlit 1.67's integer input crashes the page on ?key=inf (int(inf) while seeding
-    # from the link); a float input refuses it and keeps the default.
-    step = float(control.step or 1)
-    return int(
-        where.number_input(label, float(low), float(high), step=step, format="%.0f", **kwargs)
-    )
-
-
-def _number(where, label, control, low, high, **kwargs):
-    if control.whole:
-        return _whole_number(where, label, control, low, high, **kwargs)
-    return where.number_input(label, min_value=low, max_value=high, step=control.step, **kwargs)
-
-
-def _value(control: Control, seed: Any) -> dict:
-    # A whole number is a float input (`_whole_number`): its value is a float too.
-    return {"value": float(seed) if control.widget == "number" and control.whole else seed}
-
-
-_CHOSEN = lambda control, seed: {"index": control.options.index(seed)}  # noqa: E731
-_PICKED = lambda control, seed: {"default": seed}  # noqa: E731
-
-ADAPTERS: dict[Widget, Adapter] = {
-    "select_slider": Adapter(
-        _value, lambda w, label, c, lo, hi, **k: w.select_slider(label, options=c.options, **k)
-    ),
-    "slider": Adapter(
-        _value,
-        lambda w, label, c, lo, hi, **k: w.slider(
-            label, min_value=lo, max_value=hi, step=c.step, **k
-        ),
-    ),
-    "number": Adapter(_value, _number),
-    "selectbox": Adapter(
-        _CHOSEN, lambda w, label, c, lo, hi, **k: w.selectbox(label, c.options, **k)
-    ),
-    "radio": Adapter(_CHOSEN, lambda w, label, c, lo, hi, **k: w.radio(label, c.options, **k)),
-    "pills": Adapter(
-        _PICKED,
-        lambda w, label, c, lo, hi, **k: w.pills(label, c.options, selection_mode="multi", **k),
-    ),
-    "multiselect": Adapter(
-        _PICKED, lambda w, label, c, lo, hi, **k: w.multiselect(label, c.options, **k)
-    ),
-    "toggle": Adapter(_value, lambda w, label, c, lo, hi, **k: w.toggle(label, **k)),
-}
-"""Every kind of widget a `Control` names (`ema_lab.model.params.Widget`), one entry each."""
-
-
 def _widget(control, where, seed, low, high, label, overrides) -> Any:
     """The widget itself, drawn at ``seed`` when new (an existing one keeps its value:
     a keyed widget's identity does not include its value)."""
-    adapter = ADAPTERS[control.widget]
+    kwargs = {"key": control.key, **control.extra, **overrides}
     # Preset through the session (an upload's time column): no first value, or Streamlit warns.
-    first = {} if control.key in state.current_run().presets else adapter.first(control, seed)
-    kwargs = {"key": control.key, **control.extra, **overrides, **first}
+    if control.key not in state.current_run().presets:
+        kwargs.update(_first(control, seed))
     if control.format_func is not None and control.widget in CHOICES:
         kwargs["format_func"] = control.format_func
     low, high = control.bounds(low, high)
-    return adapter.draw(
-        where, control.label if label is None else label, control, low, high, **kwargs
-    )
+    label, options = control.label if label is None else label, control.options
+    match control.widget:
+        case "select_slider":
+            return where.select_slider(label, options, **kwargs)
+        case "slider":
+            return where.slider(label, low, high, step=control.step, **kwargs)
+        case "number" if control.whole:
+            # Streamlit 1.67's integer input crashes the page on ?key=inf (int(inf) while
+            # seeding from the link); a float input refuses it and keeps the default.
+            low, high, step = float(low), float(high), float(control.step or 1)
+            return int(where.number_input(label, low, high, step=step, format="%.0f", **kwargs))
+        case "number":
+            return where.number_input(label, low, high, step=control.step, **kwargs)
+        case "selectbox":
+            return where.selectbox(label, options, **kwargs)
+        case "radio":
+            return where.radio(label, options, **kwargs)
+        case "pills":
+            return where.pills(label, options, selection_mode="multi", **kwargs)
+        case "multiselect":
+            return where.multiselect(label, options, **kwargs)
+        case "toggle":
+            return where.toggle(label, **kwargs)
+    raise ValueError(f"control {control.key!r}: unknown widget {control.widget!r}")
+
+
+def _first(control: Control, seed: Any) -> dict:
+    """How a new widget is given its first value."""
+    if control.widget in ("selectbox", "radio"):
+        return {"index": control.options.index(seed)}
+    if control.widget in ("pills", "multiselect"):
+        return {"default": seed}
+    # A whole number is a float input (above): its value is a float too.
+    return {"value": float(seed) if control.widget == "number" and control.whole else seed}
 
 
 def notice_area() -> None:

@@ -15,7 +15,7 @@ from app_support import (
     warnings,
     widget,
 )
-from ema_lab.ui.controls import DECAY_GRID
+from ema_lab.model.decay_scale import DECAY_GRID
 
 
 @pytest.mark.parametrize("page", list(PAGES))

@@ -5,8 +5,9 @@ import pytest
 
 import ema_core as ec
 from app_support import drawn, open_page, trace, warnings, widget
+from ema_lab.model.decay_scale import DECAY_GRID
 from ema_lab.model.numbers import readable
-from ema_lab.ui.controls import DECAY_GRID, LENGTHS
+from ema_lab.model.signal import LENGTHS
 
 DEFAULTS = {
     "signal": "noisy_sine",

@@ -5,6 +5,7 @@ import importlib
 import io
 import json
 import pkgutil
+import re
 import tomllib
 
 import numpy as np
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 
 import ema_core as ec
 import ema_lab
-from app_support import PAGES, ROOT, charts, open_page, trace, warnings, widget
+from app_support import PAGES, ROOT, chart_specs, charts, open_page, trace, warnings, widget
 from ema_lab.model.params import CHOICES, Control
 from ema_lab.ui.controls import decay_controls
 
@@ -359,3 +360,27 @@ def test_axis_titles_escape_a_hostile_column_name():
         assert "<a" not in text
         assert "style=" not in text or "&quot;" in text
     assert any("&lt;a href=&quot;https://example.org/&quot;&gt;CLICK&lt;/a&gt;" in a for a in axes)
+
+
+@pytest.mark.parametrize(
+    ("page", "key", "text"),
+    [("smoothing", "seed", "1_0"), ("smoothing", "initial", "1_0"), ("smoothing", "noise", "０.９"),
+     ("smoothing", "initial", "1e-400")],
+)  # fmt: skip
+def test_a_number_not_written_plainly_is_named_not_read(page, key, text):
+    # Python's float reads 1_0 as 10, ０.９ as 0.9 and 1e-400 as 0: a link does not.
+    at = open_page(page, {key: text})
+    assert f"**{key}**" in warnings(at)
+    assert widget(at, key).value == CONTROLS[key].default
+
+
+@pytest.mark.parametrize(("page", "query"), [("smoothing", {"initial": "-0"}),
+                                             ("batch_norm", {"momentum": "-0"})])  # fmt: skip
+def test_minus_zero_is_zero_everywhere_on_the_page(page, query):
+    at = open_page(page, query)
+    assert not warnings(at)
+    words = [spec for spec in chart_specs(at).values()]  # the data arrays left out below
+    words = [re.sub(r'"(bdata|x|y|z)": (\[[^\]]*\]|"[^"]*")', "", w) for w in words]
+    shown = " ".join([m.value for m in at.markdown] + [c.value for c in at.caption] + words)
+    assert not re.search(r"[-−]0(?![.\d])", shown), re.findall(r".{30}[-−]0(?![.\d]).{10}", shown)
+    assert dict(at.query_params).get(next(iter(query))) in (None, ["0"], "0")

@@ -6,6 +6,7 @@ these check what a learner reads, page by page, straight from the view functions
 
 import ast
 import json
+import math
 import re
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from ema_lab.lessons.tf_dynamic_decay import view as tf_decay
 from ema_lab.lessons.weights_lab import view as weights
 from ema_lab.model import readings, site, strategies
 from ema_lab.model.numbers import readable
-from ema_lab.model.params import Control
+from ema_lab.model.params import UNSET, Control
 from ema_lab.model.signal import NO_DEBIASED, Signal
 from ema_lab.plot.figures import decoded
 from ema_lab.ui import cache
@@ -373,6 +374,11 @@ def test_url_controls_are_declared_once():
         (Control("s", "s", "number", 0, low=0, high=100, whole=True), ["40.5"], None, False),
         (Control("s", "s", "number", 0, low=0, high=100, whole=True), ["40"], 20, False),
         (Control("s", "s", "number", 0, low=0, high=100), ["inf"], None, False),
+        # Plain numbers only: Python's float reads these too, as 10, 0.9 and 0.
+        (Control("s", "s", "number", 0, low=0, high=100, whole=True), ["1_0"], None, False),
+        (Control("x", "x", "number", 0.5, low=0.0, high=1.0), ["０.９"], None, False),
+        (Control("x", "x", "number", 0.5, low=0.0, high=1.0), ["1e-400"], None, False),
+        (Control("x", "x", "number", 0.5, low=-1.0, high=1.0), ["-0"], None, True),
         (Control("v", "v", "pills", ("a",), ("a", "b")), ["a", "b"], None, True),
         (Control("v", "v", "pills", ("a",), ("a", "b")), ["a", "c"], None, False),
         (Control("t", "t", "toggle", False), ["true"], None, True),
@@ -386,6 +392,18 @@ def test_a_control_checks_the_link_with_its_own_bounds(control, values, high, ok
         assert problem.startswith(f"**{control.key}**")
         if high is not None:
             assert f"to {high:,g}" in problem  # the bound that depends on another control
+
+
+def test_a_link_number_is_read_plainly_and_never_as_minus_zero():
+    seed = Control("seed", "seed", "number", 0, low=0, high=100, whole=True)
+    assert seed.parse(["1_0"]) is UNSET
+    assert "plain digits" in seed.problem(["1_0"])
+    assert "plain digits" not in seed.problem(["abc"])  # not a number at all: no such hint
+    start = Control("initial", "initial", "number", 0.0, low=-1.0, high=1.0)
+    value = start.parse(["-0"])
+    assert value == 0
+    assert math.copysign(1, value) == 1  # +0
+    assert start.texts(-0.0) == ("0",)  # a widget's own -0 is written 0 too
 
 
 def test_what_caches_share_is_read_only():

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
-from ema_lab.model.params import typed_decay
+from ema_lab.model.params import Control
 
-MOMENTUM = typed_decay("keras_momentum", "momentum (the decay β)", 0.9, high=0.9999, step=0.01)
+MOMENTUM = Control(
+    "keras_momentum", "momentum (the decay β)", "number", 0.9, low=0.0, high=0.9999, step=0.01,
+    extra={"format": "%.4f"},
+)  # fmt: skip

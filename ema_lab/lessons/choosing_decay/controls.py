@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ema_lab.model.params import DECAY_ALLOWED, DECAY_GRID, Control, fmt_decay
+from ema_lab.model.decay_scale import DECAY_ALLOWED, DECAY_GRID, fmt_decay
+from ema_lab.model.params import Control
 from ema_lab.model.readings import UNITS
 
 FALLBACK = (0.9, 0.99)

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import ema_core as ec
 from ema_lab.lessons.choosing_decay import figures
 from ema_lab.lessons.choosing_decay.controls import FALLBACK
-from ema_lab.model.params import DECAY_GRID
+from ema_lab.model.decay_scale import DECAY_GRID
 from ema_lab.model.signal import Signal
 from ema_lab.model.style import COLORS, DECAY_COLORS, decay_color
 from ema_lab.plot import figures as kit
