@@ -2,6 +2,7 @@
 
 import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -174,3 +175,13 @@ def test_the_first_value_start_stays_visible_over_the_debiased_line():
     assert names.index(bias.FIRST_VALUE) > names.index(bias.DEBIASED)  # drawn over it
     assert first.line.dash is not None
     assert debiased.opacity < 0.6 < (first.opacity if first.opacity is not None else 1)
+
+
+def test_the_embedding_guide_says_what_the_offline_figure_holds():
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "embedding.md").read_text()
+    said = re.search(r"slider's (\d+) decays", guide)
+    assert said, "the guide names how many decays the offline figure holds"
+    assert int(said[1]) == len(offline.decay_grid(0.99))  # 0.99 is a stop: no extra decay
+    assert float(offline.decay_grid(0.99).max()) == 0.9999
+    assert "follows the reader's light or dark scheme" not in guide  # it is light; #dark
+    assert "#dark" in guide
