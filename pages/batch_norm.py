@@ -25,11 +25,12 @@ with left:
         kept = lesson.view.batchnorm_decay(float(typed), before[0])
         state.preset(lesson.controls.MOMENTUM.key, lesson.view.momentum_for(kept, convention))
     default = lesson.controls.DEFAULT_MOMENTUM[convention]
-    carried = state.carried_decay(None)  # a decay chosen on another page, in this unit
+    carried = controls.carried_decay()  # a decay chosen on another page, in this unit
     start = default if carried is None else lesson.view.momentum_for(carried, convention)
     momentum = float(widgets.draw(lesson.controls.MOMENTUM, default=default, start=start))
     decay = lesson.view.batchnorm_decay(momentum, convention)
-    state.chose_decay(decay, lesson.view.batchnorm_decay(default, convention))
+    at_default = lesson.view.batchnorm_decay(default, convention)
+    state.chose_decay(decay, at_default, lesson.controls.MOMENTUM.key)
     if not LAYOUT.compact:  # the embed's room is for the chart; its link has the rest
         st.caption(lesson.view.momentum_caption(momentum, convention))
     with st.expander("the stream: batch size, drift, spread, length, seed"):

@@ -5,7 +5,7 @@ import streamlit as st
 from ema_lab.lessons import choosing_decay as lesson
 from ema_lab.model import readings
 from ema_lab.model.site import BY_NAME
-from ema_lab.ui import cache, controls, frame, readouts, sharing, state, widgets
+from ema_lab.ui import cache, controls, frame, readouts, sharing, widgets
 from ema_lab.ui.controls import UNITS
 
 frame.rerun_unless_routed()
@@ -18,7 +18,7 @@ frame.page_title(PAGE)
 # Full width: four chosen decays stay readable as chips (a side column cut them off).
 # The decay carried from the last page is compared beside the two defaults.
 picked = widgets.draw(
-    lesson.controls.DECAYS, start=lesson.view.starting_decays(state.carried_decay(None))
+    lesson.controls.DECAYS, start=lesson.view.starting_decays(controls.carried_decay())
 )
 left, main = frame.columns([4, 11])
 with left:

@@ -5,7 +5,7 @@ import streamlit as st
 from ema_lab.lessons import training_curves as lesson
 from ema_lab.model.site import BY_NAME
 from ema_lab.model.text import escape_markdown
-from ema_lab.ui import cache, frame, sharing, state, uploads, widgets
+from ema_lab.ui import cache, controls, frame, sharing, state, uploads, widgets
 
 frame.rerun_unless_routed()
 
@@ -45,11 +45,11 @@ def uploaded_curve() -> lesson.exports.Curve | None:
 left, main = frame.columns([4, 11])
 with left:
     # The decay carried from another page is the smoothing: TensorBoard's is an EMA's β.
-    carried = state.carried_decay(None)
+    carried = controls.carried_decay()
     fits = carried is not None and carried <= lesson.controls.SMOOTHING.high
     start = round(carried, 3) if fits else lesson.controls.SMOOTHING.default
     smoothing = float(widgets.draw(lesson.controls.SMOOTHING, start=start))
-    state.chose_decay(smoothing, lesson.controls.SMOOTHING.default)
+    state.chose_decay(smoothing, lesson.controls.SMOOTHING.default, lesson.controls.SMOOTHING.key)
     if carried is not None and not fits and smoothing == lesson.controls.SMOOTHING.default:
         st.caption(
             f"The decay {carried:g} from the last page is past TensorBoard's slider "

@@ -7,6 +7,7 @@ Each is a `Control` declared once here; a page draws it where it wants it.
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,7 +17,7 @@ import ema_core as ec
 from ema_lab.model import readings
 from ema_lab.model.decay_scale import DECAY_ALLOWED, DECAY_GRID, fmt_decay
 from ema_lab.model.numbers import count
-from ema_lab.model.params import Control
+from ema_lab.model.params import UNSET, Control
 from ema_lab.model.readings import UNITS
 from ema_lab.model.signal import (
     DATASETS,
@@ -109,12 +110,30 @@ def decay_input(default: float = 0.99, *, key: str = "decay", readout: bool = Tr
         )
         decay = float(unit.to_decay(value))
         if key == state.CARRIED:
-            state.chose_decay(decay, default)
+            state.chose_decay(decay, default, shown.key)
     # What the other inputs showed before a switch leaves the link with them.
     state.unpublish(c.key for c in (controls.decay, *controls.amounts.values()) if c is not shown)
     if readout and not compact:
         readouts.line(decay)
     return decay
+
+
+def carried_decay() -> float | None:
+    """The decay a page that words it otherwise (several decays, a momentum, TensorBoard's
+    smoothing) starts from: the link's own ``decay`` if it names a usable one (a link
+    written for a page that shows the decay itself), else the decay carried from an
+    earlier page, else None. The page's own control then writes it in the link, in its
+    words; a ``decay`` it cannot use is named in the notice."""
+    decay = decay_controls().decay
+    values = state.link_values(decay.key)
+    if values is not None:
+        found = decay.parse(values)
+        if found is UNSET:
+            state.note(decay.key, decay.problem(values) or "", ())
+        else:
+            state.chose_decay(float(found), math.nan, decay.key)
+        state.publish(decay.key, None)
+    return state.carried_decay(None)
 
 
 INITIAL = Control(

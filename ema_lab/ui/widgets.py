@@ -54,10 +54,13 @@ def draw(
     held = first_paint.hold(where, control.widget)  # the value it would start at
     value = seed if held else _widget(control, where, seed, low, high, label, overrides)
     shown = control.texts(value)
-    state.publish(control.key, None if shown in ((), control.texts(declared)) else shown)
+    # The default is left out of the link, unless the reader's link wrote it: it stays.
+    at_default = shown in ((), control.texts(declared))
+    kept = values is not None and tuple(values) == shown
+    state.publish(control.key, None if at_default and not kept else shown)
     state.record_shown_may_rerun(control.key, shown)
     if control.key == state.CARRIED:
-        state.chose_decay(float(value), float(declared))
+        state.chose_decay(float(value), float(declared), control.key)
     return value
 
 

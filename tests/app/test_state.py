@@ -163,3 +163,42 @@ def test_a_plain_apptest_session_works_without_any_flag():
         at.select_slider(key="decay").set_value(0.9)
         at.run()
         assert_clean(at)
+
+
+@pytest.mark.parametrize(
+    "target", ["smoothing", "bias_correction", "weights_lab", "training_curves"]
+)
+def test_a_decay_a_link_names_carries_even_at_its_pages_default(target):
+    # 0.9 is home's own default: a link that says so keeps saying so, and the next page
+    # (a presenter's PageDown, a "next" link) starts at it.
+    at = open_page("home", {"decay": "0.9"})
+    assert dict(at.query_params) == {"decay": "0.9"}
+    navigate(at, target)
+    key = "smoothing" if target == "training_curves" else "decay"
+    assert widget(at, key).value == 0.9
+    assert widget(open_page(target, dict(at.query_params)), key).value == 0.9  # its link too
+
+
+WORDED_OTHERWISE = {  # page: its control for the decay, and 0.95 in its words
+    "choosing_decay": ("decays", lambda v: 0.95 in v),
+    "batch_norm": ("momentum", lambda v: v == pytest.approx(0.05)),  # PyTorch's 1 − β
+    "training_curves": ("smoothing", lambda v: v == 0.95),
+}
+
+
+@pytest.mark.parametrize("page", sorted(WORDED_OTHERWISE))
+def test_a_links_decay_is_used_where_the_page_words_it_otherwise(page):
+    key, holds = WORDED_OTHERWISE[page]
+    at = open_page(page, {"decay": "0.95"})
+    assert holds(widget(at, key).value)
+    assert not warnings(at)
+    link = dict(at.query_params)
+    assert "decay" not in link  # in the page's own words now
+    assert chart_specs(open_page(page, link)) == chart_specs(at)
+
+
+@pytest.mark.parametrize("page", sorted(WORDED_OTHERWISE))
+def test_an_unusable_decay_in_their_link_is_named(page):
+    at = open_page(page, {"decay": "abc"})
+    assert "**decay**" in warnings(at)
+    assert chart_specs(at) == chart_specs(open_page(page))
