@@ -16,6 +16,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ema_lab.model.numbers import readable
+from ema_lab.plot.decimate import TABLE_ROWS
 
 MAX_TRACES = 6
 """Lines described one by one; more are counted."""
@@ -88,10 +89,6 @@ def describe(fig: go.Figure) -> tuple[str, str]:
     return name, f"A chart{against}. {body}{more}".strip()
 
 
-TABLE_ROWS = 30
-"""Rows of a chart's data table: enough to follow each line, few enough to read."""
-
-
 @dataclass(frozen=True)
 class DataTable:
     """A chart's data as a table, a step away from the picture: its columns (each a list
@@ -133,13 +130,35 @@ def _as_number(x: np.ndarray) -> np.ndarray:
         return np.arange(len(x), dtype=float)
 
 
+def _exact_rows(xs: list[np.ndarray], longest: np.ndarray, rows: int) -> np.ndarray:
+    """Indices into ``longest`` of the table's rows: evenly spaced, each moved to the
+    nearest x (within half a row's spacing) where every line of ``xs`` spanning it has a
+    point."""
+    along = _as_number(longest)
+    exact = np.ones(len(along), dtype=bool)
+    for x in xs:
+        spanned = (along >= x[0]) & (along <= x[-1])
+        exact &= ~spanned | np.isin(along, x)
+    wanted = _rows(len(along), rows)
+    pool = np.flatnonzero(exact)
+    if not len(pool) or len(wanted) < 2:
+        return wanted
+    reach = (along[-1] - along[0]) / (2 * (len(wanted) - 1))
+    nearest = pool[np.abs(along[pool][:, None] - along[wanted]).argmin(axis=0)]
+    moved = np.where(np.abs(along[nearest] - along[wanted]) <= reach, nearest, wanted)
+    return np.unique(moved)
+
+
 def data_table(fig: go.Figure, rows: int = TABLE_ROWS) -> DataTable | None:
     """The lines of ``fig`` as a table of at most ``rows`` rows, or None if it draws none.
 
     Lines drawn against a common x axis share one table: a row for each of ``rows``
-    points spread evenly along the longest line, each other line read where it is drawn
-    there (between its own points, as drawn), blank outside its span. Paths that turn back
-    on x (a walk over a map) are listed point by point instead.
+    points spread evenly along the longest line, moved to the nearest x where every line
+    drawn there has a point of its own (a decimated line's value between the points it
+    kept is not its value; `decimate` keeps evenly spaced ones for these rows). A line
+    with no point of its own near a row is read between its points, as drawn; outside its
+    span it is blank. Paths that turn back on x (a walk over a map) are listed point by
+    point instead.
 
     >>> fig = go.Figure([go.Scatter(x=[1, 2, 3], y=[1.0, 1, 1], name="signal"),
     ...                  go.Scatter(x=[1, 3], y=[0.0, 0.75], name="EMA")])
@@ -155,7 +174,7 @@ def data_table(fig: go.Figure, rows: int = TABLE_ROWS) -> DataTable | None:
     monotone = all(len(x) < 2 or np.all(np.diff(_as_number(x)) >= 0) for _, (x, _y) in lines)
     if monotone:
         longest = max((x for _, (x, _y) in lines), key=len)
-        at = longest[_rows(len(longest), rows)]
+        at = longest[_exact_rows([_as_number(x) for _, (x, _y) in lines], longest, rows)]
         columns = {x_title: [_cell(v) for v in at]}
         where = _as_number(at)
         for name, (x, y) in lines:

@@ -8,6 +8,11 @@ from tsdownsample import MinMaxDownsampler
 MAX_POINTS = 2000
 """Points sent to the browser per trace, at most."""
 
+TABLE_ROWS = 30
+"""Rows of a chart's data table (`ema_lab.plot.chart_text.data_table`): enough to follow
+each line, few enough to read. A decimated line keeps these evenly spaced points, so that
+each row holds the line's own value, not one read between two points it kept."""
+
 
 def evenly(n: int, max_points: int) -> np.ndarray:
     """Indices of at most ``max_points`` evenly spaced samples of ``n``, both ends kept.
@@ -23,9 +28,10 @@ def evenly(n: int, max_points: int) -> np.ndarray:
 def decimate(y: np.ndarray, max_points: int = MAX_POINTS) -> np.ndarray:
     """Indices of the points of ``y`` to draw: all of them, or each bucket's min and max.
 
-    ``y`` is cut into ``max_points // 2`` equal buckets and the minimum and the
-    maximum of each are kept, in time order, so every peak and trough of the
-    full series appears in the chart (M4 / MinMax decimation, via tsdownsample).
+    ``y`` is cut into equal buckets and the minimum and the maximum of each are kept, in
+    time order, so every peak and trough of the full series appears in the chart (M4 /
+    MinMax decimation, via tsdownsample); and `TABLE_ROWS` evenly spaced points, the rows
+    of the chart's data table.
 
     Examples
     --------
@@ -37,5 +43,7 @@ def decimate(y: np.ndarray, max_points: int = MAX_POINTS) -> np.ndarray:
     n = len(y)
     if n <= max_points:
         return np.arange(n)
-    idx = MinMaxDownsampler().downsample(np.ascontiguousarray(y), n_out=max_points - max_points % 2)
-    return np.asarray(idx, dtype=np.int64)
+    rows = evenly(n, min(TABLE_ROWS, max_points // 4))
+    n_out = max_points - len(rows)
+    idx = MinMaxDownsampler().downsample(np.ascontiguousarray(y), n_out=n_out - n_out % 2)
+    return np.union1d(np.asarray(idx, dtype=np.int64), rows)

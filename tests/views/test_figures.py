@@ -19,17 +19,18 @@ from ema_lab.model.signal import Signal
 from ema_lab.model.style import COLORS
 from ema_lab.plot import figures as kit
 from ema_lab.plot import offline
-from ema_lab.plot.decimate import MAX_POINTS, decimate
+from ema_lab.plot.decimate import MAX_POINTS, TABLE_ROWS, decimate, evenly
 
 
 @pytest.mark.parametrize("n", [2_000, 100_000, 2_000_000])
 def test_decimation_keeps_every_buckets_min_and_max(n):
     # App lengths are multiples of the bucket count: buckets are exact slices.
     y = np.random.default_rng(n).standard_normal(n).cumsum()
-    idx = decimate(y, 1000)
-    assert len(idx) <= 1000
+    idx = decimate(y, 1000 + TABLE_ROWS)  # 500 buckets, and the data table's rows
+    assert len(idx) <= 1000 + TABLE_ROWS
     assert np.all(np.diff(idx) > 0)  # in time order, no repeats
     kept = set(idx.tolist())
+    assert set(evenly(n, TABLE_ROWS).tolist()) <= kept
     for bucket in np.split(np.arange(n), 500):
         assert bucket[np.argmin(y[bucket])] in kept
         assert bucket[np.argmax(y[bucket])] in kept
