@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from ema_lab.model.params import Control
 from ema_lab.model.questions import ANSWER, QUESTIONS
@@ -207,11 +208,18 @@ def folded_controls(label: str, short: str):
     return st
 
 
+class _CompactPageDone(StopException):
+    """A compact page's end (`stop_if_compact`), raised rather than asked of Streamlit
+    with ``st.stop()``: a stop Streamlit is asked for also stops every element after it,
+    and the router draws the link's notice, the reconnect watcher and the page style
+    after the page. A `StopException`, so that Streamlit ends the run quietly."""
+
+
 def stop_if_compact() -> None:
     """Embedded and presenting, a page stops here: the chart and its controls, no long
     sections."""
     if layout().compact:
-        st.stop()
+        raise _CompactPageDone()
 
 
 def formula(latex: str, where=st) -> None:

@@ -128,3 +128,34 @@ def test_a_long_enough_signal_and_a_data_set_get_no_button():
     n = len(ec.signals.seattle_weather().values)
     assert n < 3 * 1000
     assert any(f"The data ({n:,} steps)" in i.value for i in at.info)
+
+
+def _components(at) -> set[str]:
+    """The names of the components the run mounted (the page style's, the watchers')."""
+
+    def walk(node):
+        for child in getattr(node, "children", {}).values():
+            yield child
+            yield from walk(child)
+
+    return {
+        e.proto.component_name
+        for e in walk(at._tree)
+        if getattr(e, "type", None) == "bidi_component"
+    }
+
+
+@pytest.mark.parametrize("layout", ["present", "embed"])
+@pytest.mark.parametrize("page", NAMES)
+def test_a_compact_page_keeps_its_style_and_names_a_refused_value(page, layout, monkeypatch):
+    # Compact pages end early; what the router draws after the page must still come: the
+    # page style (formula fitting, the phone tool bar rule, reduced motion) and the notice.
+    from ema_lab.ui import state
+
+    if layout == "embed":
+        monkeypatch.setattr(state, "in_iframe", lambda: True)  # AppTest has no iframe
+    key = {"choosing_decay": "decays", "batch_norm": "momentum",
+           "training_curves": "smoothing"}.get(page, "decay")  # fmt: skip
+    at = open_page(page, {layout: "true", key: "abc"})
+    assert "ema_lab_page_style" in _components(at)
+    assert f"**{key}**" in " ".join(w.value for w in at.warning)
