@@ -25,7 +25,7 @@ def uploaded_curve() -> lesson.exports.Curve | None:
         f"{UPLOAD}_file",
         "your curve: a TensorBoard or W&B CSV export, or any CSV with a step and a value",
     )
-    record = state.upload(UPLOAD, keep=upload is not None)
+    record = state.upload(UPLOAD)
     if upload is not None and record.file_id != upload.file_id:
         record.file_id = upload.file_id
         try:
@@ -39,6 +39,15 @@ def uploaded_curve() -> lesson.exports.Curve | None:
                 f"Could not use {escape_markdown(upload.name)}: {uploads.worded(exc)} "
                 + ("The previous curve stays." if record.signal else "The shipped run stays.")
             )
+    if upload is None and record.signal is not None:  # kept for the session
+        st.caption("Your curve, read earlier in this session; a new file replaces it.")
+        st.button(
+            "Back to the shipped run",
+            key="forget_upload",
+            on_click=state.upload,
+            args=(UPLOAD,),
+            kwargs={"forget": True},
+        )
     return record.signal
 
 

@@ -296,11 +296,12 @@ def from_browser() -> bool:
 # -- uploads ---------------------------------------------------------------------------------
 
 
-def upload(key: str, *, keep: bool = True) -> Upload:
-    """The state of the current page's file uploader ``key``: one record, anew when the
-    uploader holds no file (``keep=False``: none chosen yet, or the reader removed it)."""
+def upload(key: str, *, forget: bool = False) -> Upload:
+    """The state of the current page's file uploader ``key``, one record for the session:
+    the page's last good file stays when the reader leaves the page and comes back (the
+    uploader is then empty) or a new file fails. ``forget``: the reader asked to drop it."""
     uploads, name = _kept(_UPLOADS, dict), (visit().page, key)
-    if not keep:
+    if forget:
         uploads.pop(name, None)
     return uploads.setdefault(name, Upload())
 

@@ -155,7 +155,7 @@ def uploaded_signal(key: str, stand_in: Callable[[str], Signal]) -> Signal:
         "CSV file (one numeric column is used, with a date or time column if there is one)",
     )
     # The page's own file: another page's upload is not this page's signal.
-    record = state.upload(key, keep=upload is not None)
+    record = state.upload(key)
     time_key = f"{key}_time"
     if upload is not None and record.file_id != upload.file_id:
         record.file_id = upload.file_id
@@ -190,5 +190,9 @@ def uploaded_signal(key: str, stand_in: Callable[[str], Signal]) -> Signal:
             return stand_in("no file yet")
         st.info("Showing the noisy sine until a usable CSV file is read.")
         return stand_in("no usable file")
-    st.caption(f"Using {escape_markdown(stored.label)} ({count(len(stored.values), 'value')}).")
+    read = f"{escape_markdown(stored.label)} ({count(len(stored.values), 'value')})"
+    if upload is None:  # the page left and come back to: its file stays for the session
+        st.caption(f"Using {read}, read earlier in this session. A new file replaces it.")
+    else:
+        st.caption(f"Using {read}.")
     return stored

@@ -313,3 +313,38 @@ def test_parses_take_turns():
     for t in threads:
         t.join()
     assert overlaps == [1, 1, 1, 1]
+
+
+def _away_and_back(at, page: str, query: dict):
+    """Leave ``page`` for another and come back by a link, as a student does."""
+    at.query_params.clear()
+    at.switch_page("pages/bias_correction.py" if page != "bias_correction" else "pages/home.py")
+    at.run()
+    at.query_params.clear()
+    at.query_params.update(query)
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_a_good_file_stays_when_the_uploader_is_emptied_and_a_bad_file_follows():
+    at = open_page("smoothing", {"signal": "upload_csv"})
+    upload(at, "good.csv", CSV_GOOD)
+    at.get_by_key("csv_file").clear()  # the reader's ✕, then another file
+    at.run()
+    upload(at, "empty.csv", b"")
+    assert any("The previous signal stays." in e.value for e in at.error)
+    _, y = trace(at, "smoothing_chart", "signal")
+    np.testing.assert_array_equal(y, drawn([2.5, 2.25, 2.0, 1.9, 1.7]))
+
+
+def test_a_page_left_and_come_back_to_keeps_its_upload_and_its_budget():
+    at = open_page("smoothing", {"signal": "upload_csv"})
+    upload(at, "good.csv", CSV_GOOD)
+    _away_and_back(at, "smoothing", {"signal": "upload_csv"})
+    _, y = trace(at, "smoothing_chart", "signal")
+    np.testing.assert_array_equal(y, drawn([2.5, 2.25, 2.0, 1.9, 1.7]))
+    assert any("read earlier in this session" in c.value for c in at.caption)
+    assert not any("No file yet" in i.value for i in at.info)
+    assert at.session_state["_ema_lab_upload_budget"].files == 1  # nothing read twice

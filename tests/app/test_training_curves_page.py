@@ -217,3 +217,17 @@ def test_wandb_zoom_uses_the_visible_range():
     want = ec.time_weighted_smoothing(steps, values, 0.6, x_scale=1000 / (steps[-1] - steps[0]))
     np.testing.assert_array_equal(y, want.astype(np.float32))
     assert set(charts(at)) >= {"curves_chart", "sampling_chart", "rate_chart", "start_chart"}
+
+
+def test_an_upload_stays_for_the_session_until_the_reader_goes_back_to_the_shipped_run():
+    at = open_page("training_curves")
+    at.get_by_key("training_csv_file").upload("run-a-tag-loss.csv", TB_EXPORT, "text/csv")
+    at.run()
+    at.get_by_key("training_csv_file").clear()  # or the page left and come back to
+    at.run()
+    np.testing.assert_array_equal(
+        trace(at, "curves_chart", "logged (raw)")[1], np.float32(TB_VALUES)
+    )
+    at.get_by_key("forget_upload").click().run()
+    assert not at.exception
+    assert "train_loss" in title(at, "curves_chart")
