@@ -19,7 +19,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     # Chromium 156's headless mode keeps its address bar's pop-up (a page of its own, never
-    # shown) and updates it on every navigation: a quarter of a page load's CPU time here.
+    # shown) and updates it on every navigation: a fifth of a page load's CPU time here.
     "--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup",
 ]  # fmt: skip
 ARTIFACTS = ROOT / "test-artifacts"
@@ -111,10 +111,14 @@ CHARTS_FIT = """() => [...document.querySelectorAll('.js-plotly-plot')].every((p
 
 
 def settle(tab, wait_ms: int = 600) -> None:
-    """Until the page (or frame) has drawn a chart and is whole, then ``wait_ms`` more."""
+    """Until the page (or frame) has drawn a chart and is whole, ``wait_ms`` more, and whole
+    still (a rerun its last message asked for has begun by then). Waiting for the chart
+    first: a page still connecting is "whole" too, with nothing in it (under load, a fresh
+    tab's address then read as a page without its decay)."""
     tab.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
     tab.wait_for_function(PAGE_DONE, timeout=60_000)
     tab.wait_for_timeout(wait_ms)
+    tab.wait_for_function(PAGE_DONE, timeout=60_000)
 
 
 class Views:

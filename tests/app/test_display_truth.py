@@ -63,6 +63,14 @@ def test_no_scientific_notation(page_at):
         assert not SCIENTIFIC.search(prose), f"{page} at β = {decay}: {text!r}"
 
 
+def test_powers_are_written_as_superscripts(page_at):
+    # As everywhere else ("1 − βᵗ"): a caret reads as code, "β^(t−k)" on the home stepper.
+    page, decay, at = page_at
+    for text in shown_text(at):
+        prose = re.sub(r"\$[^$]*\$|`[^`]*`", "", text)
+        assert "^" not in prose, f"{page} at β = {decay}: {text!r}"
+
+
 def test_every_window_claim_matches_its_words(page_at):
     page, decay, at = page_at
     claims = [m for text in shown_text(at) for m in CLAIM.finditer(text)]

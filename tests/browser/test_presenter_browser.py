@@ -9,20 +9,13 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from browser_support import ARTIFACTS, PAGE_DONE
+from browser_support import ARTIFACTS, settle
 from ema_lab.model.site import PAGES
 
 pytest.importorskip("playwright.sync_api")
 
 SHOTS = ARTIFACTS / "presenter"
 PROJECTORS = [(1280, 720), (1024, 768)]
-
-
-def settle(page) -> None:
-    page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
-    page.wait_for_function(PAGE_DONE, timeout=60_000)
-    page.wait_for_timeout(400)
-    page.wait_for_function(PAGE_DONE, timeout=60_000)
 
 
 def layout(page) -> dict:

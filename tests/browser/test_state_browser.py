@@ -11,9 +11,9 @@ import pytest
 
 from browser_support import (
     ARTIFACTS,
-    PAGE_DONE,
     free_port,
     press_slider,
+    settle,
     streamlit_server,
 )
 from ema_lab.model.site import PAGES
@@ -27,12 +27,6 @@ LEGACY_NAVIGATION_GONE = """() => {
     const nav = document.querySelector('[data-testid="stSidebarNav"]');
     return !nav || !nav.checkVisibility();
 }"""
-
-
-def settle(page) -> None:
-    page.wait_for_function(PAGE_DONE, timeout=60_000)
-    page.wait_for_timeout(400)  # a rerun the last message asked for has begun by now
-    page.wait_for_function(PAGE_DONE, timeout=60_000)
 
 
 def decay_shown(page) -> str | None:

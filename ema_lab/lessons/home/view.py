@@ -134,8 +134,8 @@ class Step:
                    hovertemplate="%{x}: %{y:.4f}<extra></extra>", name="weight")
         )  # fmt: skip
         title = (
-            f"Step {self.t}: weights (1 − β)β^(t−k) on the inputs sum to "
-            f"{readable(1 - self.start_weight)}; β^t = {readable(self.start_weight)} on the start"
+            f"Step {self.t}: weights (1 − β)βᵗ⁻ᵏ on the inputs sum to "
+            f"{readable(1 - self.start_weight)}; βᵗ = {readable(self.start_weight)} on the start"
         )
         fig.update_yaxes(range=[0, 1])
         return figures.titled(fig, title=title, x_title="what the EMA holds", y_title="weight")
