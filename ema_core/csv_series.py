@@ -292,7 +292,8 @@ def _index_rank(values: np.ndarray) -> int:
     """0 for a column that looks measured; 1 if it only grows (steps, time stamps);
     2 for row numbers (steps of exactly 1): the last to pick as the signal."""
     known = values[np.isfinite(values)]
-    steps = np.diff(known)
+    with np.errstate(over="ignore"):  # 1e308 − (−1e308) is inf: a step, not a warning
+        steps = np.diff(known)
     if len(known) < 2 or not np.all(steps > 0):
         return 0
     return 2 if np.all(steps == 1) else int(len(known) > 2)

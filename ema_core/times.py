@@ -98,7 +98,8 @@ def time_decay(elapsed: ArrayLike, half_life: Any) -> Any:
             raise ValueError(f"half_life must be > 0 and finite, got {half_life!r}")
         if not (e >= 0).all():
             raise ValueError("elapsed must be >= 0 (times run forwards)")
-        ratio = e / hl
+        with np.errstate(over="ignore"):  # more half-lives than a float holds: weight 0
+            ratio = e / hl
     return to_output(0.5**ratio, elapsed)
 
 

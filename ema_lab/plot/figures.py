@@ -146,6 +146,24 @@ def raw_line(values: np.ndarray) -> Line:
     return Line(values, RAW_LABEL, COLORS["raw"], width=1.0, opacity=0.6)
 
 
+_F32 = np.finfo(np.float32)
+
+
+def as_drawn(values: np.ndarray) -> np.ndarray:
+    """``values`` as a chart sends them: float32 (7 digits, more than a chart or its
+    6-digit hover shows, and half the bytes), unless a finite value lies past float32's
+    range, where it would turn infinite or 0 and vanish from the chart: float64 then.
+
+    >>> as_drawn(np.array([0.5, np.nan])).dtype, as_drawn(np.array([1e308, -2.0])).dtype
+    (dtype('float32'), dtype('float64'))
+    """
+    values = np.asarray(values, dtype=np.float64)
+    size = np.abs(values[np.isfinite(values) & (values != 0)])
+    if size.size and (size.max() > _F32.max or size.min() < _F32.tiny):
+        return values
+    return values.astype(np.float32)
+
+
 def decimated(line: Line, x: np.ndarray | None = None, max_points: int = MAX_POINTS) -> Line:
     """The line as drawn: at most ``max_points`` values with their x (steps 1..T, or ``x``).
 
@@ -157,8 +175,7 @@ def decimated(line: Line, x: np.ndarray | None = None, max_points: int = MAX_POI
     idx = decimate(y, max_points)
     # steps 1..T unless x is given; never materialise a full-length step axis
     at = (idx + 1).astype(np.int32) if x is None else x[idx]
-    # float32 is 7 digits, more than a chart or its 6-digit hover shows, and half the bytes
-    return replace(line, values=y[idx].astype(np.float32), at=at)
+    return replace(line, values=as_drawn(y[idx]), at=at)
 
 
 def scatter(x: np.ndarray | None, line: Line) -> go.Scatter:
@@ -266,6 +283,7 @@ def decoded(fig_json: Mapping) -> list[dict]:
 __all__ = [
     "MAX_POINTS",
     "Line",
+    "as_drawn",
     "config",
     "decimated",
     "decoded",

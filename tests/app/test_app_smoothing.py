@@ -348,3 +348,18 @@ def test_a_page_left_and_come_back_to_keeps_its_upload_and_its_budget():
     assert any("read earlier in this session" in c.value for c in at.caption)
     assert not any("No file yet" in i.value for i in at.info)
     assert at.session_state["_ema_lab_upload_budget"].files == 1  # nothing read twice
+
+
+def test_values_past_float32s_range_are_drawn_not_lost():
+    # ±1e308 is a float64; as float32 it is infinite, and the chart drew no point at all.
+    values = np.tile([1e308, -1e308, 5e307, 1e-310], 65)
+    content = b"v\n" + b"\n".join(repr(float(v)).encode() for v in values) + b"\n"
+    at = open_page("smoothing", {"signal": "upload_csv"})
+    upload(at, "huge.csv", content)
+    assert not at.error
+    _, y = trace(at, "smoothing_chart", "signal")
+    np.testing.assert_array_equal(y, values)
+    for name in ("EMA (biased)", "EMA (debiased)"):
+        _, ema = trace(at, "smoothing_chart", name)
+        assert np.isfinite(ema).all(), name
+        assert np.abs(ema).max() > 1e306, name

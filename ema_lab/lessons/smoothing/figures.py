@@ -12,7 +12,7 @@ from ema_lab.model.signal import debiased_or_gaps
 from ema_lab.model.style import COLORS
 from ema_lab.model.variants import VARIANTS
 from ema_lab.plot.decimate import MAX_POINTS, decimate, evenly
-from ema_lab.plot.figures import RAW_LABEL, layout, raw_line, scatter, shade_gaps
+from ema_lab.plot.figures import RAW_LABEL, as_drawn, layout, raw_line, scatter, shade_gaps
 
 
 def gap_zoom_figure(
@@ -84,7 +84,7 @@ def scrubber_curves(
         debiased_or_gaps(x, d, initial) if debias else ec.ema_series(x, d, initial=initial)
         for d in decays
     ]
-    return np.stack([curve[grid] for curve in curves]).astype(np.float32)
+    return as_drawn(np.stack([curve[grid] for curve in curves]))
 
 
 def scrubber_figure(

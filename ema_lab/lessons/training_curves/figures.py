@@ -32,7 +32,7 @@ def curves_figure(view) -> go.Figure:
         fig.add_trace(
             go.Scatter(
                 x=np.concatenate([c.steps, c.steps[::-1]]),
-                y=np.concatenate([c.high, c.low[::-1]]).astype(np.float32),
+                y=kit.as_drawn(np.concatenate([c.high, c.low[::-1]])),
                 fill="toself",
                 line={"width": 0},
                 fillcolor=COLORS["raw"],
@@ -96,7 +96,7 @@ def sampling_figure(view) -> go.Figure:
         fig.add_trace(
             go.Scatter(
                 x=c.steps[view.kept][inside],
-                y=view.tensorboard_sampled[inside].astype(np.float32),
+                y=kit.as_drawn(view.tensorboard_sampled[inside]),
                 mode="lines+markers",
                 marker={"size": 4},
                 name=f"TensorBoard, {view.kept.size:,} of {c.values.size:,} kept",

@@ -183,7 +183,8 @@ class TrainingView:
                 "value": _steps(self.tb_lag_steps),
             },
             {
-                "reading": "W&B: decay per logged point, min(√s, 0.999) to the power gap·1000/range",
+                "reading": "W&B: decay per logged point, min(√s, 0.999) "
+                "to the power gap·1000/range",
                 "value": readable(self.wandb_point_decay, 4),
             },
             {

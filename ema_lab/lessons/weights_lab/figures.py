@@ -11,7 +11,7 @@ import ema_core as ec
 from ema_lab.model import strategies
 from ema_lab.model.style import COLORS
 from ema_lab.plot.decimate import evenly
-from ema_lab.plot.figures import Line, decimated, layout, log_axis, time_figure
+from ema_lab.plot.figures import Line, as_drawn, decimated, layout, log_axis, time_figure
 
 PATH_POINTS = 500
 """Points per weight path and per schedule line in the weights lab's charts."""
@@ -225,7 +225,7 @@ def posthoc_profile_figure(v) -> go.Figure:
         fig.add_trace(
             go.Scatter(
                 x=v.tau,
-                y=values.astype(np.float32),
+                y=as_drawn(values),
                 name=name,
                 mode="lines",
                 line={"color": color, "width": 2.5, "dash": dash},
