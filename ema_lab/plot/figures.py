@@ -159,7 +159,7 @@ def as_drawn(values: np.ndarray) -> np.ndarray:
     """
     values = np.asarray(values, dtype=np.float64)
     size = np.abs(values[np.isfinite(values) & (values != 0)])
-    if size.size and (size.max() > _F32.max or size.min() < _F32.tiny):
+    if size.size and (size.max() > _F32.max or size.min() < _F32.smallest_subnormal):
         return values
     return values.astype(np.float32)
 
