@@ -8,12 +8,12 @@ each kind of widget adds 5-10% to the time a bare page takes to paint its chart.
 
 So the first run of a session draws the page only up to its main chart and stops:
 
-- no widget is drawn: each `Control` gives the value its widget would start at (from the
-  link or its default) and leaves a blank of the widget's height, so that every element
-  keeps its place and the chart is not drawn twice;
+- every `Control` is drawn inside a closed pop-over in the sidebar (a closed pop-over
+  mounts nothing in the browser), so that its value is the widget's own, from the same
+  key, link and default; a blank of its height holds its place on the page, so that
+  every element keeps its position and the chart is not drawn twice;
 - a watcher beside the chart reports once the browser has painted it; the rerun that
-  follows (`PAINTED` set) draws the whole page, widgets too, each anew from the same
-  link and default, with the chart where it already is.
+  follows (`PAINTED` set) draws the whole page, with the chart where it already is.
 
 A session does this once: a later page, or a change, draws the whole page straight away.
 Only a browser's session does it (one without a browser, such as AppTest's, is drawn
@@ -36,7 +36,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import (
 from ema_lab.ui import state
 from ema_lab.ui.state import PAINTED
 
-__all__ = ["PAINTED", "WATCHER", "begin", "hold", "pending", "stage", "stop_if_first_run"]
+__all__ = ["PAINTED", "WATCHER", "begin", "pending", "place", "stage", "stop_if_first_run"]
 
 _log = logging.getLogger(__name__)
 WATCHER = "ema_lab_first_paint"  # the watcher's key (and its element's class)
@@ -66,25 +66,32 @@ def pending() -> bool:
     """Whether this run is a session's first, which stops at the main chart.
 
     Not in the compact layouts: an iframe or the presenter view shows one control and its
-    chart, little to defer.
+    chart (little to defer), and has no sidebar to hold the pop-over (one with content
+    there leaves its toggle on the page).
     """
     return not state.layout().compact and not state.painted()
 
 
 def begin() -> None:
-    """Called by the router before the page: a session that no browser opened is drawn
-    whole from the start."""
+    """Called by the router before the page: on a first run, the closed pop-over that
+    holds the controls, in the sidebar (out of the page's own layout). A session that no
+    browser opened is drawn whole from the start."""
     if not state.from_browser():
         state.mark_painted()
+    if pending():
+        state.current_run().held_in = st.sidebar.popover("Loading the controls…", disabled=True)
 
 
-def hold(where, widget: str) -> bool:
-    """Whether a widget of kind ``widget`` waits for the whole page: on a first run, a
-    blank of its height stands in ``where`` instead."""
-    if not pending():
-        return False
+def place(where, key: str, widget: str):
+    """Where the widget of the control ``key`` goes: ``where`` itself, or on a first run
+    the closed pop-over, with a blank of the widget's height left in ``where`` (so that
+    nothing moves when the widgets arrive)."""
+    run = state.current_run()
+    if run.held_in is None or not pending():
+        return where
+    run.held_keys.append(key)
     where.container(height=HEIGHT.get(widget, 68), border=False)
-    return True
+    return run.held_in
 
 
 class _ChartDrawn(StopException):
@@ -108,6 +115,10 @@ def stage() -> Iterator[None]:
     try:
         yield
     except _ChartDrawn:
+        # The browser never held these widgets: drawn anew, each takes its value from
+        # the link or its default again, and shows it (a value left in the session
+        # would not be sent, and the widget would show its bare minimum).
+        state.forget(state.current_run().held_keys)
         watcher = st.components.v2.component(WATCHER, js=_WATCH)
         watcher(key=WATCHER, on_painted_change=_painted, height=0)
         watching = True

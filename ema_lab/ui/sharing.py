@@ -175,7 +175,7 @@ def main_chart_may_stop(fig: go.Figure, page: Page, *, embed_height: int = 360, 
     **It may end the run**: a session's first run stops here (`ema_lab.ui.first_paint`), so
     nothing after it runs until the browser has painted the chart. Every widget drawn
     before it must be a `Control` (drawn by `ema_lab.ui.widgets`), which the first run
-    holds (`ema_lab.ui.first_paint.hold`)."""
+    holds in its closed pop-over."""
     shown = embed_chart(fig, layout(), embed_height)
     show(shown, page.main_chart, where, table=False)
     embed_footer(page, where)

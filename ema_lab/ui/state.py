@@ -72,8 +72,10 @@ class Visit:
 
 @dataclass
 class CurrentRun:
-    """What one script run has drawn and decided so far."""
+    """What one script run has drawn and decided so far (the first run's held widgets too)."""
 
+    held_in: Any = None  # the first run's closed pop-over, where its controls are drawn
+    held_keys: list[str] = field(default_factory=list)  # widget keys drawn in it
     presets: set[str] = field(default_factory=set)  # widgets given their value by `preset`
     notice_area: Any = None  # where the link's unusable values are named
     presenter_tools: Any = None  # the presenter header's row, where the folded controls go
@@ -273,6 +275,12 @@ def preset(key: str, value: Any) -> None:
     """Set the value a widget not yet drawn in this run will show."""
     st.session_state[key] = value
     current_run().presets.add(key)
+
+
+def forget(keys: Iterable[str]) -> None:
+    """Drop widgets' values, so that they are drawn anew from the link and defaults."""
+    for key in keys:
+        st.session_state.pop(key, None)
 
 
 # -- the first run ---------------------------------------------------------------------------

@@ -137,11 +137,10 @@ def _read_new_upload(record: state.Upload, upload) -> Signal | None:
 
 def file_input(key: str, label: str):
     """A CSV file uploader. Not a `Control`, but held like one on a first run
-    (`first_paint.hold`): nothing but the main chart mounts before the browser has painted
+    (`first_paint.place`): nothing but the main chart mounts before the browser has painted
     it."""
-    if first_paint.hold(st, "file_uploader"):
-        return None
-    return st.file_uploader(label, type=["csv", "txt"], key=key)
+    where = first_paint.place(st, key, "file_uploader")
+    return where.file_uploader(label, type=["csv", "txt"], key=key)
 
 
 def uploaded_signal(key: str, stand_in: Callable[[str], Signal]) -> Signal:

@@ -39,7 +39,7 @@ def draw(
     ``start`` is where a new widget starts when the link names no value, if not at its
     ``default`` (the link leaves the default out): the decay carried from the last page.
     """
-    where = st if where is None else where
+    where = first_paint.place(st if where is None else where, control.key, control.widget)
     declared = control.default if default is UNSET else default
     if start is UNSET:
         start = state.carried_decay(declared) if control.key == state.CARRIED else declared
@@ -51,8 +51,7 @@ def draw(
         problem = control.problem(values, high, low)
         if problem and state.from_link(control.key):  # not what this session wrote
             state.note(control.key, problem, control.texts(seed))
-    held = first_paint.hold(where, control.widget)  # the value it would start at
-    value = seed if held else _widget(control, where, seed, low, high, label, overrides)
+    value = _widget(control, where, seed, low, high, label, overrides)
     shown = control.texts(value)
     # The default is left out of the link, unless the reader's link wrote it: it stays.
     at_default = shown in ((), control.texts(declared))

@@ -31,6 +31,14 @@ def _all(node):
         yield from _all(child)
 
 
+def _outside_popovers(node):
+    for child in getattr(node, "children", {}).values():
+        if getattr(child, "type", None) == "popover":
+            continue
+        yield child
+        yield from _outside_popovers(child)
+
+
 def test_every_page_has_its_main_chart_listed():
     assert set(MAIN_CHART) == set(PAGES)
 
@@ -41,9 +49,12 @@ def test_first_run_draws_the_main_chart_of_the_whole_page_and_no_widget(page):
     assert list(chart_specs(first)) == [MAIN_CHART[page]]  # nothing after it
     whole = open_page(page)
     assert chart_specs(first)[MAIN_CHART[page]] == chart_specs(whole)[MAIN_CHART[page]]
-    shown = _widgets(_all(first.main)) + _widgets(_all(first.sidebar))
-    assert not shown, f"{page}: widgets drawn on the first run: {shown}"
-    assert _widgets(_all(whole.main)), "drawn once the chart is painted"
+    shown = _widgets(_outside_popovers(first.main))
+    assert not shown, f"{page}: widgets in the page on the first run: {shown}"
+    # They are all in the closed pop-over in the sidebar, which cannot be opened.
+    box = first.sidebar.get("popover")[0]
+    assert box.proto.popover.disabled
+    assert _widgets(_all(box))
     assert first_paint.PAINTED not in first.session_state  # the watcher has not reported
 
 
@@ -53,10 +64,10 @@ def test_first_run_draws_the_main_chart_of_the_whole_page_and_no_widget(page):
     + [("training_curves", {})],
 )
 def test_first_run_holds_the_file_uploader_too(page, query):
-    # Not a Control, but before the main chart: held like one.
+    # Not a Control, but before the main chart: held in the pop-over like one.
     first = open_page(page, query, first_run=True)
     assert list(chart_specs(first)) == [MAIN_CHART[page]]
-    shown = _widgets(_all(first.main))
+    shown = _widgets(_outside_popovers(first.main))
     assert not shown, f"{page}: {shown}"
     whole = open_page(page, query)
     assert whole.get("file_uploader"), "drawn once the chart is painted"
@@ -77,7 +88,8 @@ def test_first_run_leaves_no_widget_value_behind():
     ],
 )
 def test_link_values_reach_the_first_chart_and_the_whole_page(page, query, title):
-    # The whole page is a session of its own here, opened as the watcher leaves it.
+    # AppTest keeps the pop-over's widgets in its tree (a browser never mounts them), so
+    # the whole page is a session of its own here, opened as the watcher leaves it.
     first = open_page(page, query, first_run=True)
     whole = open_page(page, query)
     chart = MAIN_CHART[page]
@@ -105,7 +117,8 @@ def test_a_page_without_a_main_chart_is_drawn_whole_at_once():
     at.run()
     assert_clean(at)
     assert at.session_state[first_paint.PAINTED] is True
-    assert at.slider[0].value == 7  # drawn, not held
+    assert at.slider[0].value == 7  # drawn in the page, not in the pop-over
+    assert not at.sidebar.get("popover")
     assert "level 7, no chart" in at.markdown[0].value
 
 
