@@ -171,14 +171,13 @@ def data_table(fig: go.Figure, rows: int = TABLE_ROWS) -> DataTable | None:
     if not lines:
         return None
     x_title = _axis_title(fig, "xaxis") or "x"
-    monotone = all(len(x) < 2 or np.all(np.diff(_as_number(x)) >= 0) for _, (x, _y) in lines)
-    if monotone:
+    along = [_as_number(x) for _, (x, _y) in lines]  # each line's x as numbers, once
+    if all(len(xs) < 2 or np.all(np.diff(xs) >= 0) for xs in along):
         longest = max((x for _, (x, _y) in lines), key=len)
-        at = longest[_exact_rows([_as_number(x) for _, (x, _y) in lines], longest, rows)]
+        at = longest[_exact_rows(along, longest, rows)]
         columns = {x_title: [_cell(v) for v in at]}
         where = _as_number(at)
-        for name, (x, y) in lines:
-            xs = _as_number(x)
+        for (name, (_x, y)), xs in zip(lines, along, strict=True):
             inside = (where >= xs[0]) & (where <= xs[-1])
             drawn = np.interp(where, xs, y)
             columns[name] = [_cell(v) if ok else "" for v, ok in zip(drawn, inside, strict=True)]
