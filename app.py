@@ -8,7 +8,7 @@ import streamlit as st
 
 if __name__ == "__main__":
     from ema_lab.server import memory
-    from ema_lab.ui import first_paint, frame, page_style, reconnect, state, widgets
+    from ema_lab.ui import first_paint, frame, history, page_style, reconnect, state, widgets
 
     memory.keep_lean()  # once per process: what a class used goes back to the system
     routes = frame.routes()
@@ -24,4 +24,5 @@ if __name__ == "__main__":
         finally:  # embedded pages stop early (st.stop): their link is checked all the same
             widgets.show_notice()
             reconnect.watch()
+            history.keep_one_entry_per_page()
             page_style.mount()

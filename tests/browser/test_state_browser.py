@@ -47,12 +47,19 @@ def query(page) -> dict[str, list[str]]:
 
 def test_the_sidebar_carries_the_decay_and_every_address_redraws_its_page(browser, server):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    # Every address shown is opened in a session of its own: a tab of another context
+    # (which keeps Streamlit's scripts in its cache, as a returning student's browser does).
+    elsewhere = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.goto(f"{server}/smoothing?decay=0.95")
     settle(page)
-    press_slider(page, "decay β", "ArrowLeft")  # 0.95 -> 0.945, a stop no page opens at
+    entries = page.evaluate("() => history.length")
+    for key in ("ArrowLeft", "ArrowLeft", "ArrowRight"):  # 0.95 -> 0.945, a stop no page opens at
+        press_slider(page, "decay β", key)
+        settle(page)
     page.wait_for_function("() => location.search.includes('decay=0.945')")
-    settle(page)
+    # Back steps between pages, not between slider positions (issue #39, item 4).
+    assert page.evaluate("() => history.length") == entries
     order = ["bias_correction", "tf_dynamic_decay", "choosing_decay", "weights_lab", ""]
     for name in [*order, "smoothing", "bias_correction"]:
         label = next(p.label for p in PAGES if p.name == name)
@@ -62,6 +69,8 @@ def test_the_sidebar_carries_the_decay_and_every_address_redraws_its_page(browse
         settle(page)
         shown = query(page)
         assert CRASHED not in page.content(), name
+        entries += 1  # one entry per page moved to
+        assert page.evaluate("() => history.length") == entries, name
         if name == "choosing_decay":
             assert "0.945" in shown["decays"], shown
         else:
@@ -71,12 +80,19 @@ def test_the_sidebar_carries_the_decay_and_every_address_redraws_its_page(browse
         if "β = " in main_title(page):
             assert "β = 0.945" in main_title(page), (name, main_title(page))
         # The address the page shows, opened in a new browser session, draws the same.
-        fresh = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+        fresh = elsewhere.new_page()
         fresh.goto(page.url)
         settle(fresh)
         assert decay_shown(fresh) == decay_shown(page), name
         assert main_title(fresh) == main_title(page), name
-        fresh.context.close()
+        fresh.close()
+    # Back: the page before, as it was left.
+    page.go_back()
+    page.wait_for_function("() => location.pathname === '/smoothing'")
+    settle(page)
+    assert decay_shown(page) == "0.945"
+    assert query(page) == {"decay": ["0.945"]}
+    elsewhere.close()
     context.close()
 
 
