@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import urlencode
 
 import numpy as np
 import plotly.graph_objects as go
@@ -35,6 +36,32 @@ def query_for(page: str, decay: float) -> dict:
     if page == "batch_norm":  # Keras' momentum is the decay itself
         return {"convention": "keras", "momentum": f"{decay:g}"}
     return {"decay": f"{decay:g}"}
+
+
+OPENS_AT = {
+    "home": 0.9,
+    "smoothing": 0.99,
+    "bias_correction": 0.9,
+    "tf_dynamic_decay": 0.999,
+    "choosing_decay": 0.9,  # with 0.99 beside it
+    "weights_lab": 0.99,
+}
+"""The decay a page opens at when its link is bare, for the pages that open at one of
+`DECAYS` (batch norm opens at PyTorch's momentum, the training curves at TensorBoard's 0.6):
+the bare address draws what ``query_for(page, OPENS_AT[page])`` draws (test_display_truth)."""
+
+
+def address(page: str, query: dict, *, embed: bool = False) -> str:
+    """The page's path and query, as a browser opens it: ``smoothing?decay=0.9``. The link
+    the page opens at is written bare (``smoothing``), so that the browser sweeps load it once
+    for every check of that view."""
+    if page in OPENS_AT and query == query_for(page, OPENS_AT[page]):
+        query = {}
+    params = [(k, v) for k, vs in query.items() for v in (vs if isinstance(vs, list) else [vs])]
+    if embed:
+        params.append(("embed", "true"))
+    path = "" if PAGES[page] is None else page
+    return f"{path}?{urlencode(params)}" if params else path
 
 
 def open_page(

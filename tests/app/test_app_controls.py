@@ -25,15 +25,16 @@ def test_both_ends_of_every_control_render_and_change_the_page(page):
     assert keys
     baseline = chart_specs(at)
     for key in keys:
+        # One session per control, moved to one end and then the other, as a reader does.
+        at = open_page(page, unfold=True)
         for end in _ends(next(w for w in _controls(at) if w.key == key)):
-            fresh = open_page(page, unfold=True)
-            w = next(w for w in _controls(fresh) if w.key == key)
+            w = next(w for w in _controls(at) if w.key == key)
             if end == w.value:
                 continue
             w.set_value(end)
-            fresh.run()
-            assert not fresh.exception, (key, end, [e.value for e in fresh.exception])
-            assert not fresh.error, (key, end, [e.value for e in fresh.error])
+            at.run()
+            assert not at.exception, (key, end, [e.value for e in at.exception])
+            assert not at.error, (key, end, [e.value for e in at.error])
             if key in (
                 "table_decay",
                 "calc_value",
@@ -44,4 +45,4 @@ def test_both_ends_of_every_control_render_and_change_the_page(page):
                 "answer",  # the page's question: its feedback, not its chart
             ):
                 continue  # these drive a table and a read-out, not a chart
-            assert chart_specs(fresh) != baseline, (key, end)
+            assert chart_specs(at) != baseline, (key, end)

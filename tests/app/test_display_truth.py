@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import ema_core as ec
-from app_support import DECAYS, PAGES, open_page, query_for, widget
+from app_support import DECAYS, OPENS_AT, PAGES, open_page, query_for, widget
 
 SCIENTIFIC = re.compile(r"(?<![\w.])\d+(\.\d+)?[eE][+-]?\d+\b")
 CLAIM = re.compile(r"the last ([\d,.]+) steps? holds? ([\d.]+)% of the weight")
@@ -53,6 +53,15 @@ def chart_layouts(at) -> dict[str, dict]:
 def page_at(request):
     page, decay = request.param
     return page, decay, open_page(page, query_for(page, decay))
+
+
+@pytest.mark.parametrize("page", list(OPENS_AT))
+def test_a_bare_address_draws_the_decay_it_opens_at(page):
+    # The browser sweeps load a page's bare address for the view at OPENS_AT (one load for
+    # the accessibility, projector and display checks): it must be that view.
+    bare, linked = open_page(page), open_page(page, query_for(page, OPENS_AT[page]))
+    assert chart_layouts(bare) == chart_layouts(linked)
+    assert shown_text(bare) == shown_text(linked)
 
 
 def test_no_scientific_notation(page_at):

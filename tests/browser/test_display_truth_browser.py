@@ -12,11 +12,9 @@ Each view is loaded once and resized from screen to screen (`browser_support.Vie
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import pytest
 
-from app_support import DECAYS, PAGES, query_for
+from app_support import DECAYS, PAGES, address, query_for
 from browser_support import ARTIFACTS
 
 pytest.importorskip("playwright.sync_api")
@@ -47,14 +45,6 @@ CASES = (
 def case_id(case) -> str:
     page, query = case
     return f"{page}-" + "-".join(str(v) for v in query.values())
-
-
-def address(page: str, query: dict, *, embed: bool = False) -> str:
-    """The page's path and query: ``smoothing?decay=0.9``."""
-    params = [(k, v) for k, vs in query.items() for v in (vs if isinstance(vs, list) else [vs])]
-    if embed:
-        params.append(("embed", "true"))
-    return f"{(PAGES[page] and page) or ''}?{urlencode(params)}"
 
 
 # Measured in the page: what sticks out where it should not.
