@@ -110,6 +110,42 @@ CHARTS_FIT = """() => [...document.querySelectorAll('.js-plotly-plot')].every((p
 })"""
 
 
+# Measured in the page: what sticks out where it should not.
+OVERFLOWS = """() => {
+    const out = [];
+    for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+        const svg = gd.querySelector('.main-svg');
+        const title = gd.querySelector('.gtitle');
+        if (!svg || !title) continue;
+        const s = svg.getBoundingClientRect(), t = title.getBoundingClientRect();
+        if (t.right > s.right + 1 || t.left < s.left - 1)
+            out.push(`title "${title.textContent}" runs past its chart`);
+        // Plotly clips a legend to its box: a label longer than the room is cut there.
+        const legend = gd.querySelector('.legend .bg');
+        const edge = legend ? Math.min(legend.getBoundingClientRect().right, s.right) : s.right;
+        for (const item of gd.querySelectorAll('.legend .traces text')) {
+            const b = item.getBoundingClientRect();
+            if (b.right > edge + 1) out.push(`legend "${item.textContent}" is cut`);
+        }
+    }
+    for (const el of document.querySelectorAll('.dvn-scroller'))
+        if (el.scrollWidth > el.clientWidth + 2) out.push('a data frame scrolls sideways');
+    for (const el of document.querySelectorAll('[data-testid="stTable"]'))
+        if (el.scrollWidth > el.clientWidth + 2) out.push('a table scrolls sideways');
+    // KaTeX neither wraps nor shrinks: a formula wider than its column lost its right end.
+    for (const el of document.querySelectorAll('.katex-display'))
+        if (el.scrollWidth > el.clientWidth + 1)
+            out.push(`formula cut: ${el.textContent.slice(0, 40)}`);
+    for (const el of document.querySelectorAll(
+            '[data-testid="stMetricValue"] > div, [data-testid="stMetricLabel"] p'))
+        if (el.scrollWidth > el.clientWidth + 1) out.push(`metric cut: ${el.textContent}`);
+    const main = document.querySelector('[data-testid="stMain"]') || document.body;
+    if (main.scrollWidth > main.clientWidth + 2)
+        out.push(`the page scrolls sideways (${main.scrollWidth} > ${main.clientWidth})`);
+    return out;
+}"""
+
+
 # How often a wait checks the page: Playwright's default, every animation frame, has the
 # renderer and the compositor produce 60 frames a second while nothing changes (5% more
 # CPU time over a display sweep, measured twice).
@@ -174,6 +210,12 @@ class Views:
             oldest = next(iter(self._open))
             self._open.pop(oldest)[0].close()
         return tab
+
+    def discard(self, address: str) -> None:
+        """Close the page at ``address`` (a test moved it away from what its address says)."""
+        tab, _ = self._open.pop(address, (None, None))
+        if tab is not None:
+            tab.close()
 
     def close(self) -> None:
         self._context.close()

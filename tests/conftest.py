@@ -12,11 +12,13 @@ elsewhere) is skipped on a machine without Chromium, and fails under CI, which m
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from streamlit.components.v2 import manifest_scanner
 
 from browser_support import ARTIFACTS, CHROMIUM, Views, chromium, streamlit_server
 
@@ -26,6 +28,14 @@ BROWSER_FOLDER = Path(__file__).parent / "browser"
 # suite that fills every core made a 30 ms example take 320 ms and fail as "flaky".
 settings.register_profile("ema-lab", deadline=None)
 settings.load_profile("ema-lab")
+
+# AppTest looks for packaged Streamlit components in every installed distribution on each
+# of its runs (0.2 s of a page's 0.28 s here: three quarters of the AppTest tests' time);
+# a server looks once, at its start. The installed packages stay as they are for a test
+# process: it looks once too.
+manifest_scanner.scan_component_manifests = functools.cache(
+    manifest_scanner.scan_component_manifests
+)
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:

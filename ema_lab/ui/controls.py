@@ -7,7 +7,6 @@ Each is a `Control` declared once here; a page draws it where it wants it.
 from __future__ import annotations
 
 import functools
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -129,9 +128,9 @@ def carried_decay() -> float | None:
     if values is not None:
         found = decay.parse(values)
         if found is UNSET:
-            state.note(decay.key, decay.problem(values) or "", ())
-        else:
-            state.chose_decay(float(found), math.nan, decay.key)
+            state.note(decay.key, decay.problem(values), ())
+        else:  # named by the link: chosen, whatever its value
+            state.chose_decay(float(found), float(found), decay.key)
         state.publish(decay.key, None)
     return state.carried_decay(None)
 

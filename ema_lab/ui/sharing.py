@@ -105,7 +105,11 @@ _words = st.components.v2.component(
 
 PRESENTER_CHART = {"height": 444, "font_size": 16, "title_font_size": 19, "margin_t": 46}
 """The presenter view's main chart: the height that fills a 1280×720 projector under the
-slide's header and controls, in type a back row can read, its title on one line."""
+slide's header and controls, in type a back row can read."""
+PRESENTER_TITLE_CHARS = 80
+"""Characters per line of a slide's chart title: a 1024 px projector's chart holds about 80
+at 19 px (one line of 120 ran past its chart there)."""
+PRESENTER_TITLE_LINE_PX = 24
 
 
 def embed_chart(fig: go.Figure, shown: Layout, height: int = 300) -> go.Figure:
@@ -118,8 +122,15 @@ def embed_chart(fig: go.Figure, shown: Layout, height: int = 300) -> go.Figure:
         # Markdown colours showed orange lines as red and sky blue as mid-blue.
         return go.Figure(fig).update_layout(height=height, legend={"font": {"size": 11}})
     if shown is Layout.PRESENT:
-        one_line = (fig.layout.title.text or "").replace("<br>", " ")
-        return go.Figure(fig).update_layout(title_text=one_line, **PRESENTER_CHART)
+        # As few lines as a projector's width allows: a second one is taken from the plot,
+        # so that the chart still ends above the fold.
+        title = (fig.layout.title.text or "").replace("<br>", " ")
+        lines = figures.title_lines(title, PRESENTER_TITLE_CHARS)
+        taller = PRESENTER_TITLE_LINE_PX * (len(lines) - 1)
+        return go.Figure(fig).update_layout(
+            **{**PRESENTER_CHART, "margin_t": PRESENTER_CHART["margin_t"] + taller},
+            title_text="<br>".join(lines),
+        )
     return fig
 
 

@@ -255,11 +255,10 @@ def carried_decay(default: float) -> float:
 
 
 def chose_decay(decay: float, default: float, key: str) -> None:
-    """A page's decay is now ``decay``, shown by the control ``key`` (its own default
-    ``default``): it carries once the reader has chosen one, by hand or by a link that
-    names it, at any value (an untouched default does not)."""
-    linked = link_values(key) is not None
-    if linked or decay != default or _DECAY in st.session_state:
+    """A page's decay is now ``decay``, shown by the control ``key`` (``default`` when
+    untouched): it carries once the reader has chosen one, by hand or by a link that names
+    it, at any value (an untouched default does not)."""
+    if link_values(key) is not None or decay != default or _DECAY in st.session_state:
         st.session_state[_DECAY] = float(decay)
 
 

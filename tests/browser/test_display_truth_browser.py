@@ -15,7 +15,8 @@ from __future__ import annotations
 import pytest
 
 from app_support import DECAYS, PAGES, address, query_for
-from browser_support import ARTIFACTS
+from browser_support import ARTIFACTS, OVERFLOWS
+from ema_lab.model import site
 
 pytest.importorskip("playwright.sync_api")
 
@@ -29,6 +30,7 @@ SCREENS = {
     "phone": (390, 844),
 }
 EMBED = (700, 500)  # a blog's iframe
+EMBED_HEIGHT = {p.name or "home": p.embed_height for p in site.PAGES}
 BATCH_NORM_MOMENTA = ("0.01", "0.1", "0.5", "0.9", "0.99", "0.999")
 
 
@@ -45,42 +47,6 @@ CASES = (
 def case_id(case) -> str:
     page, query = case
     return f"{page}-" + "-".join(str(v) for v in query.values())
-
-
-# Measured in the page: what sticks out where it should not.
-OVERFLOWS = """() => {
-    const out = [];
-    for (const gd of document.querySelectorAll('.js-plotly-plot')) {
-        const svg = gd.querySelector('.main-svg');
-        const title = gd.querySelector('.gtitle');
-        if (!svg || !title) continue;
-        const s = svg.getBoundingClientRect(), t = title.getBoundingClientRect();
-        if (t.right > s.right + 1 || t.left < s.left - 1)
-            out.push(`title "${title.textContent}" runs past its chart`);
-        // Plotly clips a legend to its box: a label longer than the room is cut there.
-        const legend = gd.querySelector('.legend .bg');
-        const edge = legend ? Math.min(legend.getBoundingClientRect().right, s.right) : s.right;
-        for (const item of gd.querySelectorAll('.legend .traces text')) {
-            const b = item.getBoundingClientRect();
-            if (b.right > edge + 1) out.push(`legend "${item.textContent}" is cut`);
-        }
-    }
-    for (const el of document.querySelectorAll('.dvn-scroller'))
-        if (el.scrollWidth > el.clientWidth + 2) out.push('a data frame scrolls sideways');
-    for (const el of document.querySelectorAll('[data-testid="stTable"]'))
-        if (el.scrollWidth > el.clientWidth + 2) out.push('a table scrolls sideways');
-    // KaTeX neither wraps nor shrinks: a formula wider than its column lost its right end.
-    for (const el of document.querySelectorAll('.katex-display'))
-        if (el.scrollWidth > el.clientWidth + 1)
-            out.push(`formula cut: ${el.textContent.slice(0, 40)}`);
-    for (const el of document.querySelectorAll(
-            '[data-testid="stMetricValue"] > div, [data-testid="stMetricLabel"] p'))
-        if (el.scrollWidth > el.clientWidth + 1) out.push(`metric cut: ${el.textContent}`);
-    const main = document.querySelector('[data-testid="stMain"]') || document.body;
-    if (main.scrollWidth > main.clientWidth + 2)
-        out.push(`the page scrolls sideways (${main.scrollWidth} > ${main.clientWidth})`);
-    return out;
-}"""
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
@@ -103,13 +69,21 @@ def test_embed_fits_its_frame(views, case):
     # takes the embed from the link, and the frame's width is the page's. Measured on 21
     # cases side by side: the same overflows, page heights, axe findings and first titles
     # (8 px lower in the iframe: its host page's margin). A real iframe in a blog's column
-    # is test_blog_embeds.py's.
+    # is test_blog_embeds.py's. Then a phone-wide blog column: 360 px, as tall as the
+    # page's embed snippet makes its frame.
     page, query = case
-    tab = views.at(address(page, query, embed=True), *EMBED)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    tab.screenshot(path=str(SHOTS / f"{case_id(case)}-embed.png"))
-    problems = tab.evaluate(OVERFLOWS)
+    frames = {"embed": EMBED, "embed-360": (360, EMBED_HEIGHT[page])}
+    problems = {}
+    for name, (width, height) in frames.items():
+        tab = views.at(address(page, query, embed=True), width, height)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(SHOTS / f"{case_id(case)}-{name}.png"))
+        found = tab.evaluate(OVERFLOWS)
+        box = tab.locator(".js-plotly-plot .gtitle").first.bounding_box()
+        if box is None or box["y"] + box["height"] > height:
+            found.append("the first chart's title is below the frame")
+        if width < 400 and tab.locator(".modebar-container").first.is_visible():
+            found.append("Plotly's tool bar is over the curves")
+        if found:
+            problems[name] = found
     assert not problems, f"{page} at {query} embedded: {problems}"
-    box = tab.locator(".js-plotly-plot .gtitle").first.bounding_box()
-    assert box is not None
-    assert box["y"] + box["height"] <= EMBED[1], "the first chart's title is below the frame"

@@ -9,13 +9,15 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from browser_support import ARTIFACTS, settle
+from browser_support import ARTIFACTS, CHARTS_FIT, OVERFLOWS, settle
 from ema_lab.model.site import PAGES
 
 pytest.importorskip("playwright.sync_api")
 
 SHOTS = ARTIFACTS / "presenter"
 PROJECTORS = [(1280, 720), (1024, 768)]
+# The slides whose lesson turns on one slider (the decay, TensorBoard's smoothing).
+SLIDER_PAGES = [p for p in PAGES if p.name not in ("choosing_decay", "batch_norm")]
 
 
 def layout(page) -> dict:
@@ -45,6 +47,35 @@ def test_every_slide_fits_the_projector(views, site_page, width, height):
     assert any(site_page.title in h for h in seen["header"])
     assert page.locator(".katex").count() >= 1  # the page's formula
     assert not page.locator('[data-testid="stSidebarNav"]').is_visible()
+    assert page.evaluate(OVERFLOWS) == []  # the display sweep's checks: titles, formulas, …
+
+
+@pytest.mark.parametrize("site_page", SLIDER_PAGES, ids=lambda p: p.name or "home")
+def test_a_slide_fits_at_both_ends_of_its_decay(views, site_page):
+    # A lecturer takes the slider to its ends (End, Home) to show the extremes: β 0.9999
+    # and β 0 (TensorBoard's smoothing: 0.999 and 0).
+    address = f"{site_page.name}?present=true&decay=0.95"
+    page = views.at(address, *PROJECTORS[-1])
+    try:
+        for key in ("End", "Home"):
+            slider = page.locator('[data-testid="stSlider"]').get_by_role("slider")
+            before = page.evaluate("() => location.search")
+            slider.first.focus()
+            slider.first.press(key)
+            page.wait_for_function("(b) => location.search !== b", arg=before, timeout=30_000)
+            settle(page, 300)
+            for width, height in PROJECTORS:
+                page.set_viewport_size({"width": width, "height": height})
+                page.wait_for_function(CHARTS_FIT, timeout=10_000)
+                shot = f"{site_page.name or 'home'}_{key}_{width}x{height}.png"
+                page.screenshot(path=SHOTS / shot)
+                seen = layout(page)
+                where = (key, width, height, seen["title"])
+                assert seen["bottom"] <= seen["height"] + 1, where
+                assert seen["scrollWidth"] <= seen["width"], where
+                assert page.evaluate(OVERFLOWS) == [], where
+    finally:
+        views.discard(address)  # moved: no longer the view its address names
 
 
 def test_a_clicker_walks_the_path_with_the_decay(server, browser):
