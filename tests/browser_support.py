@@ -171,14 +171,17 @@ class Views:
     Measured before relying on it: a page resized to 1280×720, 1024×768, 640×360 or 390×844
     lays out as one loaded at that size (the sidebar, every chart's box, the decay's place
     and every overflow alike), and one switched to the dark scheme as one opened dark (the
-    colours and axe's findings alike). A load takes 4-5 s here, a resize 0.8 s.
+    colours and axe's findings alike).
 
     The tabs share one browser context, so that Streamlit's scripts come from its cache: a
     fresh context per tab cost each load 0.6 s more CPU time (its fetch, a new renderer).
-    A test that types, clicks or moves focus opens a page of its own instead.
+    Once ``keep`` tabs are open, a new address is loaded into the one used longest ago (a
+    new page and session, in the renderer that tab already has): 1.8-2.0 CPU-s a load, where
+    a new tab took 3.5-3.6 (seven pages, twice). A test that types, clicks or moves focus
+    opens a page of its own instead.
     """
 
-    def __init__(self, browser, server: str, keep: int = 12):
+    def __init__(self, browser, server: str, keep: int = 8):
         self._context = browser.new_context()
         self._server, self._keep = server, keep
         self._open: dict[str, tuple] = {}  # address: (tab, scheme), the latest used last
@@ -188,7 +191,10 @@ class Views:
         screen in the ``scheme`` colour scheme, whole and scrolled to its top."""
         tab, shown = self._open.pop(address, (None, None))
         if tab is None:
-            tab = self._context.new_page()
+            if len(self._open) < self._keep:
+                tab = self._context.new_page()
+            else:
+                tab, _ = self._open.pop(next(iter(self._open)))
             tab.set_viewport_size({"width": width, "height": height})
             tab.emulate_media(color_scheme=scheme)
             tab.goto(f"{self._server}/{address}")
@@ -206,9 +212,6 @@ class Views:
                 tab.wait_for_timeout(50)  # a resize event is handled in the next frame
                 tab.wait_for_function(CHARTS_FIT, timeout=10_000, polling=POLL_MS)
         self._open[address] = (tab, scheme)
-        while len(self._open) > self._keep:
-            oldest = next(iter(self._open))
-            self._open.pop(oldest)[0].close()
         return tab
 
     def discard(self, address: str) -> None:

@@ -132,6 +132,7 @@ def page_title(page: Page) -> None:
         return
     if layout() is Layout.PRESENT:
         presenter_header(page)
+        question_slide_may_stop(page)
         return
     st.title(f"{page.icon} {page.title}", anchor=False)  # no hidden link before the decay
     if page.lead:
@@ -321,33 +322,76 @@ def present_link(page: Page, *, exact: bool = False, where=st) -> None:
     )
 
 
+SLIDE = "slide"
+"""The link's name for a page's question slides in the presenter view: ``slide=question``
+(predict), then ``slide=answer`` (check); without it, the lesson's own slide."""
+QUESTION_SLIDES = ("question", "answer")
+
+
+def slides() -> list[tuple[Page, str]]:
+    """The presenter's slides in the order a clicker walks them: each page's question, its
+    answer, then the lesson itself (a page without a question: the lesson alone)."""
+    return [
+        (p, kind)
+        for p in PAGES
+        for kind in ((*QUESTION_SLIDES, "") if p.name in QUESTIONS else ("",))
+    ]
+
+
+def _slide_shown(page: Page) -> str:
+    kind = (state.link_values(SLIDE) or [""])[-1]
+    return kind if kind in QUESTION_SLIDES and page.name in QUESTIONS else ""
+
+
 def presenter_header(page: Page) -> None:
     """The slide's header: the title and what to look at, beside the previous / next links
-    (PageUp / PageDown) and the page's formula."""
+    (PageUp / PageDown) and the page's formula (not over its question: it may answer it)."""
+    state.show_in_address(state.PRESENT, "true")
+    shown = _slide_shown(page)
     head, side = st.columns([3, 2], gap="medium", vertical_alignment="center")
     head.markdown(f"# {page.icon} {page.title}")
-    if page.lead:
+    if page.lead and not shown:
         head.markdown(_italic(page.lead))
     with side:
-        i = PAGES.index(page)
+        order = slides()
+        i = order.index((page, shown))
         with st.container(horizontal=True, gap="small", horizontal_alignment="right"):
             state.current_run().presenter_tools = st.container(horizontal=True, width="content")
             for which, other in (("previous", i - 1), ("next", i + 1)):
-                if not 0 <= other < len(PAGES):
+                if not 0 <= other < len(order):
                     continue
-                to = PAGES[other]
+                to, kind = order[other]
+                what = {"question": ": predict", "answer": ": the answer"}.get(kind, "")
                 with st.container(key=PRESENT_KEY[which], width="content"):
                     st.page_link(
                         to.file,
                         label="← previous" if which == "previous" else "next →",
-                        help=f"{to.label} ({'PageUp' if which == 'previous' else 'PageDown'})",
-                        query_params={state.PRESENT: "true"},
+                        help=f"{to.label}{what} "
+                        f"({'PageUp' if which == 'previous' else 'PageDown'})",
+                        query_params={state.PRESENT: "true", **({SLIDE: kind} if kind else {})},
                     )
             st.page_link(
                 page.file,
                 label="✕",
                 help="Leave the presenter view",
-                query_params={k: v for k, v in state.view_params().items() if k != state.PRESENT},
+                query_params={
+                    k: v for k, v in state.view_params().items() if k not in (state.PRESENT, SLIDE)
+                },
             )
-        if page.formula:
+        if page.formula and shown != "question":
             formula(page.formula)
+
+
+def question_slide_may_stop(page: Page) -> None:
+    """On a question slide, the page's predict-then-check question in big type (and on the
+    next slide its worked answer), instead of the lesson: the page stops here."""
+    shown = _slide_shown(page)
+    if not shown:
+        return
+    question = QUESTIONS[page.name]
+    st.markdown(f"## 🤔 Predict: {question.prompt}")
+    if shown == "answer":
+        st.success(question.worked_answer())
+    else:
+        st.caption("Next slide (PageDown): the answer.")
+    raise _CompactPageDone()

@@ -200,6 +200,14 @@ def publish(key: str, texts: Iterable[str] | None) -> None:
         st.query_params[key] = list(texts) if len(texts) != 1 else texts[0]
 
 
+def show_in_address(key: str, text: str) -> None:
+    """Write ``key`` into the link even when the run has it already, so that the browser's
+    address shows the run's whole query: a link to the page it is on (a slide's question,
+    then its answer) changes the query the page runs with, but Streamlit leaves the
+    address as it was."""
+    st.query_params[key] = text
+
+
 def relink_and_rerun(key: str, text: str) -> None:
     """Give the control ``key`` a new value through the link, as if the reader had opened
     a link with it, and draw the page anew (a button that sets another control)."""

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 
 import pytest
 
@@ -111,6 +112,7 @@ def test_a_wrong_answer_gets_the_hint_then_the_worked_answer(page):
 @pytest.mark.parametrize("t", [1, 3, 8])
 def test_the_stepper_is_the_recurrence_by_hand(decay, t):
     from ema_lab.lessons.home.view import STEPPER_INPUTS, recurrence
+    from ema_lab.model.numbers import readable
 
     step = recurrence(decay, t)
     ema, by_hand = 0.0, []
@@ -122,6 +124,11 @@ def test_the_stepper_is_the_recurrence_by_hand(decay, t):
     assert step.weights.sum() + step.start_weight == pytest.approx(1, rel=1e-12)
     assert step.weights @ step.inputs == pytest.approx(by_hand[-1], rel=1e-12)
     assert step.weights[-1] == pytest.approx(1 - decay)
+    # Debiased: the data's weighted sum over the data's weights alone (Adam's correction).
+    assert step.debiased == pytest.approx(by_hand[-1] / (1 - decay**t), rel=1e-12)
+    assert f"it is {readable(step.debiased)}, beside {readable(step.moving_average)}" in (
+        step.sentence()
+    )
 
 
 def test_the_stepper_on_the_page_follows_its_slider_and_the_link():
@@ -132,3 +139,8 @@ def test_the_stepper_on_the_page_follows_its_slider_and_the_link():
     assert len(at.table[0].value) == 8
     assert at.query_params.get("step") == "8"
     assert any("After 8 steps" in m.value for m in at.markdown)
+    # The weights' axis leaves room above 1 for the title (its tick label printed over it).
+    bars = next(c for c in at.get("plotly_chart") if c.key == "weights_bar_chart")
+    y_axis = json.loads(bars.proto.spec)["layout"]["yaxis"]
+    assert y_axis["range"][1] > 1
+    assert max(y_axis["tickvals"]) == 1

@@ -12,11 +12,23 @@ import pytest
 
 import ema_core as ec
 from app_support import MAIN_CHART, charts, open_page, widget
+from ema_lab.model.questions import QUESTIONS
 from ema_lab.model.site import PAGES
 from ema_lab.plot import figures
 from ema_lab.ui import sharing
 
 NAMES = [p.name or "home" for p in PAGES]
+# A clicker's slides: each page's question (predict), its answer (check), then the lesson.
+SLIDES = [
+    (name, kind)
+    for name, p in zip(NAMES, PAGES, strict=True)
+    for kind in ((["question", "answer"] if p.name in QUESTIONS else []) + [""])
+]
+
+
+def slide_link(slide: tuple[str, str]) -> tuple[str, dict]:
+    name, kind = slide
+    return name, {"present": "true", **({"slide": kind} if kind else {})}
 
 
 def present_links(at) -> dict[str, tuple[str, dict]]:
@@ -56,17 +68,39 @@ def test_presenting_shows_the_slide_and_its_way_on(page):
     # Previous / next in teaching order, each keeping the presenter view; a way out that
     # keeps the view's link but the flag.
     links = present_links(at)
-    i = NAMES.index(page)
+    i = SLIDES.index((page, ""))
     if i > 0:
-        assert links["previous"] == (NAMES[i - 1], {"present": "true"})
-    if i + 1 < len(NAMES):
-        assert links["next"] == (NAMES[i + 1], {"present": "true"})
+        assert links["previous"] == slide_link(SLIDES[i - 1])
+    if i + 1 < len(SLIDES):
+        assert links["next"] == slide_link(SLIDES[i + 1])
     assert ("previous" in links) == (i > 0)
-    assert ("next" in links) == (i + 1 < len(NAMES))
+    assert ("next" in links) == (i + 1 < len(SLIDES))
     leave_page, leave_query = links["leave"]
     assert leave_page == page
     assert "present" not in leave_query
     assert at.query_params.get("present") == ["true"] or at.query_params.get("present") == "true"
+
+
+@pytest.mark.parametrize(
+    "page", [n for n, p in zip(NAMES, PAGES, strict=True) if p.name in QUESTIONS]
+)
+def test_a_question_slide_then_its_answer(page):
+    # Predict, then check, in front of a class: the question alone in big type, then its
+    # worked answer, then the lesson's own slide (issue #39, item 16).
+    question = QUESTIONS[PAGES[NAMES.index(page)].name]
+    for kind in ("question", "answer"):
+        at = open_page(page, {"present": "true", "slide": kind, "decay": "0.95"})
+        said = " ".join(m.value for m in at.markdown)
+        assert question.prompt.split(":")[0] in said
+        assert not charts(at)  # the lesson waits for its own slide
+        answered = [e.value for e in at.success]
+        assert answered == ([question.worked_answer()] if kind == "answer" else [])
+        assert not at.latex if kind == "question" else at.latex  # a formula may answer it
+        i = SLIDES.index((page, kind))
+        assert present_links(at)["next"] == slide_link(SLIDES[i + 1])
+        if i:
+            assert present_links(at)["previous"] == slide_link(SLIDES[i - 1])
+        assert "slide" not in present_links(at)["leave"][1]
 
 
 def test_presenting_carries_the_decay_to_the_next_slide():

@@ -9,8 +9,10 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from browser_support import ARTIFACTS, CHARTS_FIT, OVERFLOWS, settle
-from ema_lab.model.site import PAGES
+from browser_support import ARTIFACTS, CHARTS_FIT, OVERFLOWS, PAGE_DONE, POLL_MS, settle
+from ema_lab.model.questions import QUESTIONS
+from ema_lab.model.site import BY_NAME, PAGES
+from ema_lab.ui.frame import slides
 
 pytest.importorskip("playwright.sync_api")
 
@@ -78,28 +80,49 @@ def test_a_slide_fits_at_both_ends_of_its_decay(views, site_page):
         views.discard(address)  # moved: no longer the view its address names
 
 
+def reached(page, site_page, kind: str) -> None:
+    """Wait for the slide: the page's lesson (``kind`` ""), or its question or answer."""
+    page.wait_for_function(
+        """([path, kind]) => location.pathname === path
+            && (new URLSearchParams(location.search).get('slide') || '') === kind""",
+        arg=[f"/{site_page.name}", kind],
+        timeout=30_000,
+    )
+    if kind:  # no chart on a question's slide
+        page.wait_for_function(PAGE_DONE, timeout=30_000, polling=POLL_MS)
+        page.wait_for_timeout(300)
+        page.wait_for_function(PAGE_DONE, timeout=30_000, polling=POLL_MS)
+    else:
+        settle(page)
+
+
 def test_a_clicker_walks_the_path_with_the_decay(server, browser):
+    # Every slide in order, PageDown alone: each page's question, its answer, its lesson.
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     try:
         page.goto(f"{server}/?present=true&decay=0.95")
         settle(page)
-        names = [p.name for p in PAGES]
-        for name in names[1:]:
+        order = slides()
+        for site_page, kind in order[order.index((PAGES[0], "")) + 1 :]:
             page.keyboard.press("PageDown")
-            page.wait_for_url(f"**/{name}?**", timeout=30_000)
-            settle(page)
+            reached(page, site_page, kind)
             query = parse_qs(urlparse(page.url).query)
             assert query.get("present") == ["true"], page.url
-            assert query.get("decay", ["0.95"]) == ["0.95"], page.url
-        # The last slide has no next: PageDown stays; PageUp goes back, twice.
+            if kind:
+                heading = " ".join(page.locator("h2").all_text_contents())
+                assert QUESTIONS[site_page.name].prompt.split(":")[0] in heading
+                assert page.locator('[data-testid="stPlotlyChart"]').count() == 0
+            else:
+                assert query.get("decay", ["0.95"]) == ["0.95"], page.url
+        # The last slide has no next: PageDown stays; PageUp goes back, slide by slide.
         page.keyboard.press("PageDown")
         page.wait_for_timeout(500)
-        assert urlparse(page.url).path.endswith(names[-1])
-        for name in reversed(names[-3:-1]):
+        assert urlparse(page.url).path.endswith(order[-1][0].name)
+        for site_page, kind in reversed(order[-7:-1]):
             page.keyboard.press("PageUp")
-            page.wait_for_url(f"**/{name}?**", timeout=30_000)
-            settle(page)
+            reached(page, site_page, kind)
         # The weights lab, reached backwards, still at the lecture's decay.
+        assert order[-7] == (BY_NAME["weights_lab"], "")
         thumb = page.locator('[data-testid="stSlider"]').filter(has_text="decay β")
         assert thumb.locator('[data-testid="stSliderThumbValue"]').text_content() == "0.95"
     finally:

@@ -115,14 +115,21 @@ class Step:
             for k, (x, e, w) in enumerate(zip(self.inputs, self.emas, self.weights, strict=True))
         ]
 
+    @property
+    def debiased(self) -> float:
+        """emaₜ / (1 − βᵗ): the zero start's share taken out (Adam's bias correction)."""
+        return float(ec.debias(self.emas[-1], self.decay, self.t))
+
     def sentence(self) -> str:
         n = self.averaged
         return (
             f"After {self.t} step{'s' if self.t != 1 else ''} the weights on the data sum to "
             f"1 − βᵗ = {readable(1 - self.start_weight)}; the other {readable(self.start_weight)} "
-            f"still sits on the zero start. A simple moving average of the last {n} inputs "
-            f"gives {readable(self.moving_average)}: it weighs each of them equally, 1/{n}, and "
-            "forgets the one before at once, where the EMA lets every weight fade by β a step."
+            f"still sits on the zero start, so emaₜ = {readable(self.emas[-1])} is low. Divided "
+            f"by 1 − βᵗ (bias correction) it is {readable(self.debiased)}, beside "
+            f"{readable(self.moving_average)} for a simple moving average of the last {n} "
+            f"inputs: that one weighs each of them equally, 1/{n}, and forgets the one before "
+            "at once, where the EMA lets every weight fade by β a step."
         )
 
     @property
@@ -137,7 +144,8 @@ class Step:
             f"Step {self.t}: weights (1 − β)βᵗ⁻ᵏ on the inputs sum to "
             f"{readable(1 - self.start_weight)}; βᵗ = {readable(self.start_weight)} on the start"
         )
-        fig.update_yaxes(range=[0, 1])
+        # Room above 1: its tick label at the plot's very top printed over the title.
+        fig.update_yaxes(range=[0, 1.08], tickvals=[0, 0.25, 0.5, 0.75, 1])
         return figures.titled(fig, title=title, x_title="what the EMA holds", y_title="weight")
 
 
