@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["MAX_ROWS", "CsvError", "CsvSeries", "read_csv"]
+__all__ = ["CLOCK_COLUMNS", "MAX_ROWS", "STEP_COLUMNS", "CsvError", "CsvSeries", "read_csv"]
 
 MAX_ROWS = 10_000_000
 """Default row limit of `read_csv` (the app's longest series)."""
@@ -31,7 +31,7 @@ class CsvError(ValueError):
 
 REASONS = (
     "encoding", "binary", "empty", "no_rows", "too_many_rows", "unreadable", "no_numbers",
-    "unknown_column", "not_numbers", "time_format", "time_order",
+    "unknown_column", "not_numbers", "no_values", "time_format", "time_order",
 )  # fmt: skip
 """The kinds of problem a `CsvError` names."""
 
@@ -48,6 +48,39 @@ class CsvSeries:
     time_column: str | None = None
     time_columns: tuple[str, ...] = ()  # the columns that read as dates or times
     repeated_times: int = 0  # observations that share their time with the one before
+
+
+STEP_COLUMNS = ("step", "steps", "global_step", "_step", "iteration", "iter", "epoch", "batch")
+"""Names (any case) of a column that counts the rows: a training step, an epoch."""
+CLOCK_COLUMNS = (
+    "wall time", "wall_time", "time", "timestamp", "_timestamp", "_runtime", "date", "datetime",
+)  # fmt: skip
+"""Names (any case) of a column that times the rows: TensorBoard's "Wall time", a date."""
+
+
+def _names_an_axis(column: str) -> bool:
+    """Whether a column's name says it counts or times the rows (``Step``, ``Wall time``,
+    pandas' ``Unnamed: 0`` index) rather than holding what was measured."""
+    name = column.strip().lower()
+    return name in STEP_COLUMNS or name in CLOCK_COLUMNS or name.startswith("unnamed:")
+
+
+def _pick_column(candidates: tuple[str, ...], numeric: dict, counts: dict) -> str:
+    """The column a file is about: one named ``value`` (TensorBoard's export), else among
+    the columns whose names do not say they count or time the rows, the most
+    measured-looking, fullest one (`_index_rank`)."""
+    measured = [name for name in candidates if not _names_an_axis(name)]
+    named = [name for name in measured if name.strip().lower() == "value"]
+    if named:
+        return named[0]
+    if not measured and len(candidates) > 1:
+        raise CsvError(
+            f"No column of values: the file's numeric columns ({', '.join(candidates)}) "
+            "count or time its rows.",
+            "no_values",
+        )
+    # A row number or time stamp column is rarely what the file is about.
+    return min(measured or candidates, key=lambda name: (_index_rank(numeric[name]), -counts[name]))
 
 
 _NUMBER = re.compile(r"^\s*[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?\s*$")
@@ -83,7 +116,10 @@ def read_csv(
 
     Detects the separator (``,``, ``;``, tab or ``|``), decimal commas (with a
     ``;`` or tab separator), a header row (or its absence) and quoted numbers.
-    Without ``column`` it takes the column with the most numeric entries. Entries
+    Without ``column`` it takes the one named ``Value`` (TensorBoard's export), else the
+    fullest column whose name does not say it counts or times the rows (`STEP_COLUMNS`,
+    `CLOCK_COLUMNS`) and whose values do not only grow; a file whose numeric columns all
+    count or time its rows is refused. Entries
     that are empty, text or not finite are dropped and counted, as long as they
     are at most half of the column.
 
@@ -180,8 +216,7 @@ def read_csv(
     if column is None:
         if not candidates:
             raise CsvError("No column of the file holds numbers.", "no_numbers")
-        # A row number or time stamp column is rarely what the file is about.
-        column = min(candidates, key=lambda name: (_index_rank(numeric[name]), -counts[name]))
+        column = _pick_column(candidates, numeric, counts)
     elif column not in numeric:
         raise CsvError(
             f"column {column!r} is not in the file; its columns are {list(frame.columns)}",

@@ -16,6 +16,26 @@ view_for = cache.shared(max_entries=16)(lesson.view.view_of)
 frame.page_title(PAGE)
 
 
+def refused(record: state.Upload, upload, why: str) -> None:
+    stays = "The previous curve stays." if record.signal else "The shipped run stays."
+    st.error(f"Could not use {escape_markdown(upload.name)}: {why} {stays}")
+
+
+def read_curve(record: state.Upload, upload) -> bool:
+    """Read the upload's curve (``record.column``'s, if it names one) into the session;
+    on a problem say so and keep the last one."""
+    try:
+        with uploads.parsing():
+            record.signal = lesson.exports.read_export(
+                upload.getvalue(), upload.name, metric=record.column
+            )
+    except ValueError as exc:
+        refused(record, upload, uploads.worded(exc))
+        return False
+    record.column = record.signal.name
+    return True
+
+
 def uploaded_curve() -> lesson.exports.Curve | None:
     """The reader's export, or None: read once per file; a bad file says so and the last
     good curve (or the shipped run) stays."""
@@ -26,19 +46,22 @@ def uploaded_curve() -> lesson.exports.Curve | None:
         "your curve: a TensorBoard or W&B CSV export, or any CSV with a step and a value",
     )
     record = state.upload(UPLOAD)
+    metric_key = f"{UPLOAD}_metric"
     if upload is not None and record.file_id != upload.file_id:
-        record.file_id = upload.file_id
-        try:
-            refused = uploads.admit(upload.size)
-            if refused:
-                raise ValueError(refused)
-            with uploads.parsing():
-                record.signal = lesson.exports.read_export(upload.getvalue(), upload.name)
-        except ValueError as exc:
-            st.error(
-                f"Could not use {escape_markdown(upload.name)}: {uploads.worded(exc)} "
-                + ("The previous curve stays." if record.signal else "The shipped run stays.")
-            )
+        record.file_id, record.column = upload.file_id, None
+        over_budget = uploads.admit(upload.size)
+        if over_budget:
+            refused(record, upload, over_budget)
+        elif read_curve(record, upload) and record.signal.choices:
+            state.preset(metric_key, record.signal.name)
+    shown = record.signal
+    # (``record.column`` is set once this file gave a curve: a bad file offers no choice.)
+    if upload is not None and record.column is not None and shown.choices:
+        # A W&B export of several runs, a CSV of several columns: the reader picks the curve.
+        metric = st.selectbox("curve", shown.choices, key=metric_key)
+        if metric != record.column:
+            record.column = metric
+            read_curve(record, upload)
     if upload is None and record.signal is not None:  # kept for the session
         st.caption("Your curve, read earlier in this session; a new file replaces it.")
         st.button(
@@ -70,7 +93,7 @@ with left:
         st.caption(escape_markdown(mine.description))
 loss, rate = lesson.exports.shipped_run()
 curve = mine or loss
-key = ("shipped",) if mine is None else (UPLOAD, state.upload(UPLOAD).file_id)
+key = ("shipped",) if mine is None else (UPLOAD, state.upload(UPLOAD).file_id, mine.name)
 view = view_for(curve, key, smoothing, rate)
 
 with main:

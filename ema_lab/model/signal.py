@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import ema_core as ec
+from ema_lab.model.numbers import count
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,22 @@ class Signal:
     def calendar(self) -> np.ndarray | None:
         """The dates, when they are calendar dates (not plain numbers)."""
         return self.dates if self.dates is not None and self.dates.dtype.kind == "M" else None
+
+
+def check_drawable(n: int) -> None:
+    """Refuse a file of ``n`` usable values if that is too few to draw: a line and an
+    average need two (a one-row file drew an empty chart under a title about "the last 100
+    steps").
+
+    >>> check_drawable(1)
+    Traceback (most recent call last):
+    ...
+    ValueError: The file holds 1 usable value; an average needs at least two to draw.
+    """
+    if n < 2:
+        raise ValueError(
+            f"The file holds {count(n, 'usable value')}; an average needs at least two to draw."
+        )
 
 
 UPLOAD = "upload_csv"

@@ -90,6 +90,8 @@ class Upload:
     signal: Any = None  # the last usable signal read (kept when a new file fails)
     time_columns: tuple[str, ...] = ()
     tried: str | None = None  # the time column last read with (None: counting rows)
+    columns: tuple[str, ...] = ()  # the file's numeric columns, when there is a choice
+    column: str | None = None  # the value column last read (None: the one the file is about)
 
 
 @dataclass

@@ -20,7 +20,7 @@ import streamlit as st
 
 import ema_core as ec
 from ema_lab.model.numbers import count
-from ema_lab.model.signal import UPLOAD, Signal
+from ema_lab.model.signal import UPLOAD, Signal, check_drawable
 from ema_lab.model.site import BY_NAME, HOME
 from ema_lab.model.text import escape_markdown
 from ema_lab.ui import first_paint, sharing, state
@@ -35,6 +35,8 @@ ADVICE = {
     "binary": "If it is text saved as UTF-16 without a byte-order mark, save it as UTF-8 CSV.",
     "time_format": "Use a format such as 2024-01-31 or 2024-01-31 14:00.",
     "time_order": "Sort the file by time.",
+    "no_values": "Add the column of values (a loss, a price, a reading), or fix the one that "
+    "does not read as numbers.",
 }
 """What a reader can do about each kind of problem `ema_core` finds in a file."""
 
@@ -80,24 +82,20 @@ NO_TIME = "(none: count rows)"
 
 
 def _drawable(series: ec.signals.CsvSeries) -> ec.signals.CsvSeries:
-    """The series, if it can be drawn: a line and an average need two values at least (a
-    one-row file drew an empty chart under a title about "the last 100 steps")."""
-    if len(series.values) < 2:
-        raise ValueError(
-            f"The file holds {count(len(series.values), 'usable value')}; an average needs "
-            "at least two to draw."
-        )
+    """The series, if it has values enough to draw (`check_drawable`)."""
+    check_drawable(len(series.values))
     return series
 
 
 def _store_upload(record: state.Upload, upload, series: ec.signals.CsvSeries) -> Signal:
     record.time_columns = series.time_columns
+    record.columns, record.column = series.columns, series.column
     note = f", {series.dropped:,} rows without a value left out" if series.dropped else ""
     record.signal = Signal(
         series.values,
         f"{upload.name}: {series.column}{note}",
         dates=series.times,
-        key=(UPLOAD, upload.file_id, series.time_column),
+        key=(UPLOAD, upload.file_id, series.time_column, series.column),
         time_title=series.time_column or "date",
         repeated_times=series.repeated_times,
     )
@@ -108,7 +106,11 @@ def _read_upload(record: state.Upload, upload, time_column: str | None) -> Signa
     """Read the upload into the session's signal; on a problem say so and keep the last one."""
     try:
         with parsing():
-            series = _drawable(ec.signals.read_csv(upload.getvalue(), time_column=time_column))
+            series = _drawable(
+                ec.signals.read_csv(
+                    upload.getvalue(), column=record.column, time_column=time_column
+                )
+            )
     except ValueError as exc:
         st.error(
             f"Could not use {escape_markdown(upload.name)}: {worded(exc)} "
@@ -156,9 +158,10 @@ def uploaded_signal(key: str, stand_in: Callable[[str], Signal]) -> Signal:
     # The page's own file: another page's upload is not this page's signal.
     record = state.upload(key)
     time_key = f"{key}_time"
+    column_key = f"{key}_column"
     if upload is not None and record.file_id != upload.file_id:
         record.file_id = upload.file_id
-        record.time_columns = ()
+        record.time_columns, record.columns, record.column = (), (), None
         refused = admit(upload.size)
         if refused:
             st.error(f"Could not use {escape_markdown(upload.name)}: {refused} "
@@ -168,7 +171,21 @@ def uploaded_signal(key: str, stand_in: Callable[[str], Signal]) -> Signal:
             read_with = first.key[2] if first is not None else None  # the time column, if any
             if first is not None and record.time_columns:
                 state.preset(time_key, read_with or NO_TIME)
+            if first is not None and len(record.columns) > 1:
+                state.preset(column_key, record.column)
             record.tried = read_with
+    if upload is not None and len(record.columns) > 1:
+        # Which column a file is about is a guess (the one named Value, else the fullest
+        # that does not count or time the rows): the reader sees it and may pick another.
+        column = st.selectbox(
+            "value column",
+            record.columns,
+            key=column_key,
+            help="The column of the file that is smoothed.",
+        )
+        if column != record.column:
+            record.column = column
+            _read_upload(record, upload, record.tried)
     if upload is not None and record.time_columns:
         chosen = st.selectbox(
             "time column",

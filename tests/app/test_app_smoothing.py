@@ -237,6 +237,32 @@ def test_bad_csv_keeps_the_previous_signal(content, message):
     np.testing.assert_array_equal(y, drawn([2.5, 2.25, 2.0, 1.9, 1.7]))
 
 
+def test_the_reader_sees_which_column_is_smoothed_and_may_pick_another():
+    # Fifty columns used to smooth the first without a word (issue #39, item 12).
+    header = ",".join(f"c{i}" for i in range(50))
+    rows = [",".join(str(i * 100 + k) for i in range(50)) for k in (3, 1, 2, 5, 4)]
+    at = open_page("smoothing", {"signal": "upload_csv"})
+    upload(at, "wide.csv", "\n".join([header, *rows]).encode())
+    choice = at.get_by_key("csv_column")
+    assert choice.value == "c0"
+    assert list(choice.options) == [f"c{i}" for i in range(50)]
+    _, y = trace(at, "smoothing_chart", "signal")
+    np.testing.assert_array_equal(y, [3, 1, 2, 5, 4])
+    choice.set_value("c7").run()
+    assert not at.error
+    _, y = trace(at, "smoothing_chart", "signal")
+    np.testing.assert_array_equal(y, [703, 701, 702, 705, 704])
+    _, ema = trace(at, "smoothing_chart", "EMA (biased)")
+    np.testing.assert_array_equal(ema, drawn(ec.ema_series([703.0, 701, 702, 705, 704], 0.99)))
+    assert any(c.value.endswith(": c7 (5 values).") for c in at.caption)
+
+
+def test_a_file_of_one_column_has_no_choice_to_offer():
+    at = open_page("smoothing", {"signal": "upload_csv"})
+    upload(at, "one.csv", b"v\n1\n2\n3\n")
+    assert not [w for w in at.get("selectbox") if w.key == "csv_column"]
+
+
 def test_semicolon_decimal_comma_csv():
     at = open_page("smoothing", {"signal": "upload_csv"})
     upload(at, "eu.csv", b"tag;Wert\n1;1,5\n2;2,75\n3;3,25\n")

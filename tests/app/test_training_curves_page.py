@@ -138,6 +138,51 @@ def test_an_uploaded_tensorboard_export_is_drawn_exactly():
     )
 
 
+WANDB_THREE_RUNS = (
+    b"Step,a - loss,a - loss__MIN,a - loss__MAX,b - loss,b - loss__MIN,b - loss__MAX,c - loss\n"
+    b"0,1.0,0.9,1.1,2.0,1.9,2.1,3.0\n10,0.8,0.7,0.9,1.8,1.7,1.9,2.6\n20,0.6,0.5,0.7,1.7,1.6,1.8,2.2\n"
+)
+
+
+def test_a_wandb_export_of_three_runs_offers_each_run():
+    # Only the first run was read, with no way to pick another (issue #39, item 12).
+    at = open_page("training_curves")
+    at.get_by_key("training_csv_file").upload("wandb.csv", WANDB_THREE_RUNS, "text/csv")
+    at.run()
+    choice = at.get_by_key("training_csv_metric")
+    assert list(choice.options) == ["a - loss", "b - loss", "c - loss"]
+    assert choice.value == "a - loss"
+    choice.set_value("c - loss").run()
+    assert not at.error
+    _, raw = trace(at, "curves_chart", "logged (raw)")
+    np.testing.assert_array_equal(raw, np.float32([3.0, 2.6, 2.2]))
+    assert "c - loss" in title(at, "curves_chart")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"step,loss\n10,0.5\n", "holds 1 usable value"),  # /smoothing refused it; so does this
+        (b"Wall time,Step,Value\n1,1,a\n2,2,b\n", "No column of values"),  # not the clock
+    ],
+)
+def test_an_export_that_cannot_be_a_curve_is_refused(data, message):
+    at = open_page("training_curves")
+    at.get_by_key("training_csv_file").upload("x.csv", data, "text/csv")
+    at.run()
+    assert any(message in e.value for e in at.error), [e.value for e in at.error]
+    assert "train_loss" in title(at, "curves_chart")  # the shipped run stays
+
+
+def test_repeated_steps_are_not_a_logging_interval():
+    # A resumed run logs some steps twice: "(0 steps)" was the interval's median.
+    curve = exports.read_export(
+        b"step,loss\n0,1\n10,0.9\n10,0.9\n10,0.9\n20,0.8\n20,0.8\n20,0.8\n30,0.7\n"
+    )
+    view = tc_view.view_of(curve, ("repeated",), 0.6, exports.shipped_run()[1])
+    assert view.interval == 10
+
+
 def test_a_bad_first_upload_keeps_the_shipped_run():
     at = open_page("training_curves")
     at.get_by_key("training_csv_file").upload("empty.csv", b"", "text/csv")

@@ -103,6 +103,12 @@ MORE_BAD = {
     **BAD,
     "backwards": (b"d,v\n2024-01-03,1\n2024-01-01,2\n", "run backwards"),
     "time text": (b"d,v\nsoon,1\nlater,2\nnever,3\n", "could not be read as dates"),
+    # TensorBoard's export with its Value column unreadable: its wall-clock time was drawn as
+    # the loss (issue #39, item 11).
+    "no values": (
+        b"Wall time,Step,Value\n1.5e9,1,x\n1.6e9,2,y\n1.7e9,3,z\n",
+        r"No column of values: the file's numeric columns \(Wall time, Step\)",
+    ),
 }
 
 
@@ -118,6 +124,29 @@ def test_a_bad_file_states_a_fact_and_names_its_kind_the_app_words_the_advice(da
     assert not re.search(r"\b(save|sort|use a format)\b", str(problem), re.I)  # facts only
     if problem.reason in ADVICE:
         assert worded(problem).endswith(escape_markdown(ADVICE[problem.reason]))
+
+
+@pytest.mark.parametrize(
+    ("data", "column"),
+    [
+        # TensorBoard's export with a repeated step: "Step" no longer only grows.
+        (b"Wall time,Step,Value\n1.0,1,0.9\n2.0,1,0.8\n3.0,2,0.7\n4.0,3,0.6\n", "Value"),
+        # A step column out of order beside the loss: the loss, not the step.
+        (b"step,loss\n3,0.9\n1,0.8\n2,0.85\n5,0.7\n4,0.75\n", "loss"),
+        # pandas' saved index, then a measurement that only grows (a cumulative count).
+        (b"Unnamed: 0,total\n0,1\n5,2\n2,4\n", "total"),
+        # A file of one column is that column, whatever its name.
+        (b"time\n1.5\n0.7\n2.1\n", "time"),
+    ],
+    ids=["tensorboard-repeated-step", "unsorted-step", "saved-index", "one-column"],
+)
+def test_the_column_a_file_is_about_is_picked_by_its_name_first(data, column):
+    series = signals.read_csv(data)
+    assert series.column == column
+    names = data.split(b"\n")[0].decode().split(",")
+    rows = [line.split(b",") for line in data.split(b"\n")[1:] if line]
+    expected = [float(r[names.index(column)]) for r in rows]
+    np.testing.assert_array_equal(series.values, expected)
 
 
 def test_csv_row_limit_and_unknown_column():

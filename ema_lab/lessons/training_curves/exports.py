@@ -11,14 +11,14 @@ from dataclasses import dataclass
 import numpy as np
 
 import ema_core as ec
+from ema_core.csv_series import CLOCK_COLUMNS, STEP_COLUMNS
 from ema_lab.lessons.training_curves import run
+from ema_lab.model.signal import check_drawable
 
 TENSORBOARD = "TensorBoard export"
 WANDB = "W&B export"
 PLAIN = "CSV"
 BAND = ("__MIN", "__MAX")
-STEP_NAMES = ("step", "steps", "global_step", "_step", "iteration", "iter", "epoch", "batch")
-CLOCKS = ("wall time", "wall_time", "time", "timestamp", "_timestamp", "_runtime")
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class Curve:
     high: np.ndarray | None = None
     dropped: int = 0  # rows without a finite value, left out
     counted_rows: bool = False  # no step column: steps are the rows, 1, 2, 3, ...
+    choices: tuple[str, ...] = ()  # the file's other curves (W&B's runs, a CSV's columns)
 
     @property
     def description(self) -> str:
@@ -51,9 +52,11 @@ class Curve:
         return any(w in self.name.lower() for w in words)
 
 
-def read_export(data: bytes, name: str = "") -> Curve:
+def read_export(data: bytes, name: str = "", metric: str | None = None) -> Curve:
     """The curve in an exported CSV file (``name``: the file's, for a TensorBoard export,
-    whose columns do not name the metric).
+    whose columns do not name the metric): ``metric`` if the file has it (a W&B run's
+    column, a CSV's value column), else the first. A curve of fewer than two points is
+    refused: it draws nothing to smooth.
 
     Examples
     --------
@@ -72,19 +75,23 @@ def read_export(data: bytes, name: str = "") -> Curve:
         return _curve(series, metric, TENSORBOARD)
     metrics = [c for c in columns if " - " in c and not c.endswith(BAND)]
     if "Step" in columns and metrics:
-        series = ec.signals.read_csv(data, column=metrics[0], time_column="Step")
-        low, high = (_band(data, metrics[0] + end, series) for end in BAND)
-        return _curve(series, metrics[0], WANDB, low=low, high=high)
-    step = next((c for c in columns if c.strip().lower() in STEP_NAMES), None)
-    values = [c for c in columns if c != step and c.strip().lower() not in CLOCKS]
+        chosen = metric if metric in metrics else metrics[0]
+        series = ec.signals.read_csv(data, column=chosen, time_column="Step")
+        low, high = (_band(data, chosen + end, series) for end in BAND)
+        return _curve(series, chosen, WANDB, low=low, high=high, choices=tuple(metrics))
+    step = next((c for c in columns if c.strip().lower() in STEP_COLUMNS), None)
+    values = [c for c in columns if c != step and c.strip().lower() not in CLOCK_COLUMNS]
     if step is not None and values:
-        series = ec.signals.read_csv(data, column=values[0], time_column=step)
-        return _curve(series, values[0], PLAIN)
-    series = ec.signals.read_csv(data)  # no step column: the values against their rows
-    return _curve(series, series.column, PLAIN)
+        chosen = metric if metric in values else values[0]
+        series = ec.signals.read_csv(data, column=chosen, time_column=step)
+        return _curve(series, chosen, PLAIN, choices=tuple(values))
+    # No step column: the values against their rows.
+    series = ec.signals.read_csv(data, column=metric if metric in columns else None)
+    return _curve(series, series.column, PLAIN, choices=series.columns)
 
 
-def _curve(series, metric: str, source: str, **band) -> Curve:
+def _curve(series, metric: str, source: str, choices: tuple[str, ...] = (), **band) -> Curve:
+    check_drawable(len(series.values))
     if series.times is None:
         steps = np.arange(1, len(series.values) + 1, dtype=np.float64)
     else:
@@ -96,6 +103,7 @@ def _curve(series, metric: str, source: str, **band) -> Curve:
         source=source,
         dropped=series.dropped,
         counted_rows=series.times is None,
+        choices=choices if len(choices) > 1 else (),
         **band,
     )
 

@@ -100,8 +100,11 @@ class TrainingView:
 
     @property
     def interval(self) -> float:
-        """The logging interval: the median gap between logged steps (1 for one point)."""
+        """The logging interval: the median gap between logged steps (1 for one point).
+        Repeated steps (a run resumed from a checkpoint logs some again) are not gaps: a
+        median of them named "0 steps" an interval."""
         gaps = np.diff(self.curve.steps)
+        gaps = gaps[gaps > 0]
         return float(np.median(gaps)) if gaps.size else 1.0
 
     # -- readings -----------------------------------------------------------------------
