@@ -36,13 +36,35 @@ with right:
 
 frame.stop_if_compact()
 st.subheader("The recurrence, step by step")
-t = int(widgets.draw(lesson.controls.STEP))
-step = lesson.view.recurrence(decay, t)
-frame.formula(step.update)
-a, b = st.columns([2, 3])
-a.table(step.rows(), hide_index=True)
-a.markdown(step.sentence())
-sharing.show(step.chart, "weights_bar_chart", b)
+STEP = lesson.controls.STEP
+st.button(
+    "▶ Play the steps",
+    key="play_steps",
+    on_click=state.play,
+    args=(STEP.key,),
+    help=f"From step 1 to {STEP.high:g}, one step every {lesson.controls.PLAY_EVERY:g} s",
+)
+
+
+# Only the stepper reruns on each tick of the play (and the play ticks only while it has
+# steps to show: the run after its last step drops the timer).
+@st.fragment(run_every=lesson.controls.PLAY_EVERY if state.is_playing(STEP.key) else None)
+def recurrence_by_step() -> None:
+    playing = state.next_play_step(STEP.key, int(STEP.high))
+    if playing is not None:
+        state.preset(STEP.key, playing)
+    t = int(widgets.draw(STEP))
+    step = lesson.view.recurrence(decay, t)
+    frame.formula(step.update)
+    a, b = st.columns([2, 3])
+    a.table(step.rows(), hide_index=True)
+    a.markdown(step.sentence())
+    sharing.show(step.chart, "weights_bar_chart", b)
+    if playing == STEP.high:
+        st.rerun(scope="app")
+
+
+recurrence_by_step()
 
 st.subheader("Explore")
 # Three to a row: five side by side cut their labels ("Smoothing a signa") even at 1440 px.

@@ -16,64 +16,6 @@ view_for = cache.shared(max_entries=16)(lesson.view.view_of)
 frame.page_title(PAGE)
 
 
-def refused(record: state.Upload, upload, why: str) -> None:
-    stays = "The previous curve stays." if record.signal else "The shipped run stays."
-    st.error(f"Could not use {escape_markdown(upload.name)}: {why} {stays}")
-
-
-def read_curve(record: state.Upload, upload) -> bool:
-    """Read the upload's curve (``record.column``'s, if it names one) into the session;
-    on a problem say so and keep the last one."""
-    try:
-        with uploads.parsing():
-            record.signal = lesson.exports.read_export(
-                upload.getvalue(), upload.name, metric=record.column
-            )
-    except ValueError as exc:
-        refused(record, upload, uploads.worded(exc))
-        return False
-    record.column = record.signal.name
-    return True
-
-
-def uploaded_curve() -> lesson.exports.Curve | None:
-    """The reader's export, or None: read once per file; a bad file says so and the last
-    good curve (or the shipped run) stays."""
-    if not sharing.uploads_here(PAGE):
-        return None
-    upload = uploads.file_input(
-        f"{UPLOAD}_file",
-        "your curve: a TensorBoard or W&B CSV export, or any CSV with a step and a value",
-    )
-    record = state.upload(UPLOAD)
-    metric_key = f"{UPLOAD}_metric"
-    if upload is not None and record.file_id != upload.file_id:
-        record.file_id, record.column = upload.file_id, None
-        over_budget = uploads.admit(upload.size)
-        if over_budget:
-            refused(record, upload, over_budget)
-        elif read_curve(record, upload) and record.signal.choices:
-            state.preset(metric_key, record.signal.name)
-    shown = record.signal
-    # (``record.column`` is set once this file gave a curve: a bad file offers no choice.)
-    if upload is not None and record.column is not None and shown.choices:
-        # A W&B export of several runs, a CSV of several columns: the reader picks the curve.
-        metric = st.selectbox("curve", shown.choices, key=metric_key)
-        if metric != record.column:
-            record.column = metric
-            read_curve(record, upload)
-    if upload is None and record.signal is not None:  # kept for the session
-        st.caption("Your curve, read earlier in this session; a new file replaces it.")
-        st.button(
-            "Back to the shipped run",
-            key="forget_upload",
-            on_click=state.upload,
-            args=(UPLOAD,),
-            kwargs={"forget": True},
-        )
-    return record.signal
-
-
 left, main = frame.columns([4, 11])
 with left:
     # The decay carried from another page is the smoothing: TensorBoard's is an EMA's β.
@@ -88,7 +30,12 @@ with left:
             f"(0 to {lesson.controls.SMOOTHING.high:g}): smoothing starts at its default."
         )
     with st.expander("your own curve (CSV upload)"):
-        mine = uploaded_curve()
+        mine = uploads.uploaded_curve(
+            UPLOAD,
+            "your curve: a TensorBoard or W&B CSV export, or any CSV with a step and a value",
+            lesson.exports.read_export,
+            shipped="the shipped run",
+        )
     if mine is not None:
         st.caption(escape_markdown(mine.description))
 loss, rate = lesson.exports.shipped_run()

@@ -205,6 +205,14 @@ class Views:
                 tab.set_viewport_size({"width": width, "height": height})
             if shown != scheme:
                 tab.emulate_media(color_scheme=scheme)
+                # The page marks its scheme (`ema_lab.ui.page_style`) for the styles that
+                # differ by theme: a reader's page follows the system's switch too.
+                tab.wait_for_function(
+                    "(s) => document.documentElement.dataset.emaLabScheme === s",
+                    arg=scheme,
+                    timeout=10_000,
+                    polling=POLL_MS,
+                )
                 changed = True
             tab.evaluate("() => window.scrollTo(0, 0)")
             if changed:

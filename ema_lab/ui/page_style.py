@@ -90,6 +90,11 @@ export default function () {
   };
   new MutationObserver(soon).observe(document.body, { childList: true, subtree: true });
   window.addEventListener("resize", soon);
+  // The system's scheme changed: Streamlit repaints in the other theme without adding an
+  // element, once React has rendered it (the mark read the old background at once).
+  matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => {
+    for (const ms of [0, 100, 400, 1000]) setTimeout(soon, ms);
+  });
   soon();
 }
 """

@@ -48,6 +48,7 @@ _DECAY = "_ema_lab_carried_decay"
 _RUN = "_ema_lab_run"
 _UPLOADS = "_ema_lab_uploads"
 _BUDGET = "_ema_lab_upload_budget"
+_PLAYING = "_ema_lab_playing"
 
 
 @dataclass(frozen=True)
@@ -326,3 +327,27 @@ def upload(key: str, *, forget: bool = False) -> Upload:
 def upload_budget() -> UploadBudget:
     """The session's upload budget spent so far (all its pages together)."""
     return _kept(_BUDGET, UploadBudget)
+
+
+# -- a control that plays --------------------------------------------------------------------
+
+
+def play(key: str) -> None:
+    """Start playing the control ``key`` from its first step (a callback: the run it
+    triggers draws the first step, and each tick the next, `next_play_step`)."""
+    _kept(_PLAYING, dict)[key] = 1
+
+
+def next_play_step(key: str, last: int) -> int | None:
+    """The step the control ``key`` shows on this tick while it plays, else None; the play
+    ends after ``last``."""
+    playing = _kept(_PLAYING, dict)
+    step = playing.pop(key, None)
+    if step is not None and step < last:
+        playing[key] = step + 1
+    return step
+
+
+def is_playing(key: str) -> bool:
+    """Whether the control ``key`` has steps still to play (its page then ticks)."""
+    return key in _kept(_PLAYING, dict)

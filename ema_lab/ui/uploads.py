@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Protocol
 
 import streamlit as st
 
@@ -212,3 +213,64 @@ def uploaded_signal(key: str, stand_in: Callable[[str], Signal]) -> Signal:
     else:
         st.caption(f"Using {read}.")
     return stored
+
+
+class Curve(Protocol):
+    """What `uploaded_curve` reads: a curve named ``name``, and the file's other ``choices``."""
+
+    name: str
+    choices: tuple[str, ...]
+
+
+def uploaded_curve(
+    key: str, label: str, read: Callable[[bytes, str, str | None], Curve], *, shipped: str
+) -> Curve | None:
+    """The page's uploader and the curve ``read(data, file_name, choice)`` makes of its
+    file, or None until there is one (the page then shows ``shipped``). A file of several
+    curves (W&B's runs, a CSV's columns) offers the choice; a bad file says so, and the
+    last good curve stays, for the session."""
+    page = BY_NAME.get(state.visit().page, HOME)
+    if not sharing.uploads_here(page):
+        return None
+    upload = file_input(f"{key}_file", label)
+    record = state.upload(key)
+    choice_key = f"{key}_metric"
+
+    def read_into_record() -> bool:
+        try:
+            with parsing():
+                record.signal = read(upload.getvalue(), upload.name, record.column)
+        except ValueError as exc:
+            _refuse(upload, worded(exc), record.signal is not None, shipped)
+            return False
+        record.column = record.signal.name
+        return True
+
+    if upload is not None and record.file_id != upload.file_id:
+        record.file_id, record.column = upload.file_id, None
+        over_budget = admit(upload.size)
+        if over_budget:
+            _refuse(upload, over_budget, record.signal is not None, shipped)
+        elif read_into_record() and record.signal.choices:
+            state.preset(choice_key, record.signal.name)
+    # (``record.column`` is set once this file gave a curve: a bad file offers no choice.)
+    if upload is not None and record.column is not None and record.signal.choices:
+        chosen = st.selectbox("curve", record.signal.choices, key=choice_key)
+        if chosen != record.column:
+            record.column = chosen
+            read_into_record()
+    if upload is None and record.signal is not None:  # kept for the session
+        st.caption("Your curve, read earlier in this session; a new file replaces it.")
+        st.button(
+            f"Back to {shipped}",
+            key="forget_upload",
+            on_click=state.upload,
+            args=(key,),
+            kwargs={"forget": True},
+        )
+    return record.signal
+
+
+def _refuse(upload, why: str, kept: bool, shipped: str) -> None:
+    stays = "The previous curve stays." if kept else f"{shipped[0].upper()}{shipped[1:]} stays."
+    st.error(f"Could not use {escape_markdown(upload.name)}: {why} {stays}")

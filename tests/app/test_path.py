@@ -131,6 +131,22 @@ def test_the_stepper_is_the_recurrence_by_hand(decay, t):
     )
 
 
+def test_the_stepper_plays_from_step_one_to_the_last():
+    # A play button (issue #39, item 17): step 1, then one more at each tick, then it stops.
+    from ema_lab.lessons.home.controls import STEPPER_INPUTS
+
+    at = open_page("home", {"decay": "0.9", "step": "5"})
+    at.button(key="play_steps").click().run()
+    shown = [len(at.table[0].value)]
+    for _ in STEPPER_INPUTS:  # a full run stands in for each tick of the fragment's timer
+        at.run()
+        shown.append(len(at.table[0].value))
+    assert not at.exception
+    assert shown == [*range(1, len(STEPPER_INPUTS) + 1), len(STEPPER_INPUTS)]
+    assert widget(at, "step").value == len(STEPPER_INPUTS)
+    assert at.query_params.get("step") in (["8"], "8")
+
+
 def test_the_stepper_on_the_page_follows_its_slider_and_the_link():
     at = open_page("home", {"decay": "0.9", "step": "2"})
     assert at.table[0].value["emaₜ"].tolist() == ["0.4", "0.56"]

@@ -63,6 +63,19 @@ def test_no_wcag_violation(views, page, screen):
     assert violations(views.at(path, width, height, scheme)) == [], f"{page} ({screen})"
 
 
+def test_the_page_follows_the_systems_switch_to_dark_and_back(views):
+    # The dark theme's chips need the page's mark (white on its lighter red was 2.4:1); a
+    # reader whose system switches scheme with the page open got the other theme's mark.
+    tab = views.at(address("choosing_decay", {}), 1400, 900)
+    mark = "() => document.documentElement.dataset.emaLabScheme"
+    try:
+        for scheme in ("dark", "light"):
+            tab.emulate_media(color_scheme=scheme)  # nothing resized, nothing added
+            tab.wait_for_function(f"() => ({mark})() === '{scheme}'", timeout=5_000)
+    finally:
+        tab.emulate_media(color_scheme="light")
+
+
 # -- a screen reader's view of each chart ------------------------------------------------
 
 

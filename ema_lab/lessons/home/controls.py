@@ -11,3 +11,5 @@ STEP = Control(
     "step", "step t", "slider", default=3, low=1, high=len(STEPPER_INPUTS), step=1,
     extra={"help": "Step through the recurrence: the arrow keys move the slider."},
 )  # fmt: skip
+PLAY_EVERY = 1.5
+"""Seconds between two steps when the stepper plays: time to read the update at each."""
