@@ -22,8 +22,9 @@ pytest.importorskip("playwright.sync_api")
 
 SHOTS = ARTIFACTS / "display"
 # Largest first: a page drawn at a width lays out as one loaded there (`Views`).
+# (1440×900 is left out: the layout of 1280×720 with more room, so nothing that fits at
+# 1280 px is cut there; the accessibility checks look at 1400×900.)
 SCREENS = {
-    "desktop": (1440, 900),
     "1280x720": (1280, 720),
     "1024x768": (1024, 768),
     "1280-zoom200": (640, 360),  # 1280×720 at 200% zoom: 640×360 of layout
