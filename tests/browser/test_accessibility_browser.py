@@ -248,15 +248,13 @@ _NOT_REACHED = f"""() => [...document.querySelectorAll('[data-testid="stMain"] :
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_a_keyboard_alone_reaches_every_control_in_reading_order(views, name):
+def test_a_keyboard_alone_reaches_every_control_in_reading_order(server, browser, name):
     """From the title, Tab reaches the page's decay control first, then every control of the
     page in the order it reads (the document's), each stop visibly marked: its box looks
-    different focused and unfocused. The walk is written to test-artifacts/keyboard/.
-
-    On the page the other checks of this view look at (Tab moves the focus, nothing else;
-    the focus is let go after), with motion reduced, so that a box is shot at rest."""
-    tab = views.at(address(name, {}), 1400, 900)
-    tab.emulate_media(reduced_motion="reduce")
+    different focused and unfocused. The walk is written to test-artifacts/keyboard/."""
+    tab = open_settled(
+        browser, server, name, viewport={"width": 1400, "height": 900}, reduced_motion="reduce"
+    )
     try:
         assert (
             tab.locator('[data-testid="stMain"] [tabindex]:not([tabindex="-1"])').evaluate_all(
@@ -291,9 +289,7 @@ def test_a_keyboard_alone_reaches_every_control_in_reading_order(views, name):
         ]
         assert unmarked == [], [s for s in stops if s["box"] in unmarked]
     finally:
-        tab.evaluate("""() => document.querySelectorAll('[data-tabbed], [data-tabbox]')
-            .forEach((e) => { delete e.dataset.tabbed; delete e.dataset.tabbox; })""")
-        tab.emulate_media(reduced_motion="no-preference")
+        tab.context.close()
 
 
 KNOB = '.st-key-decay [data-orientation] > div[style*="translate(-50%, -50%)"]'
