@@ -113,10 +113,7 @@ def _read_upload(record: state.Upload, upload, time_column: str | None) -> Signa
                 )
             )
     except ValueError as exc:
-        st.error(
-            f"Could not use {escape_markdown(upload.name)}: {worded(exc)} "
-            + ("The previous signal stays." if record.signal is not None else "")
-        )
+        _refuse(upload, worded(exc), "The previous signal stays." if record.signal else "")
         return None
     return _store_upload(record, upload, series)
 
@@ -149,8 +146,7 @@ def file_input(key: str, label: str):
 def uploaded_signal(key: str, stand_in: Callable[[str], Signal]) -> Signal:
     """The page's uploader and the signal of its file: the last good one on a problem, and
     ``stand_in(why)`` until there is one."""
-    page = BY_NAME.get(state.visit().page, HOME)
-    if not sharing.uploads_here(page):
+    if not _uploads_here():
         return stand_in("uploads need the full page")
     upload = file_input(
         f"{key}_file",
@@ -165,8 +161,7 @@ def uploaded_signal(key: str, stand_in: Callable[[str], Signal]) -> Signal:
         record.time_columns, record.columns, record.column = (), (), None
         refused = admit(upload.size)
         if refused:
-            st.error(f"Could not use {escape_markdown(upload.name)}: {refused} "
-                     + ("The previous signal stays." if record.signal else ""))  # fmt: skip
+            _refuse(upload, refused, "The previous signal stays." if record.signal else "")
         else:
             first = _read_new_upload(record, upload)
             read_with = first.key[2] if first is not None else None  # the time column, if any
@@ -229,19 +224,21 @@ def uploaded_curve(
     file, or None until there is one (the page then shows ``shipped``). A file of several
     curves (W&B's runs, a CSV's columns) offers the choice; a bad file says so, and the
     last good curve stays, for the session."""
-    page = BY_NAME.get(state.visit().page, HOME)
-    if not sharing.uploads_here(page):
+    if not _uploads_here():
         return None
     upload = file_input(f"{key}_file", label)
     record = state.upload(key)
     choice_key = f"{key}_metric"
+    shipped_stays = f"{shipped[0].upper()}{shipped[1:]} stays."
 
     def read_into_record() -> bool:
         try:
             with parsing():
                 record.signal = read(upload.getvalue(), upload.name, record.column)
         except ValueError as exc:
-            _refuse(upload, worded(exc), record.signal is not None, shipped)
+            _refuse(
+                upload, worded(exc), "The previous curve stays." if record.signal else shipped_stays
+            )
             return False
         record.column = record.signal.name
         return True
@@ -250,7 +247,9 @@ def uploaded_curve(
         record.file_id, record.column = upload.file_id, None
         over_budget = admit(upload.size)
         if over_budget:
-            _refuse(upload, over_budget, record.signal is not None, shipped)
+            _refuse(
+                upload, over_budget, "The previous curve stays." if record.signal else shipped_stays
+            )
         elif read_into_record() and record.signal.choices:
             state.preset(choice_key, record.signal.name)
     # (``record.column`` is set once this file gave a curve: a bad file offers no choice.)
@@ -271,6 +270,12 @@ def uploaded_curve(
     return record.signal
 
 
-def _refuse(upload, why: str, kept: bool, shipped: str) -> None:
-    stays = "The previous curve stays." if kept else f"{shipped[0].upper()}{shipped[1:]} stays."
+def _uploads_here() -> bool:
+    """Whether the page being drawn takes uploads (`sharing.uploads_here`)."""
+    return sharing.uploads_here(BY_NAME.get(state.visit().page, HOME))
+
+
+def _refuse(upload, why: str, stays: str) -> None:
+    """Say that the file ``upload`` cannot be used, ``why`` (Markdown-safe), and what the
+    page shows instead."""
     st.error(f"Could not use {escape_markdown(upload.name)}: {why} {stays}")
