@@ -41,11 +41,12 @@ a, b = st.columns(2)
 for where, key in zip((a, b, a, b), view.responses, strict=True):
     sharing.show(view.responses[key], key, where)
 readouts.table(view.decays, where=st.container(key="readings_table"))
-# One quantity a line: on one line, the formula was wider than a phone.
+# Two quantities a line: on one line, the formula was wider than a phone. Full-size fractions:
+# small ones (\tfrac) set their terms at 13.6 px, under the text's 16.
 frame.formula(
-    r"\begin{aligned} N &= \tfrac{1}{1-\beta} & h &= \tfrac{\ln 0.5}{\ln\beta} \\ "
-    r"\mathrm{span} &= \tfrac{2}{1-\beta}-1 & \mathrm{lag} &= \tfrac{\beta}{1-\beta} \\ "
-    r"\tfrac{\sigma_{out}}{\sigma_{in}} &= \sqrt{\tfrac{1-\beta}{1+\beta}} \end{aligned}"
+    r"\begin{aligned} N &= \frac{1}{1-\beta} & h &= \frac{\ln 0.5}{\ln\beta} \\ "
+    r"\mathrm{span} &= \frac{2}{1-\beta}-1 & \mathrm{lag} &= \frac{\beta}{1-\beta} \\ "
+    r"\frac{\sigma_{out}}{\sigma_{in}} &= \sqrt{\frac{1-\beta}{1+\beta}} \end{aligned}"
 )
 
 

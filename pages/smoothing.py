@@ -91,7 +91,7 @@ def decay_and_main_chart():
         st.caption(
             "Debiased: the weight still on the start s₀ is removed, the rest rescaled to one."
         )
-        frame.formula(r"\beta_t = \min\!\left(\beta, \tfrac{1+t}{10+t}\right)")
+        frame.formula(r"\beta_t = \min\!\left(\beta, \frac{1+t}{10+t}\right)")
         st.caption(
             "TensorFlow's num_updates rule: a short memory early on, β from t* = (10β−1)/(1−β)."
         )

@@ -134,7 +134,7 @@ with a:
         "$\\beta/(1-\\beta)$ steps: early in training the average sits back where the weights were."
     )
 with b:
-    frame.formula(r"\beta_t = \min\!\left(\beta, \tfrac{1+t}{10+t}\right)")
+    frame.formula(r"\beta_t = \min\!\left(\beta, \frac{1+t}{10+t}\right)")
     frame.formula(r"\beta_t = 1 - (1 + t/\gamma^{-1})^{-p}")
     st.markdown(
         "That is why warm-ups exist: TensorFlow's rule and timm's schedule start with a short "

@@ -120,6 +120,15 @@ OVERFLOWS = """() => {
         const s = svg.getBoundingClientRect(), t = title.getBoundingClientRect();
         if (t.right > s.right + 1 || t.left < s.left - 1)
             out.push(`title "${title.textContent}" runs past its chart`);
+        // Plotly gives a legend under the plot up to half the chart: the curves must keep
+        // their room (ema_lab.plot.figures.PLOT_MIN_PX, less a few px of rounding).
+        const plot = Math.max(0, ...[...gd.querySelectorAll('.nsewdrag')].map(
+            (d) => d.getBoundingClientRect().height));
+        const key = gd.querySelector('.legend');
+        const keyHeight = key ? key.getBoundingClientRect().height : 0;
+        if (plot < 170 || keyHeight > plot)
+            out.push(`"${title.textContent}" plots in ${Math.round(plot)} px `
+                     + `(its legend: ${Math.round(keyHeight)} px)`);
         // Plotly clips a legend to its box: a label longer than the room is cut there.
         const legend = gd.querySelector('.legend .bg');
         const edge = legend ? Math.min(legend.getBoundingClientRect().right, s.right) : s.right;
@@ -136,6 +145,15 @@ OVERFLOWS = """() => {
     for (const el of document.querySelectorAll('.katex-display'))
         if (el.scrollWidth > el.clientWidth + 1)
             out.push(`formula cut: ${el.textContent.slice(0, 40)}`);
+    // A fraction's terms in a displayed formula, as large as the text around it (16 px):
+    // KaTeX sets a small fraction's (tfrac) at 70% of the formula's 19 px: 13.6 px, digits
+    // 9 px tall at 1280 px; a formula fitted to its column shrinks further. Indices may be
+    // smaller.
+    for (const el of document.querySelectorAll('.katex-display .mfrac .mord')) {
+        const size = parseFloat(getComputedStyle(el).fontSize);
+        if (size < 15.5 && el.textContent.trim() && !el.closest('.msupsub'))
+            out.push(`formula type ${size.toFixed(1)} px: ${el.textContent.slice(0, 20)}`);
+    }
     for (const el of document.querySelectorAll(
             '[data-testid="stMetricValue"] > div, [data-testid="stMetricLabel"] p'))
         if (el.scrollWidth > el.clientWidth + 1) out.push(`metric cut: ${el.textContent}`);

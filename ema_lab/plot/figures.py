@@ -117,6 +117,42 @@ def layout(
     return fig
 
 
+PLOT_MIN_PX = 180
+"""The least height of a chart's plotting area, on any screen, whatever its legend takes."""
+LEGEND_ROW_PX = 19
+"""Height of a legend's row (Plotly's 12 px type); a phone's chart gives each entry its row."""
+AXIS_PX = 54
+"""Under the plot: the x axis's tick labels, its title, the bottom margin."""
+
+
+def legend_entries(fig: go.Figure) -> int:
+    """How many entries the chart's legend lists (none for a lone trace, as Plotly draws)."""
+    named = [t for t in fig.data if t.showlegend is not False and t.name]
+    shown = fig.layout.showlegend
+    return len(named) if (shown or (shown is None and len(fig.data) > 1)) else 0
+
+
+def with_room_for_legend(fig: go.Figure, plot_min: int = PLOT_MIN_PX) -> go.Figure:
+    """The chart, taller if need be, so that its plot keeps ``plot_min`` px on a phone.
+
+    Plotly gives a legend under the plot up to half the chart: on a phone, where each
+    entry takes a row, eight entries left 83 px to the curves. A copy when it grows (``fig``
+    may be shared by every session); ``fig`` itself when it has the room.
+
+    Examples
+    --------
+    >>> fig = go.Figure([go.Scatter(y=[0, 1], name=f"line {i}") for i in range(8)])
+    >>> fig = fig.update_layout(height=360, margin_t=44, margin_b=10)
+    >>> with_room_for_legend(fig).layout.height  # 44 + 10 + 54 + (8 × 19 + 10) + 180
+    450
+    """
+    legend = LEGEND_ROW_PX * legend_entries(fig) + 10 if legend_entries(fig) else 0
+    margin = fig.layout.margin
+    needed = (margin.t or 0) + (margin.b or 0) + AXIS_PX + legend + plot_min
+    height = fig.layout.height or 450
+    return fig if height >= needed else go.Figure(fig).update_layout(height=needed)
+
+
 def titled(
     fig: go.Figure, *, title: str, x_title: str, y_title: str, height: int = 340
 ) -> go.Figure:

@@ -40,12 +40,24 @@ html[data-ema-lab-scheme="dark"] [data-testid="stMultiSelectTagsContainer"] [dat
   color: #000000 !important;
 }
 .st-key-page_style { display: none; }
+/* A table wider than its column scrolls (marked by PAGE_JS): said above it, in a line that
+   stays put while the table moves, since a phone shows no scroll bar until touched. */
+[data-ema-lab-scrolls]::before {
+  content: "⇆ more columns: swipe or scroll sideways";
+  display: block;
+  position: sticky;
+  left: 0;
+  width: max-content;
+  padding: 0 0 0.25rem;
+  font-size: 0.875rem;
+}
 """
 # What CSS alone cannot do, redone whenever the page changes or the window is resized:
 # - A displayed formula wider than its column (a 1024 px projector's side column, 150% zoom)
 #   lost its right end: KaTeX neither wraps nor shrinks. Each is fitted to its column.
 # - A table wider than a phone scrolls sideways, in a region a keyboard could not reach
-#   (axe: scrollable-region-focusable). Such a table takes focus, named as a region.
+#   (axe: scrollable-region-focusable). Such a table takes focus, named as a region, and is
+#   marked for the line that tells a reader who sees it (`PAGE_STYLE`).
 # - Streamlit draws a multiselect's chips as white on the primary colour, which on the dark
 #   theme's lighter red is 2.4:1. The page is marked dark or light, for `PAGE_STYLE`.
 PAGE_JS = r"""
@@ -70,10 +82,12 @@ export default function () {
         table.tabIndex = 0;
         table.setAttribute("role", "region");
         table.setAttribute("aria-label", "a table, scrolls sideways");
+        table.dataset.emaLabScrolls = "";
       } else if (table.getAttribute("role") === "region") {
         table.removeAttribute("tabindex");
         table.removeAttribute("role");
         table.removeAttribute("aria-label");
+        delete table.dataset.emaLabScrolls;
       }
     }
     const app = document.querySelector(".stApp");

@@ -26,6 +26,8 @@ def show(fig: go.Figure, key: str, where=st, *, table: bool = True) -> None:
     data a step away, as a table (`data_table`)."""
     fmt = state.widget_value(IMAGE_FORMAT.key, IMAGE_FORMAT.default)
     fmt = fmt if fmt in IMAGE_FORMAT.options else IMAGE_FORMAT.default
+    if layout() is not Layout.PRESENT:  # a slide is a projector's width: its legend is short
+        fig = figures.with_room_for_legend(fig)
     where.plotly_chart(fig, config=figures.config(f"ema-lab_{key}", fmt), key=key)
     name, description = chart_text.describe(fig)
     with contextlib.nullcontext() if where is st else where:

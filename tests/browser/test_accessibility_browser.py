@@ -173,7 +173,10 @@ def test_the_keras_worked_answer_is_on_a_projectors_screen(server, browser, widt
         assert scroll <= client + 1, (scroll, client)
         headers = page.locator(".st-key-keras_replay th").all_inner_texts()
         assert any("x / (1 − momentumⁿ)" in h for h in headers), headers
-        box.scroll_into_view_if_needed()
+        box.evaluate(  # its top under Streamlit's header, which stays over the page
+            "e => { e.scrollIntoView({block: 'start'}); "
+            "document.querySelector('[data-testid=stMain]').scrollBy(0, -150); }"
+        )
         page.screenshot(path=str(ARTIFACTS / f"bias-keras-table-{width}.png"))
     finally:
         page.close()
@@ -319,6 +322,39 @@ def test_on_a_phone_the_decay_slider_is_not_under_the_header(server, browser, na
         assert knob.evaluate(ON_TOP), "the slider's knob is covered"
         # A finger's target, not Streamlit's 12×12 px.
         assert min(box["width"], box["height"]) >= 24, box
+    finally:
+        tab.context.close()
+
+
+def test_on_a_phone_a_wide_table_says_it_scrolls(server, browser):
+    # A phone shows no scroll bar until touched: a data table wider than the screen hid its
+    # last columns without a word. A line above it says so, and stays while it scrolls.
+    tab = open_settled(
+        browser, server, "smoothing", viewport={"width": 390, "height": 844}, has_touch=True,
+        is_mobile=True,
+    )  # fmt: skip
+    try:
+        tab.locator('[data-testid="stExpander"] summary').filter(has_text="Data table").click()
+        box = tab.locator('[data-testid="stTableStyledTable"]').locator("..")
+        tab.wait_for_selector("[data-ema-lab-scrolls]", timeout=30_000)
+        cue = "e => getComputedStyle(e, '::before').content"
+        assert box.evaluate("e => e.scrollWidth > e.clientWidth")
+        assert "scroll sideways" in box.evaluate(cue)
+        box.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
+        box.evaluate(  # its top under Streamlit's header, which stays over the page
+            "e => { e.scrollIntoView({block: 'start'}); "
+            "document.querySelector('[data-testid=stMain]').scrollBy(0, -150); }"
+        )
+        tab.screenshot(path=str(ARTIFACTS / "phone-wide-table.png"))
+        # Sticky: at the box's left edge however far the table has scrolled.
+        assert box.evaluate("e => e.scrollLeft") > 0
+        assert box.evaluate("e => getComputedStyle(e, '::before').position") == "sticky"
+        # The table's width fits again on a wide screen: no line then.
+        tab.set_viewport_size({"width": 1280, "height": 844})
+        tab.wait_for_function(
+            "() => !document.querySelector('[data-ema-lab-scrolls]')", timeout=10_000
+        )
+        assert box.evaluate(cue) == "none"
     finally:
         tab.context.close()
 
