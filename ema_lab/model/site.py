@@ -34,7 +34,7 @@ PAGES: tuple[Page, ...] = (
         "EMA Lab",
         "📈",
         "",
-        610,
+        640,
         "Move the decay β and watch the EMA trade noise for delay: the closer β is to 1, "
         "the smoother the line and the later it follows.",
         r"\mathrm{ema}_t = \beta\,\mathrm{ema}_{t-1} + (1-\beta)\,x_t",
@@ -48,7 +48,7 @@ PAGES: tuple[Page, ...] = (
         "〰️",
         "Any signal, any decay: raw, biased, debiased and TensorFlow's EMA, with the "
         "effective window drawn.",
-        760,
+        790,
         "Look at the shaded window: about 1/(1 − β) steps hold 63% of the weight, and a "
         "step takes about that long to show.",
         r"\frac{1}{1-\beta}\ \text{steps hold}\ \approx 1 - e^{-1} = 63\%",
@@ -62,7 +62,7 @@ PAGES: tuple[Page, ...] = (
         "Bias correction",
         "⚖️",
         "Why a zero start drags the average to 0, and how dividing by 1 − βᵗ fixes it (Adam).",
-        680,
+        710,
         "Look at the first steps: started at 0, the EMA is dragged towards 0 until 1 − βᵗ "
         "is close to 1; the debiased line is not.",
         r"\hat s_t = \frac{s_t}{1-\beta^t}",
@@ -75,7 +75,7 @@ PAGES: tuple[Page, ...] = (
         "TensorFlow's dynamic decay",
         "⏱️",
         "TensorFlow's min(β, (1+t)/(10+t)), replayed step by step.",
-        620,
+        650,
         "Look at where TensorFlow's solid line meets the dotted constant β: before that "
         "step t*, TensorFlow's rule uses a shorter memory.",
         r"\beta_t = \min\!\left(\beta,\ \frac{1+t}{10+t}\right)",
@@ -88,7 +88,7 @@ PAGES: tuple[Page, ...] = (
         "Choosing a decay",
         "🎚️",
         "Compare decays: weights, step and frequency responses, noise against lag.",
-        680,
+        710,
         "Compare the decays side by side: each step towards 1 buys less noise with more lag.",
         r"\text{lag} = \frac{\beta}{1-\beta},\quad "
         # On one line: a root over a fraction was taller than the old variance ratio and
@@ -105,7 +105,7 @@ PAGES: tuple[Page, ...] = (
         "Weights lab",
         "🧪",
         "An EMA of model weights, trained live: every decay strategy side by side.",
-        780,
+        810,
         "Watch the averaged weights settle where the raw ones keep bouncing, and which "
         "strategy beats them from when.",
         r"\bar\theta_t = \beta\,\bar\theta_{t-1} + (1-\beta)\,\theta_t",
@@ -120,7 +120,7 @@ PAGES: tuple[Page, ...] = (
         "🧮",
         "The EMA inside every CNN: never debiased, and a momentum PyTorch and Keras read "
         "in opposite ways.",
-        860,
+        890,
         "Look at the start and at the names: every framework's running mean starts at 0, "
         "and PyTorch's momentum is Keras' 1 − β.",
         r"\mu_{\text{run}} \leftarrow (1-m)\,\mu_{\text{run}} + m\,\mu_{\text{batch}}",
@@ -135,7 +135,7 @@ PAGES: tuple[Page, ...] = (
         "Reading training curves",
         "📉",
         "TensorBoard's and W&B's smoothing slider, exactly: what it draws and what it hides.",
-        760,
+        790,
         "Move the smoothing and watch the best step of each curve move with it: the "
         "smoothed minimum comes later.",
         r"\text{shown}_t = \frac{s_t}{1-w^t},\quad s_t = w\,s_{t-1} + (1-w)\,x_t",

@@ -121,8 +121,9 @@ PLOT_MIN_PX = 180
 """The least height of a chart's plotting area, on any screen, whatever its legend takes."""
 LEGEND_ROW_PX = 19
 """Height of a legend's row (Plotly's 12 px type); a phone's chart gives each entry its row."""
-AXIS_PX = 54
-"""Under the plot: the x axis's tick labels, its title, the bottom margin."""
+AXIS_PX = 80
+"""Under the plot: the x axis's tick labels (turned aslant when crowded, as 5-digit steps on
+a phone are), its title."""
 
 
 def legend_entries(fig: go.Figure) -> int:
@@ -143,8 +144,8 @@ def with_room_for_legend(fig: go.Figure, plot_min: int = PLOT_MIN_PX) -> go.Figu
     --------
     >>> fig = go.Figure([go.Scatter(y=[0, 1], name=f"line {i}") for i in range(8)])
     >>> fig = fig.update_layout(height=360, margin_t=44, margin_b=10)
-    >>> with_room_for_legend(fig).layout.height  # 44 + 10 + 54 + (8 × 19 + 10) + 180
-    450
+    >>> with_room_for_legend(fig).layout.height  # 44 + 10 + 80 + (8 × 19 + 10) + 180
+    476
     """
     legend = LEGEND_ROW_PX * legend_entries(fig) + 10 if legend_entries(fig) else 0
     margin = fig.layout.margin
