@@ -9,6 +9,7 @@ real data set and a CSV reader.
 from ema_core import signals, strategies, training
 from ema_core.batchnorm import batchnorm_decay, batchnorm_running_stats
 from ema_core.bias import bias_correction, debias
+from ema_core.optimizers import AdamTrack, adam_moments, momentum_updates
 from ema_core.posthoc import posthoc_coefficients, posthoc_ema, profile_inner_product
 from ema_core.power import (
     SIGMA_REL_MAX,
@@ -57,8 +58,10 @@ __all__ = [
     "SIGMA_REL_MAX",
     "TENSORBOARD_SCALAR_SAMPLES",
     "WANDB_MAX_WEIGHT",
+    "AdamTrack",
     "DecayReadings",
     "ExponentialMovingAverage",
+    "adam_moments",
     "batchnorm_decay",
     "batchnorm_running_stats",
     "bias_correction",
@@ -81,6 +84,7 @@ __all__ = [
     "gamma_to_sigma_rel",
     "half_life",
     "impulse_response",
+    "momentum_updates",
     "noise_variance_ratio",
     "posthoc_coefficients",
     "posthoc_ema",
