@@ -14,7 +14,9 @@ from ema_core import _kernels
 __all__ = [
     "as_real_array",
     "check_at_least",
+    "check_below_one",
     "check_decay",
+    "check_nonnegative",
     "check_scalar_decay",
     "check_whole",
     "data_dtype",
@@ -61,6 +63,24 @@ def check_scalar_decay(decay: Any, name: str = "decay") -> float:
     if d.ndim:
         raise ValueError(f"{name} must be a scalar, got shape {d.shape}")
     return float(d)
+
+
+def check_nonnegative(x: float, name: str) -> float:
+    """``x`` as a float, finite and >= 0 (a rate, an epsilon), or a ``ValueError``."""
+    if isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating)):
+        raise ValueError(f"{name} must be a number >= 0, got {x!r}")
+    if not (np.isfinite(x) and x >= 0):
+        raise ValueError(f"{name} must be a finite number >= 0, got {x!r}")
+    return float(x)
+
+
+def check_below_one(x: float, name: str) -> float:
+    """One decay in [0, 1) as a float, or a ``ValueError``: at 1 a bias correction
+    would divide by zero."""
+    d = check_scalar_decay(x, name)
+    if d >= 1:
+        raise ValueError(f"{name} must be in [0, 1) (a fraction kept per step), got {x!r}")
+    return d
 
 
 def check_whole(x: Any, name: str, low: int = 1) -> int:

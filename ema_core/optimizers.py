@@ -42,7 +42,12 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ema_core._validation import as_real_array, check_scalar_decay
+from ema_core._validation import (
+    as_real_array,
+    check_below_one,
+    check_nonnegative,
+    check_scalar_decay,
+)
 from ema_core.series import ema_series
 
 __all__ = ["ADAM_CONVENTIONS", "AdamTrack", "adam_moments", "momentum_updates"]
@@ -75,20 +80,13 @@ def _gradients(grads: ArrayLike) -> np.ndarray:
     return g
 
 
-def _nonnegative(x: float, name: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating)):
-        raise ValueError(f"{name} must be a number >= 0, got {x!r}")
-    if not (np.isfinite(x) and x >= 0):
-        raise ValueError(f"{name} must be a finite number >= 0, got {x!r}")
-    return float(x)
-
-
-def _below_one(x: float, name: str) -> float:
-    """A decay in [0, 1): at 1 the bias correction would divide by zero."""
-    d = check_scalar_decay(x, name)
-    if d >= 1:
-        raise ValueError(f"{name} must be in [0, 1) (a fraction kept per step), got {x!r}")
-    return d
+def check_convention(convention: str) -> str:
+    """``convention`` if `adam_moments` knows it, or a ``ValueError``."""
+    if convention not in ADAM_CONVENTIONS:
+        raise ValueError(
+            f"convention must be one of {', '.join(ADAM_CONVENTIONS)}; got {convention!r}"
+        )
+    return convention
 
 
 def _correction(decay: float, like: np.ndarray) -> np.ndarray:
@@ -181,12 +179,9 @@ def adam_moments(
     [-0.9090909090909091, -0.8761006569007046]
     """
     g = _gradients(grads)
-    b1, b2 = _below_one(beta1, "beta1"), _below_one(beta2, "beta2")
-    eps, lr = _nonnegative(eps, "eps"), _nonnegative(lr, "lr")
-    if convention not in ADAM_CONVENTIONS:
-        raise ValueError(
-            f"convention must be one of {', '.join(ADAM_CONVENTIONS)}; got {convention!r}"
-        )
+    b1, b2 = check_below_one(beta1, "beta1"), check_below_one(beta2, "beta2")
+    eps, lr = check_nonnegative(eps, "eps"), check_nonnegative(lr, "lr")
+    check_convention(convention)
     m = ema_series(g, b1, initial=0.0)
     v = ema_series(g * g, b2, initial=0.0)
     corrected1, corrected2 = _correction(b1, g), _correction(b2, g)
@@ -253,7 +248,7 @@ def momentum_updates(
     array([-1., -2.])
     """
     g = _gradients(grads)
-    lr = _nonnegative(lr, "lr")
+    lr = check_nonnegative(lr, "lr")
     mu = check_scalar_decay(momentum, "momentum")
     tau = check_scalar_decay(dampening, "dampening")
     if nesterov and (mu <= 0 or tau != 0):

@@ -207,3 +207,34 @@ def test_dampened_momentum_is_an_ema_of_the_gradients_started_at_the_first():
 def test_bad_arguments_are_named(call, named):
     with pytest.raises(ValueError, match=named):
         call()
+
+
+@pytest.mark.parametrize("convention", ["pytorch", "keras"])
+@pytest.mark.parametrize("corrected", [True, False])
+def test_adam_on_the_weights_labs_problem_takes_adam_moments_steps(convention, corrected):
+    problem = ec.training.least_squares(0)
+    run = ec.training.adam(
+        problem, learning_rate=0.05, steps=300, batch_size=8, beta2=0.99,
+        convention=convention, bias_correction=corrected,
+    )  # fmt: skip
+    track = ec.adam_moments(
+        run.grads, lr=0.05, beta2=0.99, convention=convention, bias_correction=corrected
+    )
+    np.testing.assert_array_equal(run.updates, track.update)  # to the last bit
+    np.testing.assert_array_equal(run.weights[1:], run.weights[:-1] + run.updates)
+    # Each gradient is the mini-batch gradient where the step began.
+    a, c = ec.training._batches(problem, 300, 8, 0)
+    np.testing.assert_allclose(run.grads[5], a[5] @ run.weights[5] - c[5], rtol=1e-12)
+    # And the run ends near the bottom of the bowl, from 3.2 away.
+    assert np.linalg.norm(run.weights[-1] - problem.minimum()) < 0.2
+
+
+def test_adam_runs_refuse_what_adam_moments_refuses():
+    problem = ec.training.least_squares(0)
+    for bad, named in (
+        ({"beta2": 1.0}, "beta2"),
+        ({"eps": -1.0}, "eps"),
+        ({"convention": "x"}, "convention"),
+    ):
+        with pytest.raises(ValueError, match=named):
+            ec.training.adam(problem, learning_rate=0.1, steps=3, batch_size=8, **bad)
