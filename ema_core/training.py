@@ -8,6 +8,10 @@ is an elongated bowl that can be drawn as a contour map. Mini-batch SGD with a
 constant learning rate does not settle at the bottom: it keeps bouncing around it,
 and an EMA of the weights averages the bounce away. Everything is deterministic
 given the seed.
+
+Longer than 400 lines: the problem, the two optimizers that train on it (`sgd` and
+`adam`, on the same mini-batches) and the EMA strategies that follow their weights are
+one run, read together.
 """
 
 from __future__ import annotations

@@ -84,6 +84,18 @@ QUESTIONS: dict[str, Question] = {
         "1/(1 − 0.999) = {answer} updates: on a run shorter than that, the zero-started "
         "average still leans on its start (warm it up or debias it).",
     ),
+    "adam": Question(
+        "Adam with β₁ = 0.9 and β₂ = 0.999 (ε aside): without the bias correction, how many "
+        "times as long as Adam's is the first step?",
+        lambda: (
+            ec.adam_moments([1.0], eps=0.0, bias_correction=False).update[0]
+            / ec.adam_moments([1.0], eps=0.0).update[0]
+        ),
+        "At step 1, m₁ = (1 − β₁)g₁ and v₁ = (1 − β₂)g₁², while Adam's corrected m̂₁ = g₁ "
+        "and v̂₁ = g₁².",
+        "(1 − β₁)/√(1 − β₂) = 0.1/0.0316 = {answer}: v's zero start alone would make it "
+        "31.6 times as long, m's takes back a factor of 10.",
+    ),
     "batch_norm": Question(
         "PyTorch's BatchNorm default momentum is 0.1: what momentum means the same EMA in Keras?",
         lambda: ec.batchnorm_decay(0.1, convention="pytorch"),

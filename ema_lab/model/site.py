@@ -113,6 +113,21 @@ PAGES: tuple[Page, ...] = (
         decay_control="decay",
     ),
     Page(
+        "adam",
+        "pages/adam.py",
+        "Momentum and Adam",
+        "Momentum and Adam",
+        "🏃",
+        "The EMAs inside the optimizer: Adam's two moments, and why their zero start is "
+        "divided out.",
+        790,
+        "Move β₁ (the decay) and β₂ and watch the first steps: without the correction they "
+        "are (1 − β₁)/√(1 − β₂) times as long as Adam's.",
+        r"\hat m_t = \frac{m_t}{1-\beta_1^t},\quad \hat v_t = \frac{v_t}{1-\beta_2^t}",
+        main_chart="adam_steps_chart",
+        sample_query="decay=0.95&beta2=0.99",
+    ),
+    Page(
         "batch_norm",
         "pages/batch_norm.py",
         "Batch norm",

@@ -73,6 +73,7 @@ BY_HAND = {
     "tf_dynamic_decay": 890,
     "choosing_decay": 0.5 ** (1 / 10),
     "weights_lab": 1000,
+    "adam": 0.1 / 0.001**0.5,  # (1 − β₁)/√(1 − β₂) = 3.162
     "batch_norm": 0.9,
     "training_curves": 0.99,
 }

@@ -28,6 +28,7 @@ PAGES = {
     "tf_dynamic_decay": ("decay β", "schedule_chart", "TensorFlow: min(β, (1+t)/(10+t))"),
     "choosing_decay": ("length n", "compare_chart", "β = 0.9"),
     "weights_lab": ("decay β", "loss_chart", "constant decay"),
+    "adam": ("decay β", "adam_steps_chart", "with bias correction (Adam)"),
     "batch_norm": ("framework", "batchnorm_mean_chart", "PyTorch momentum=0.1"),
     "training_curves": ("smoothing", "curves_chart", "TensorBoard (smoothed)"),
 }
