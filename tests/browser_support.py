@@ -157,6 +157,13 @@ OVERFLOWS = """() => {
     for (const el of document.querySelectorAll(
             '[data-testid="stMetricValue"] > div, [data-testid="stMetricLabel"] p'))
         if (el.scrollWidth > el.clientWidth + 1) out.push(`metric cut: ${el.textContent}`);
+    // A link's label (the sidebar's pages, previous and next) ends in an ellipsis when cut.
+    // (On a phone the sidebar is folded away, off the screen: not looked at there.)
+    for (const el of document.querySelectorAll('[data-testid="stPageLink-NavLink"] p')) {
+        const r = el.getBoundingClientRect();
+        const shown = r.width > 0 && r.right > 0 && r.left < window.innerWidth;
+        if (shown && el.scrollWidth > el.clientWidth + 1) out.push(`link cut: ${el.textContent}`);
+    }
     const main = document.querySelector('[data-testid="stMain"]') || document.body;
     if (main.scrollWidth > main.clientWidth + 2)
         out.push(`the page scrolls sideways (${main.scrollWidth} > ${main.clientWidth})`);

@@ -115,7 +115,7 @@ PAGES: tuple[Page, ...] = (
     Page(
         "adam",
         "pages/adam.py",
-        "Momentum and Adam",
+        "Adam's EMAs",
         "Momentum and Adam",
         "🏃",
         "The EMAs inside the optimizer: Adam's two moments, and why their zero start is "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -19,7 +21,9 @@ def step_lengths_figure(on: np.ndarray, off: np.ndarray, title: str) -> go.Figur
     ]
     fig = kit.time_figure(lines, title=title, y_title="step length ‖uₜ‖")
     kit.log_axis(fig.layout.yaxis)
-    return fig
+    # The correction matters in the first steps: a log axis gives them the room.
+    kit.log_axis(fig.layout.xaxis)
+    return fig.update_xaxes(range=[0, math.log10(len(on))])
 
 
 def paths_figure(on: np.ndarray, off: np.ndarray, minimum: np.ndarray) -> go.Figure:
