@@ -296,6 +296,10 @@ def test_a_keyboard_alone_reaches_every_control_in_reading_order(server, browser
 
 
 KNOB = '.st-key-decay [data-orientation] > div[style*="translate(-50%, -50%)"]'
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
+"""A phone's screen, touched by a finger."""
+
+
 # What a finger touching the middle of ``e`` would touch: ``e`` itself, unless covered.
 ON_TOP = """e => { const b = e.getBoundingClientRect();
     const hit = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
@@ -307,10 +311,7 @@ def test_on_a_phone_the_decay_slider_is_not_under_the_header(server, browser, na
     # Streamlit's header stays over the page as it scrolls: with the chart in view, it
     # covered the decay slider when four signal controls stood between them. The test
     # scrolls the chart's bottom to the screen's and touches the knob.
-    tab = open_settled(
-        browser, server, name, viewport={"width": 390, "height": 844}, has_touch=True,
-        is_mobile=True,
-    )  # fmt: skip
+    tab = open_settled(browser, server, name, **PHONE)
     try:
         chart = tab.locator('[data-testid="stPlotlyChart"]').first
         chart.evaluate("e => e.scrollIntoView({block: 'end'})")
@@ -329,10 +330,7 @@ def test_on_a_phone_the_decay_slider_is_not_under_the_header(server, browser, na
 def test_on_a_phone_a_wide_table_says_it_scrolls(server, browser):
     # A phone shows no scroll bar until touched: a data table wider than the screen hid its
     # last columns without a word. A line above it says so, and stays while it scrolls.
-    tab = open_settled(
-        browser, server, "smoothing", viewport={"width": 390, "height": 844}, has_touch=True,
-        is_mobile=True,
-    )  # fmt: skip
+    tab = open_settled(browser, server, "smoothing", **PHONE)
     try:
         tab.locator('[data-testid="stExpander"] summary').filter(has_text="Data table").click()
         box = tab.locator('[data-testid="stTableStyledTable"]').locator("..")
@@ -362,10 +360,7 @@ def test_on_a_phone_a_wide_table_says_it_scrolls(server, browser):
 def test_on_a_phone_a_tap_on_the_track_moves_the_decay(server, browser):
     # Reported: an emulated tap on the slider's track did nothing. It moves the knob there,
     # and the link follows.
-    tab = open_settled(
-        browser, server, "smoothing", viewport={"width": 390, "height": 844}, has_touch=True,
-        is_mobile=True,
-    )  # fmt: skip
+    tab = open_settled(browser, server, "smoothing", **PHONE)
     try:
         value = tab.locator('.st-key-decay input[type="range"]')
         before = value.get_attribute("aria-valuetext")
