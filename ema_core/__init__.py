@@ -6,7 +6,7 @@ Pure functions on scalars and NumPy arrays; ``signals`` holds test signals, a
 real data set and a CSV reader.
 """
 
-from ema_core import signals, strategies, training
+from ema_core import optimizers, signals, strategies, training
 from ema_core.batchnorm import batchnorm_decay, batchnorm_running_stats
 from ema_core.bias import bias_correction, debias
 from ema_core.optimizers import AdamTrack, adam_moments, momentum_updates
@@ -86,6 +86,7 @@ __all__ = [
     "impulse_response",
     "momentum_updates",
     "noise_variance_ratio",
+    "optimizers",
     "posthoc_coefficients",
     "posthoc_ema",
     "power_decay",

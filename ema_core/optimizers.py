@@ -36,6 +36,7 @@ The two are equal at :math:`\epsilon = 0`. Otherwise Keras' :math:`\epsilon` act
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -47,10 +48,18 @@ from ema_core._validation import (
     check_below_one,
     check_nonnegative,
     check_scalar_decay,
+    check_whole,
 )
 from ema_core.series import ema_series
 
-__all__ = ["ADAM_CONVENTIONS", "AdamTrack", "adam_moments", "momentum_updates"]
+__all__ = [
+    "ADAM_CONVENTIONS",
+    "AdamRun",
+    "AdamTrack",
+    "adam_descent",
+    "adam_moments",
+    "momentum_updates",
+]
 
 Convention = Literal["pytorch", "keras"]
 ADAM_CONVENTIONS: tuple[str, ...] = ("pytorch", "keras")
@@ -194,6 +203,85 @@ def adam_moments(
         alpha = lr * np.sqrt(corrected2) / corrected1
         update = -(m * alpha) / (np.sqrt(v) + eps)
     return AdamTrack(m=m, v=v, m_hat=m_hat, v_hat=v_hat, update=update)
+
+
+@dataclass(frozen=True)
+class AdamRun:
+    """Adam descending from a start: the parameters before and after every step,
+    (steps + 1, ...), the gradient each step took and the step, (steps, ...)."""
+
+    weights: np.ndarray
+    grads: np.ndarray
+    updates: np.ndarray
+
+
+def adam_descent(
+    gradient: Callable[[int, np.ndarray], ArrayLike],
+    start: ArrayLike,
+    *,
+    steps: int,
+    lr: float,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    eps: float = 1e-8,
+    convention: Convention = "pytorch",
+    bias_correction: bool = True,
+) -> AdamRun:
+    r"""Adam in the loop: :math:`\theta_t = \theta_{t-1} + u_t`, where :math:`u_t` is
+    `adam_moments`' step for :math:`g_t = \text{gradient}(t, \theta_{t-1})`.
+
+    Each step takes the same operations in the same order as `adam_moments`, so that
+    ``adam_moments(run.grads, ...).update`` is ``run.updates`` to the last bit.
+
+    Parameters
+    ----------
+    gradient : callable
+        ``gradient(t, theta)``: the (possibly noisy) gradient at step ``t`` (from 0) at
+        the parameters ``theta``, of ``theta``'s shape.
+    start : array_like
+        :math:`\theta_0`.
+    steps : int
+        How many steps, at least one.
+    lr, beta1, beta2, eps, convention, bias_correction
+        As in `adam_moments`.
+
+    Examples
+    --------
+    On :math:`\tfrac12\theta^2` (gradient :math:`\theta`) from 1: Adam's first step is
+    :math:`-\eta` whatever the gradient's size (:math:`\hat m_1/\sqrt{\hat v_1} = 1`).
+    At step 2, :math:`g = 0.9`: :math:`\hat m_2 = 0.18/0.19 = 0.9474` and
+    :math:`\sqrt{\hat v_2} = \sqrt{0.001809/0.001999} = 0.9513`, a step of 0.09959.
+
+    >>> run = adam_descent(lambda t, theta: theta, 1.0, steps=2, lr=0.1, eps=0.0)
+    >>> run.weights
+    array([1.        , 0.9       , 0.80041223])
+    """
+    lr, eps = check_nonnegative(lr, "lr"), check_nonnegative(eps, "eps")
+    b1, b2 = check_below_one(beta1, "beta1"), check_below_one(beta2, "beta2")
+    check_convention(convention)
+    steps = check_whole(steps, "steps")
+    theta = np.asarray(start, dtype=np.float64).copy()
+    weights = np.empty((steps + 1, *theta.shape))
+    grads = np.empty((steps, *theta.shape))
+    updates = np.empty_like(grads)
+    weights[0] = theta
+    m, v = np.zeros_like(theta), np.zeros_like(theta)
+    for t in range(steps):
+        g = np.asarray(gradient(t, theta), dtype=np.float64)
+        grads[t] = g
+        # adam_moments' operations: the EMAs as ema_series computes them, then the step.
+        m, v = b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * (g * g)
+        one1, one2 = 1 - math.pow(b1, t + 1), 1 - math.pow(b2, t + 1)
+        if not bias_correction:
+            step = -lr * m / (np.sqrt(v) + eps)
+        elif convention == "pytorch":
+            step = -lr * (m / one1) / (np.sqrt(v / one2) + eps)
+        else:
+            step = -(m * (lr * math.sqrt(one2) / one1)) / (np.sqrt(v) + eps)
+        updates[t] = step
+        theta = theta + step
+        weights[t + 1] = theta
+    return AdamRun(weights, grads, updates)
 
 
 def momentum_updates(

@@ -16,7 +16,6 @@ one run, read together.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -27,9 +26,7 @@ from ema_core import _kernels, optimizers
 from ema_core import strategies as strat
 from ema_core._validation import (
     check_at_least,
-    check_below_one,
     check_decay,
-    check_nonnegative,
     check_whole,
 )
 from ema_core.posthoc import PowerSnapshots, power_ema_track, power_snapshots
@@ -37,7 +34,6 @@ from ema_core.series import ema_series
 
 __all__ = [
     "STRATEGIES",
-    "AdamRun",
     "EmaSettings",
     "KerasOverwrite",
     "LeastSquares",
@@ -163,16 +159,6 @@ def sgd(
     return out
 
 
-@dataclass(frozen=True)
-class AdamRun:
-    """An Adam run on a `LeastSquares` problem: the weights before and after every step,
-    (steps + 1, 2), the mini-batch gradient each step took, (steps, 2), and its steps."""
-
-    weights: np.ndarray
-    grads: np.ndarray
-    updates: np.ndarray
-
-
 def adam(
     problem: LeastSquares,
     *,
@@ -186,14 +172,14 @@ def adam(
     eps: float = 1e-8,
     bias_correction: bool = True,
     convention: str = "pytorch",
-) -> AdamRun:
+) -> optimizers.AdamRun:
     r"""Mini-batch Adam from ``start``, on the same batches `sgd` draws for ``seed``.
 
     .. math:: w_t = w_{t-1} + u_t, \qquad u_t\ \text{Adam's step for}\
         g_t = \nabla L_{B_t}(w_{t-1})
 
-    Each step is `ema_core.adam_moments`' to the last bit: ``adam_moments(run.grads, ...)
-    .update`` is ``run.updates``.
+    The loop is `ema_core.optimizers.adam_descent`'s: each step is `adam_moments`' on the
+    run's gradients, to the last bit.
 
     Examples
     --------
@@ -203,36 +189,12 @@ def adam(
     >>> bool(np.allclose(np.abs(run.updates[0]), 0.1))  # step 1: lr times the sign of g
     True
     """
-    lr = float(check_at_least(learning_rate, "learning_rate", 0, strict=True))
-    beta1, beta2 = check_below_one(beta1, "beta1"), check_below_one(beta2, "beta2")
-    eps = check_nonnegative(eps, "eps")
-    optimizers.check_convention(convention)
     a, c = _batches(problem, steps, batch_size, seed)
-    w = np.asarray(start, dtype=np.float64).copy()
-    weights, grads = np.empty((a.shape[0] + 1, 2)), np.empty((a.shape[0], 2))
-    updates = np.empty_like(grads)
-    weights[0] = w
-    m, v = np.zeros(2), np.zeros(2)
-    for t in range(a.shape[0]):
-        g = a[t] @ w - c[t]
-        grads[t] = g
-        # One step of adam_moments: the same operations in the same order, so that its
-        # steps on these gradients are these (tests/core/test_optimizers.py).
-        m, v = beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * (g * g)
-        updates[t] = _adam_step(m, v, t + 1, beta1, beta2, eps, lr, bias_correction, convention)
-        w = w + updates[t]
-        weights[t + 1] = w
-    return AdamRun(weights, grads, updates)
-
-
-def _adam_step(m, v, t, beta1, beta2, eps, lr, corrected, convention) -> np.ndarray:
-    one1, one2 = 1 - math.pow(beta1, t), 1 - math.pow(beta2, t)
-    if not corrected:
-        return -lr * m / (np.sqrt(v) + eps)
-    if convention == "pytorch":
-        return -lr * (m / one1) / (np.sqrt(v / one2) + eps)
-    alpha = lr * math.sqrt(one2) / one1
-    return -(m * alpha) / (np.sqrt(v) + eps)
+    return optimizers.adam_descent(
+        lambda t, w: a[t] @ w - c[t], start, steps=a.shape[0], lr=learning_rate,
+        beta1=beta1, beta2=beta2, eps=eps, bias_correction=bias_correction,
+        convention=convention,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)

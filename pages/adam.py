@@ -47,6 +47,12 @@ with right:
         frame.formula(line)
     st.table(view.readings, hide_index=True)
 
+sharing.show(view.noisy_chart, "adam_noisy_chart")
+st.caption(
+    "The same two Adams on a one-weight problem whose every gradient is noisy: the EMAs "
+    "average the noise away in both, and the correction decides how far the first steps go."
+)
+
 st.subheader("Where ε goes: PyTorch against Keras")
 st.markdown(
     "PyTorch, optax and the paper's Algorithm 1 add ε to $\\sqrt{\\hat v_t}$. Keras and "

@@ -238,3 +238,28 @@ def test_adam_runs_refuse_what_adam_moments_refuses():
     ):
         with pytest.raises(ValueError, match=named):
             ec.training.adam(problem, learning_rate=0.1, steps=3, batch_size=8, **bad)
+
+
+def test_adam_descent_on_a_noisy_1d_bowl_is_algorithm_1_in_the_loop():
+    noise = np.random.default_rng(5).normal(size=50)
+    run = ec.optimizers.adam_descent(
+        lambda t, theta: theta + noise[t], 3.0, steps=50, lr=0.1, beta2=0.99
+    )
+    theta, m, v = 3.0, 0.0, 0.0
+    for t in range(1, 51):  # Algorithm 1, one float at a time
+        g = theta + noise[t - 1]
+        m = 0.9 * m + (1 - 0.9) * g
+        v = 0.99 * v + (1 - 0.99) * g * g
+        theta -= 0.1 * (m / (1 - 0.9**t)) / (math.sqrt(v / (1 - 0.99**t)) + 1e-8)
+        assert run.weights[t] == pytest.approx(theta, rel=RTOL, abs=1e-13)
+    np.testing.assert_array_equal(
+        run.updates, ec.adam_moments(run.grads, lr=0.1, beta2=0.99).update
+    )
+    assert run.weights.shape == (51,)
+
+
+def test_adam_descent_refuses_a_run_without_steps_and_a_negative_rate():
+    with pytest.raises(ValueError, match="steps"):
+        ec.optimizers.adam_descent(lambda t, x: x, 1.0, steps=0, lr=0.1)
+    with pytest.raises(ValueError, match="lr"):
+        ec.optimizers.adam_descent(lambda t, x: x, 1.0, steps=3, lr=-0.1)

@@ -52,3 +52,16 @@ def test_the_page_trains_what_ema_core_trains():
     np.testing.assert_array_equal(v.uncorrected.weights, again.weights)
     assert v.readings["value"][0] == "10 steps"
     assert v.readings["value"][1] == "100 steps"
+
+
+def test_the_noisy_1d_chart_draws_adam_on_its_bowl():
+    v = adam.adam_view(0.9, 0.999, 0.05)
+    drawn = {
+        t["name"]: np.asarray(t["y"], float) for t in kit.decoded(v.noisy_chart.to_plotly_json())
+    }
+    on = drawn[adam.figures.CORRECTED]
+    assert on[0] == adam.START_1D
+    # Step 1 of Adam is −η whatever the gradient (3 plus noise, positive here).
+    assert on[1] == pytest.approx(adam.START_1D - 0.05, rel=1e-6)
+    assert abs(on[-1]) < 1  # the noise averaged away near the bottom at 0
+    assert "σ = 1" in v.noisy_chart.layout.title.text

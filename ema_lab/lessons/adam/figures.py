@@ -51,3 +51,13 @@ def paths_figure(on: np.ndarray, off: np.ndarray, minimum: np.ndarray) -> go.Fig
     return kit.titled(
         fig, title="Weight paths on the weights lab's bowl", x_title="w₁", y_title="w₂", height=420
     )
+
+
+def noisy_figure(on: np.ndarray, off: np.ndarray, noise: float) -> go.Figure:
+    """θ on a noisy 1-D bowl, from step 0, with and without the correction."""
+    lines = [
+        kit.Line(off, UNCORRECTED, COLORS["biased"], width=2.0, dash="dot"),
+        kit.Line(on, CORRECTED, COLORS["debiased"], width=2.5),
+    ]
+    title = f"A noisy 1-D bowl, ½θ² with gradient noise σ = {noise:g}: θ from {on[0]:g}"
+    return kit.time_figure(lines, title=title, x=np.arange(len(on)), y_title="θ", height=340)

@@ -1,5 +1,6 @@
-"""/adam: Adam on the weights lab's bowl with and without bias correction, the two
-moments' windows, and where PyTorch and Keras put ε. Every number from `ema_core`."""
+"""/adam: Adam on the weights lab's bowl and on a noisy 1-D bowl, with and without bias
+correction, the two moments' windows, and where PyTorch and Keras put ε. Every number from
+`ema_core`."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from ema_lab.model.readings import whole_steps_to_forget
 
 STEPS, BATCH, SEED = 300, 8, 0
 EPS = 1e-8  # PyTorch's and optax's default; Keras' is 1e-7, placed elsewhere (`eps_rows`)
+NOISE, START_1D = 1.0, 3.0  # the noisy 1-D problem: ½θ² from θ = 3, gradient noise σ = 1
 GRADIENTS = {1e-2: "10⁻²", 1e-4: "10⁻⁴", 1e-6: "10⁻⁶", 1e-8: "10⁻⁸", 1e-10: "10⁻¹⁰"}
 
 
@@ -26,8 +28,8 @@ class AdamView:
     beta1: float
     beta2: float
     learning_rate: float
-    corrected: ec.training.AdamRun
-    uncorrected: ec.training.AdamRun
+    corrected: ec.optimizers.AdamRun
+    uncorrected: ec.optimizers.AdamRun
     minimum: np.ndarray
 
     @property
@@ -36,7 +38,7 @@ class AdamView:
         return float(self.lengths(self.uncorrected)[0] / self.lengths(self.corrected)[0])
 
     @staticmethod
-    def lengths(run: ec.training.AdamRun) -> np.ndarray:
+    def lengths(run: ec.optimizers.AdamRun) -> np.ndarray:
         return np.linalg.norm(run.updates, axis=1)
 
     @cached_property
@@ -53,6 +55,20 @@ class AdamView:
     @cached_property
     def paths_chart(self) -> go.Figure:
         return figures.paths_figure(self.corrected.weights, self.uncorrected.weights, self.minimum)
+
+    @cached_property
+    def noisy_chart(self) -> go.Figure:
+        """Adam on a noisy 1-D bowl, with and without the correction."""
+        noise = NOISE * np.random.default_rng([SEED, 2]).standard_normal(STEPS)
+        runs = [
+            ec.optimizers.adam_descent(
+                lambda t, theta: theta + noise[t], START_1D, steps=STEPS,
+                lr=self.learning_rate, beta1=self.beta1, beta2=self.beta2, eps=EPS,
+                bias_correction=corrected,
+            ).weights
+            for corrected in (True, False)
+        ]  # fmt: skip
+        return figures.noisy_figure(*runs, NOISE)
 
     @property
     def first_step(self) -> str:
