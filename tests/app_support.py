@@ -45,6 +45,7 @@ OPENS_AT = {
     "tf_dynamic_decay": 0.999,
     "choosing_decay": 0.9,  # with 0.99 beside it
     "weights_lab": 0.99,
+    "adam": 0.9,  # β₁
 }
 """The decay a page opens at when its link is bare, for the pages that open at one of
 `DECAYS` (batch norm opens at PyTorch's momentum, the training curves at TensorBoard's 0.6):
