@@ -99,7 +99,7 @@ def check_convention(convention: str) -> str:
 
 
 def _correction(decay: float, like: np.ndarray) -> np.ndarray:
-    """:math:`1 - \beta^t` for each step of ``like``, shaped to broadcast against it.
+    r""":math:`1 - \beta^t` for each step of ``like``, shaped to broadcast against it.
 
     With the C library's ``pow``, as Python, PyTorch and the browser compute it: NumPy's
     vectorized power differs from it in the last bit for 5% of the steps at

@@ -267,7 +267,7 @@ class Strategy:
 
 @dataclass(frozen=True)
 class ZeroStart(Strategy):
-    """Starts at zero and divides by the exact correction :math:`1 - \\prod_k \beta_k`;
+    r"""Starts at zero and divides by the exact correction :math:`1 - \prod_k \beta_k`;
     the steps before its first update show the initial weights."""
 
     def track(self, training: Training, settings: EmaSettings) -> Track:

@@ -110,6 +110,18 @@ CHARTS_FIT = """() => [...document.querySelectorAll('.js-plotly-plot')].every((p
 })"""
 
 
+# The sidebar where a window this wide keeps it: folded away at 768 px and narrower, fully out
+# above (measured at 766-769 px). Streamlit slides it for about 0.3 s when a resize crosses
+# that line, starting a frame or more later, and narrows its links on the way (seen cut once
+# in CI at 1024 -> 640 px).
+SIDEBAR_AT_REST = """() => {
+    const bar = document.querySelector('[data-testid="stSidebar"]');
+    if (!bar) return true;
+    const r = bar.getBoundingClientRect();
+    return window.innerWidth <= 768 ? r.right <= 0 : r.left >= 0;  // hidden: 0 wide at 0
+}"""
+
+
 # Measured in the page: what sticks out where it should not.
 OVERFLOWS = """() => {
     const out = [];
@@ -243,6 +255,7 @@ class Views:
             if changed:
                 tab.wait_for_function(PAGE_DONE, timeout=60_000, polling=POLL_MS)
                 tab.wait_for_timeout(50)  # a resize event is handled in the next frame
+                tab.wait_for_function(SIDEBAR_AT_REST, timeout=10_000, polling=POLL_MS)
                 tab.wait_for_function(CHARTS_FIT, timeout=10_000, polling=POLL_MS)
         self._open[address] = (tab, scheme)
         return tab

@@ -147,7 +147,8 @@ def with_room_for_legend(fig: go.Figure, plot_min: int = PLOT_MIN_PX) -> go.Figu
     >>> with_room_for_legend(fig).layout.height  # 44 + 10 + 80 + (8 × 19 + 10) + 180
     476
     """
-    legend = LEGEND_ROW_PX * legend_entries(fig) + 10 if legend_entries(fig) else 0
+    entries = legend_entries(fig)
+    legend = LEGEND_ROW_PX * entries + 10 if entries else 0
     margin = fig.layout.margin
     needed = (margin.t or 0) + (margin.b or 0) + AXIS_PX + legend + plot_min
     height = fig.layout.height or 450
