@@ -30,7 +30,9 @@ with main:
         "the same bowl, from the same start, on the same mini-batches: once as the paper "
         "writes it, once without dividing out the zero start."
     )
-    sharing.share_panel(PAGE)
+    sharing.share_panel(
+        PAGE, offline=lambda link: lesson.view.offline(beta1, beta2, learning_rate, link)
+    )
     st.markdown(view.first_step)
 
 left, right = st.columns([3, 2], gap="medium")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,6 +66,12 @@ class OfflineView:
     dates: np.ndarray | None = None
     y_title: str = "value"
     link: str = ""  # the live page with the same view, if known
+    # A view whose moving lines are not EMAs of ``values`` (Adam's steps at a β₁) gives
+    # them, each as long as ``values``, and its read-out, for a decay:
+    lines_at: Callable[[float], Sequence[np.ndarray]] | None = None
+    label_at: Callable[[float], str] | None = None
+    symbol: str = "β"  # the slider's name for the decay
+    log_axes: tuple[bool, bool] = (False, False)  # x, y
 
 
 def of_signal(
@@ -131,7 +137,12 @@ def figure_data(view: OfflineView) -> dict:
     decays = decay_grid(view.decay)
     frames = []
     for d in decays:
-        frames.append([_f32(line.series(x, float(d), view.initial)[grid]) for line in view.moving])
+        if view.lines_at is None:
+            lines = [line.series(x, float(d), view.initial) for line in view.moving]
+        else:
+            lines = view.lines_at(float(d))
+        frames.append([_f32(np.asarray(line)[grid]) for line in lines])
+    label = view.label_at or (lambda d: _label(d, view.initial))
     if view.dates is not None:  # only the dates drawn become text, not all n of them
         at = lambda idx: np.asarray(view.dates)[idx].astype(str).tolist()  # noqa: E731
     else:
@@ -159,7 +170,9 @@ def figure_data(view: OfflineView) -> dict:
             {"name": m.name, "color": m.color, "dash": m.dash or "solid"} for m in view.moving
         ],
         "decays": [float(d) for d in decays],
-        "labels": [_label(float(d), view.initial) for d in decays],
+        "labels": [label(float(d)) for d in decays],
+        "symbol": view.symbol,
+        "log_axes": list(view.log_axes),
         "start": int(np.flatnonzero(decays == float(view.decay))[0]),
         "frames": frames,
         "n": n,
@@ -194,8 +207,8 @@ h1 { font-size: 15px; margin: 0 0 4px; font-weight: 600; }
 <body>
 <h1 id="title"></h1>
 <div class="controls">
-  <label for="decay">β</label>
-  <input id="decay" type="range" min="0" step="1" aria-label="decay β">
+  <label for="decay" id="symbol"></label>
+  <input id="decay" type="range" min="0" step="1">
   <span id="readout" aria-live="polite"></span>
 </div>
 <div id="chart"></div>
@@ -239,13 +252,20 @@ h1 { font-size: 15px; margin: 0 0 4px; font-weight: 600; }
     yaxis: { title: { text: D.y_title }, automargin: true, exponentformat: "none",
              separatethousands: true },
   };
+  // A log axis labelled at each decade in plain numbers, as the live page's (figures.log_axis).
+  ["xaxis", "yaxis"].forEach((axis, k) => {
+    if (D.log_axes[k]) Object.assign(layout[axis], { type: "log", dtick: 1, tickformat: ",~r" });
+  });
   const chart = document.getElementById("chart");
   const slider = document.getElementById("decay");
   const readout = document.getElementById("readout");
   document.getElementById("title").textContent = D.title;
+  document.getElementById("symbol").textContent = D.symbol;
+  slider.setAttribute("aria-label", "decay " + D.symbol);
   const source = document.getElementById("source");
   source.textContent = "EMA Lab · every curve computed by ema_core on all " +
-    D.n.toLocaleString("en") + " values for each of " + D.decays.length +
+    D.n.toLocaleString("en") + (D.x_title === "date" ? " values" : " steps") +
+    " for each of " + D.decays.length +
     " decays, drawn at " + D.points.toLocaleString("en") + " points. ";
   if (D.link) {
     const a = document.createElement("a");

@@ -90,6 +90,7 @@ def test_the_title_cannot_break_the_file():
         ("bias_correction", {"decay": "0.95"}),
         ("tf_dynamic_decay", {"decay": "0.95"}),
         ("choosing_decay", {"decays": ["0.9", "0.99"]}),
+        ("adam", {"decay": "0.95"}),
     ],
 )
 def test_time_chart_pages_offer_the_offline_figure(page, query):
@@ -308,4 +309,64 @@ def test_the_offline_figure_in_a_narrow_column_and_on_a_dark_blog(browser, tmp_p
             background
         )
         page.screenshot(path=str(ARTIFACTS / f"offline-{width}{hash_.replace('#', '-')}.png"))
+    page.close()
+
+
+def test_the_adam_figure_trains_adam_again_at_every_decay_of_its_slider():
+    # Its lines are Adam's step lengths, not EMAs of a signal: each frame is both runs,
+    # written here from ema_core.training, at that frame's β₁ (β₂ and η as on the page).
+    from ema_lab.lessons.adam import view as adam
+
+    data = offline.figure_data(adam.offline(0.95, 0.99, 0.02, "http://localhost/adam"))
+    assert data["decays"][data["start"]] == 0.95
+    assert data["symbol"] == "β₁"
+    assert data["log_axes"] == [True, True]
+    assert data["n"] == data["points"] == adam.STEPS
+    assert [m["name"] for m in data["moving"]] == ["without bias correction",
+                                                  "with bias correction (Adam)"]  # fmt: skip
+    problem = ec.training.least_squares(adam.SEED)
+    for k in (0, data["start"], len(data["decays"]) - 1):
+        beta1 = data["decays"][k]
+        runs = [
+            ec.training.adam(problem, learning_rate=0.02, steps=adam.STEPS,
+                             batch_size=adam.BATCH, seed=adam.SEED, beta1=beta1, beta2=0.99,
+                             eps=adam.EPS, bias_correction=corrected)
+            for corrected in (False, True)
+        ]  # fmt: skip
+        for drawn, run in zip(data["frames"][k], runs, strict=True):
+            lengths = np.linalg.norm(run.updates, axis=1).astype("<f4")
+            np.testing.assert_array_equal(floats(drawn), lengths)
+        ratio = float(np.linalg.norm(runs[0].updates[0]) / np.linalg.norm(runs[1].updates[0]))
+        assert data["labels"][k].startswith(f"β₁ = {beta1:.6g} ·")
+        assert f"step 1 is {ratio:.3g} times" in data["labels"][k]
+
+
+@pytest.mark.browser
+def test_the_adam_figure_draws_on_log_axes_and_its_slider_says_beta1(browser, tmp_path):
+    pytest.importorskip("playwright.sync_api")
+    from ema_lab.lessons.adam import view as adam
+
+    view = adam.offline(0.9, 0.999, 0.05, "")
+    data = offline.figure_data(view)
+    file = tmp_path / "ema-lab_adam.html"
+    file.write_text(offline.offline_html(view))
+    page = browser.new_page(viewport={"width": 700, "height": 500})
+    page.goto(file.as_uri())
+    page.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=30_000)
+    axes = page.evaluate(
+        """() => { const l = document.querySelector('.js-plotly-plot')._fullLayout;
+                   return [l.xaxis.type, l.yaxis.type]; }"""
+    )
+    assert axes == ["log", "log"]
+    slider = page.get_by_role("slider", name="decay β₁")
+    assert page.locator("label[for=decay]").inner_text() == "β₁"
+    read = """() => Array.from(document.querySelector('.js-plotly-plot')._fullData
+        .find(t => t.name === 'with bias correction (Adam)').y)"""
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(200)
+    moved = np.array(page.evaluate(read))
+    np.testing.assert_array_equal(moved, floats(data["frames"][data["start"] + 1][1]))
+    assert page.locator("#readout").inner_text() == data["labels"][data["start"] + 1]
+    page.screenshot(path=str(ARTIFACTS / "offline-adam.png"))
     page.close()

@@ -4,6 +4,7 @@ correction, the two moments' windows, and where PyTorch and Keras put ε. Every 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -14,6 +15,8 @@ import ema_core as ec
 from ema_lab.lessons.adam import figures
 from ema_lab.model.numbers import readable
 from ema_lab.model.readings import whole_steps_to_forget
+from ema_lab.model.style import COLORS
+from ema_lab.plot.offline import MovingLine, OfflineView
 
 STEPS, BATCH, SEED = 300, 8, 0
 EPS = 1e-8  # PyTorch's and optax's default; Keras' is 1e-7, placed elsewhere (`eps_rows`)
@@ -138,3 +141,48 @@ def adam_view(beta1: float, beta2: float, learning_rate: float) -> AdamView:
         for corrected in (True, False)
     ]  # fmt: skip
     return AdamView(beta1, beta2, learning_rate, *runs, problem.minimum())
+
+
+def offline(beta1: float, beta2: float, learning_rate: float, link: str) -> OfflineView:
+    """The main chart as an offline figure whose slider moves β₁ (β₂ and η as on the page):
+    both runs are trained again, by `ema_core`, at each of the slider's decays.
+
+    Examples
+    --------
+    >>> o = offline(0.9, 0.999, 0.05, "")
+    >>> off, on = o.lines_at(0.9)
+    >>> bool(np.allclose(off[0] / on[0], 0.1 / 0.001**0.5, rtol=1e-6)), o.label_at(0.9)
+    (True, 'β₁ = 0.9 · window 10 steps · uncorrected, step 1 is 3.16 times as long')
+    """
+
+    @functools.cache  # the read-out asks for the same runs as the frame
+    def lines_at(decay: float) -> tuple[np.ndarray, np.ndarray]:
+        at = adam_view(decay, beta2, learning_rate)
+        return at.lengths(at.uncorrected), at.lengths(at.corrected)
+
+    def label_at(decay: float) -> str:
+        off, on = lines_at(decay)
+        window = readable(ec.effective_window(decay), 3)
+        ratio = readable(float(off[0] / on[0]), 3)
+        return (
+            f"β₁ = {decay:.6g} · window {window} steps · uncorrected, step 1 is {ratio} "
+            "times as long"
+        )
+
+    return OfflineView(
+        values=np.arange(1.0, STEPS + 1),  # the steps: the lines are Adam's, not a signal's
+        decay=beta1,
+        initial=None,
+        title=f"Adam's step lengths at β₂ = {beta2:g}, η = {learning_rate:g}, with and "
+        "without bias correction",
+        moving=(  # as the page draws them: uncorrected under Adam's own
+            MovingLine("", figures.UNCORRECTED, COLORS["biased"], "dot"),
+            MovingLine("", figures.CORRECTED, COLORS["debiased"]),
+        ),
+        y_title="step length ‖uₜ‖",
+        link=link,
+        lines_at=lines_at,
+        label_at=label_at,
+        symbol="β₁",
+        log_axes=(True, True),
+    )
