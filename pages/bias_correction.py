@@ -26,7 +26,7 @@ with left:  # the decay first after the title, for a keyboard too
 view = view_for(signal, decay)
 
 with main:
-    sharing.main_chart_may_stop(view.chart, PAGE)
+    sharing.main_chart_may_stop(view.chart, PAGE, live=view.live)
     frame.stop_if_compact()
     controls.offer_length(signal, decay)
     sharing.share_panel(PAGE, offline=lambda link: lesson.view.offline(signal, decay, link))

@@ -31,7 +31,7 @@ with left:
         "self-supervised models evaluate with, and the moving averages of **finance**."
     )
 with right:
-    sharing.main_chart_may_stop(view.chart, HOME)
+    sharing.main_chart_may_stop(view.chart, HOME, live=view.live)
     sharing.share_panel(HOME, offline=lambda link: lesson.view.offline(x, decay, link))
 
 frame.stop_if_compact()

@@ -71,7 +71,7 @@ def decay_and_main_chart():
         view = lesson.view.smoothing_view(
             signal, decay, initial, end, shown, lines, timed, compact=LAYOUT.compact
         )
-        sharing.main_chart_may_stop(view.chart, PAGE)
+        sharing.main_chart_may_stop(view.chart, PAGE, live=view.live)
         if LAYOUT.compact:
             return signal  # the chart and its controls; the read-outs are on the full page
         controls.offer_length(signal, decay)

@@ -14,9 +14,11 @@ import streamlit as st
 from ema_lab.model.site import EMBED_MAX_WIDTH, Layout, Page
 from ema_lab.model.text import escape_html, escape_markdown
 from ema_lab.plot import chart_text, figures
+from ema_lab.plot.live_lines import LiveLines
 from ema_lab.plot.offline import OfflineView, offline_html
 from ema_lab.ui import first_paint, state
 from ema_lab.ui.frame import IMAGE_FORMAT, folded, predict, present_link
+from ema_lab.ui.live_decay import follow_decay
 from ema_lab.ui.state import layout
 
 
@@ -180,10 +182,18 @@ def embed_footer(page: Page, where=st) -> None:
     where.markdown(f"[Open in EMA Lab ↗]({_markdown_link(page)})")
 
 
-def main_chart_may_stop(fig: go.Figure, page: Page, *, embed_height: int = 360, where=st) -> None:
+def main_chart_may_stop(
+    fig: go.Figure,
+    page: Page,
+    *,
+    embed_height: int = 360,
+    where=st,
+    live: LiveLines | None = None,
+) -> None:
     """A page's main chart, keyed ``page.main_chart``: shorter when embedded (``embed_height``
     px, its legend included), with the way to the full page under it, or on the full page the
-    page's predict-then-check question.
+    page's predict-then-check question. ``live``: its EMA lines, redrawn in the browser while
+    the decay moves (`ema_lab.ui.live`).
 
     **It may end the run**: a session's first run stops here (`ema_lab.ui.first_paint`), so
     nothing after it runs until the browser has painted the chart. Every widget drawn
@@ -191,6 +201,8 @@ def main_chart_may_stop(fig: go.Figure, page: Page, *, embed_height: int = 360, 
     holds in its closed pop-over."""
     shown = embed_chart(fig, layout(), embed_height)
     show(shown, page.main_chart, where, table=False)
+    if live is not None:
+        follow_decay(page.main_chart, live, where)
     embed_footer(page, where)
     first_paint.stop_if_first_run()
     data_table(shown, page.main_chart, where)  # a widget: after the first paint's stop

@@ -17,6 +17,7 @@ from ema_lab.model.readings import whole_steps_to_forget
 from ema_lab.model.signal import NO_DEBIASED, Signal, debiased_or_gaps
 from ema_lab.model.variants import VARIANTS, computed
 from ema_lab.plot import figures as kit
+from ema_lab.plot.live_lines import LiveLines
 from ema_lab.plot.offline import MovingLine, OfflineView, of_signal
 
 ADAM_STEPS = (1, 10, 100, 1000)
@@ -33,6 +34,7 @@ class BiasView:
     adam_table: dict[str, list]
     csv: Callable[[], dict[str, np.ndarray]]
     csv_name: str
+    live: LiveLines  # the three starts, redrawn in the browser while the decay moves
 
     # Built when first drawn: a session's first run stops at the main chart (first_paint).
     @cached_property
@@ -136,6 +138,9 @@ def bias_view(signal: Signal, decay: float) -> BiasView:
             **({VARIANTS["debiased"].column: corrected} if corrected is not None else {}),
         },
         csv_name=f"ema_bias_correction_decay{decay:g}.csv",
+        live=LiveLines(
+            x, {ZERO_START: "biased", DEBIASED: "debiased", FIRST_VALUE: "first_value"}, 0.0
+        ),
     )
 
 

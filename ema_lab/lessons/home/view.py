@@ -10,9 +10,11 @@ import plotly.graph_objects as go
 import ema_core as ec
 from ema_lab.lessons.home.controls import STEPPER_INPUTS
 from ema_lab.model import readings
+from ema_lab.model.decay_scale import DECAY_GRID
 from ema_lab.model.numbers import count, readable
 from ema_lab.model.style import COLORS
 from ema_lab.plot import figures
+from ema_lab.plot.live_lines import LiveLines
 from ema_lab.plot.offline import MovingLine, OfflineView
 
 SIGNAL = ("noisy_sine", 500, 0.4, 0)
@@ -38,6 +40,7 @@ TITLE = "A noisy signal and its EMA (started at the first value)"
 class HomeView:
     memory: str  # what the decay remembers, in words
     chart: go.Figure
+    live: LiveLines  # the chart's EMA, as the browser redraws it while the decay moves
 
 
 def home_view(values: np.ndarray, decay: float) -> HomeView:
@@ -68,7 +71,10 @@ def home_view(values: np.ndarray, decay: float) -> HomeView:
         title=TITLE,
         height=360,
     )
-    return HomeView(memory=memory, chart=chart)
+    # Redrawn in the browser at the stops that draw this same signal (not lengthened).
+    same = [d for d in DECAY_GRID if signal_for(d)[1] == len(values)]
+    live = LiveLines(values, {"EMA": "first_value"}, initial=None, decays=same)
+    return HomeView(memory=memory, chart=chart, live=live)
 
 
 def offline(values: np.ndarray, decay: float, link: str) -> OfflineView:

@@ -23,6 +23,7 @@ from ema_lab.model.signal import NO_DEBIASED, Signal
 from ema_lab.model.text import escape_html
 from ema_lab.model.variants import VARIANTS, computed
 from ema_lab.plot import figures as kit
+from ema_lab.plot.live_lines import LiveLines
 from ema_lab.plot.offline import OfflineView, of_signal, standard_moving
 
 
@@ -149,6 +150,7 @@ class SmoothingView:
     zoom: go.Figure | None  # the longest gap, for data with gaps
     notes: tuple[str, ...]  # under the formulas
     csv_name: str
+    live: LiveLines | None = None  # its EMAs, redrawn in the browser while the decay moves
 
 
 def smoothing_view(
@@ -175,6 +177,9 @@ def smoothing_view(
         else (signal.dates[claim.first - 1], signal.dates[window_end - 1])
     )
     drawn = [line for key, line in lines.items() if _SHOWN_AS[key] in shown]
+    followed = {VARIANTS[k].label: k for k in lines if k != "raw" and _SHOWN_AS[k] in shown}
+    # The time-aware line is computed from the times too: the server alone draws it.
+    live = LiveLines(signal.values, followed, initial=initial) if timed is None else None
     said = readings.window_vs_data(decay, n) or claim.claim
     title = f"{signal.label}, β = {decay:g}, ema₀ = {initial:g}: {said}"
     if timed is not None:
@@ -212,7 +217,11 @@ def smoothing_view(
         "per line (each bucket's minimum and maximum)."
     )
     return SmoothingView(
-        chart=chart, zoom=zoom, notes=tuple(notes), csv_name=f"ema_smoothing_decay{decay:g}.csv"
+        chart=chart,
+        zoom=zoom,
+        notes=tuple(notes),
+        csv_name=f"ema_smoothing_decay{decay:g}.csv",
+        live=live,
     )
 
 

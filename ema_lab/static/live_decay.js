@@ -1,0 +1,138 @@
+// The decay answered in the browser (ema_lab/ui/live_decay.py): while the reader drags the decay
+// slider or presses its keys, the main chart's EMA lines are computed here by EmaEngine from
+// the full series (sent once) and redrawn in the next animation frame. Streamlit's slider
+// tells the server only when the reader lets go (or per key press); the server's chart then
+// replaces this one, equal to it number for number.
+//
+// The chart is Streamlit's own Plotly chart, whose Plotly is not reachable from the page: each
+// line's path is written with the chart's own axes (c2p), as Plotly writes it. While the lines
+// are ahead of the server, whatever else the page says about the decay (the title's numbers,
+// the read-outs) is faded and the chart is marked busy: the page says nothing false.
+const b64 = (text) => {
+  const bytes = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+  return new Float64Array(bytes.buffer);
+};
+
+const PREVIEWING = "ema-lab-previewing";
+
+export default function ({ data }) {
+  const x = b64(data.values);
+  const registry = (window.__emaLabLive = window.__emaLabLive || {});
+  if (registry[data.chart]) registry[data.chart].stop();
+  let frame = 0;
+  let wanted = null; // the stop the slider shows
+  let watching = null; // the slider input observed
+  let poll = 0;
+
+  const box = () => document.querySelector(`.st-key-${data.chart}`);
+  const chart = () => box()?.querySelector(".js-plotly-plot") || null;
+  const slider = () => document.querySelector(`.st-key-${data.slider} input[type="range"]`);
+
+  // The slider's stop: its text (a select slider's value text), else its index.
+  const stopOf = (input) => {
+    const k = data.texts.indexOf(input.getAttribute("aria-valuetext"));
+    return k >= 0 ? k : Number(input.value);
+  };
+
+  const linesAt = (decay) => {
+    const out = {};
+    for (const line of data.lines) {
+      out[line.name] = EmaEngine.VARIANTS[line.variant](x, decay, data.initial);
+    }
+    return out;
+  };
+
+  // Whether the chart the server drew shows these lines (as it sends them).
+  const serverShows = (gd, lines) =>
+    data.lines.every(({ name }) => {
+      const k = gd._fullData.findIndex((t) => t.name === name);
+      const cd = k >= 0 ? gd.calcdata[k] : null;
+      const want = lines[name];
+      if (!cd || !want || cd.length !== want.length) return false;
+      const drawn = EmaEngine.asDrawn(want);
+      return cd.every((p, i) => p.y === drawn[i] || (p.y !== p.y && drawn[i] !== drawn[i]));
+    });
+
+  const draw = (gd, lines) => {
+    const xa = gd._fullLayout.xaxis;
+    const ya = gd._fullLayout.yaxis;
+    for (const { name } of data.lines) {
+      const k = gd._fullData.findIndex((t) => t.name === name);
+      const trace = k >= 0 ? gd._fullData[k] : null;
+      const path = trace && gd.querySelector(`.trace${trace.uid} .js-line`);
+      if (!path || !lines[name]) continue;
+      const y = EmaEngine.asDrawn(lines[name]);
+      const cd = gd.calcdata[k];
+      let d = "";
+      let open = false;
+      for (let i = 0; i < cd.length; i++) {
+        if (y[i] !== y[i]) {
+          open = false; // a gap: the line breaks, as Plotly draws it
+          continue;
+        }
+        d += `${open ? "L" : "M"}${xa.c2p(cd[i].x).toFixed(2)},${ya.c2p(y[i]).toFixed(2)}`;
+        open = true;
+      }
+      path.setAttribute("d", d);
+    }
+  };
+
+  const mark = (gd, ahead) => {
+    document.body.classList.toggle(PREVIEWING, ahead);
+    const figure = gd.closest('[data-testid="stPlotlyChart"]');
+    if (ahead) figure?.setAttribute("aria-busy", "true");
+    else figure?.removeAttribute("aria-busy");
+  };
+
+  // Draw the slider's stop if the server's chart does not already show it.
+  const update = () => {
+    frame = 0;
+    const gd = chart();
+    if (!gd || !gd.calcdata || wanted === null) return;
+    const decay = data.decays[wanted];
+    const live = data.live.includes(wanted);
+    const lines = live ? linesAt(decay) : null;
+    const current = live && serverShows(gd, lines);
+    if (live && !current) draw(gd, lines);
+    gd.__emaLabLive = { decay, live, lines }; // what a test compares with ema_core
+    mark(gd, !current);
+    clearInterval(poll);
+    // Until the server's chart catches up: a redraw for an earlier stop is drawn over again.
+    if (live && !current) poll = setInterval(() => chart() && update(), 100);
+    if (gd.__emaLabHooked !== true && gd.on) {
+      gd.on("plotly_afterplot", () => wanted !== null && update());
+      gd.__emaLabHooked = true;
+    }
+  };
+
+  const follow = () => {
+    const input = slider();
+    if (!input) return;
+    const k = stopOf(input);
+    if (k === wanted && watching === input) return;
+    watching = input;
+    wanted = k;
+    if (!frame) frame = requestAnimationFrame(update);
+  };
+
+  // The slider's value text is set on every move (drag, key, tap) before it is painted.
+  const observer = new MutationObserver(follow);
+  observer.observe(document.body, {
+    subtree: true,
+    attributes: true,
+    attributeFilter: ["aria-valuetext"],
+  });
+  follow();
+
+  // Gone (another page, or a series the browser cannot follow): the server's page stands.
+  const stop = () => {
+    observer.disconnect();
+    cancelAnimationFrame(frame);
+    clearInterval(poll);
+    const gd = chart();
+    if (gd) mark(gd, false);
+    else document.body.classList.remove(PREVIEWING);
+  };
+  registry[data.chart] = { stop };
+  return stop;
+}

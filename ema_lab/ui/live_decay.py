@@ -1,0 +1,77 @@
+"""The decay answered in the browser while the reader moves it.
+
+Streamlit's slider tells the server its value when the reader lets go of it (and on each
+key press); until the server's chart arrives, about 0.2-0.5 s later, the chart used to
+stand still. A page whose main chart draws EMA variants of one series (`ema_lab.model.
+variants`) hands that series to the browser once, with which trace is which variant:
+`ema_lab/static/ema_engine.js` computes the lines at the slider's stop in float64, as
+`ema_core`'s kernels do, and `live_decay.js` redraws them in the next animation frame. The
+server's chart, when it comes, is the same to the last bit; until then the page's other
+words about the decay are faded and the chart is marked busy.
+
+The lines are described by the lesson's view (`ema_lab.plot.live_lines.LiveLines`). The
+element's data does not depend on the decay, so Streamlit sends it once and, while it stays
+the same, only a reference to it (its ForwardMsg cache, for elements over 10 kB).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+
+from ema_lab.model.decay_scale import DECAY_GRID, fmt_decay
+from ema_lab.plot.live_lines import LiveLines
+
+STATIC = Path(__file__).resolve().parents[1] / "static"
+KEY = "ema_lab_live_"  # the key of each chart's live element starts so
+
+# While the lines are ahead of the server: what the page says about the decay fades (the
+# chart's title and band, the read-outs, the formulas' numbers), the slider and lines stay.
+_CSS = f"""
+[class*="st-key-{KEY}"] {{
+  display: none;
+}}
+body.ema-lab-previewing [data-testid="stMain"] :is(
+    [data-testid="stMarkdown"], [data-testid="stMetric"], [data-testid="stTable"]
+  ):not(:has(h1)):not([data-testid="stWidgetLabel"] *) {{
+  opacity: 0.4;
+}}
+body.ema-lab-previewing .js-plotly-plot :is(.gtitle, .annotation, .shapelayer) {{
+  opacity: 0.4 !important;  /* over Plotly's own inline opacity */
+}}
+"""
+
+_component = st.components.v2.component(
+    "ema_lab_live_decay",
+    js=(STATIC / "ema_engine.js").read_text() + (STATIC / "live_decay.js").read_text(),
+    css=_CSS,
+    isolate_styles=False,
+)
+
+
+def follow_decay(chart_key: str, live: LiveLines, where=st, *, slider: str = "decay") -> None:
+    """Have the browser redraw the chart ``chart_key``'s lines as the decay slider
+    ``slider`` moves (nothing if they cannot be followed whole)."""
+    if not live.followed:
+        return
+    values = np.ascontiguousarray(live.values, dtype="<f8")
+    stops, drawn = [float(d) for d in DECAY_GRID], {float(d) for d in live.decays}
+    with contextlib.nullcontext() if where is st else where:
+        _component(
+            data={
+                "chart": chart_key,
+                "slider": slider,
+                "decays": stops,
+                "texts": [fmt_decay(d) for d in stops],
+                "live": [k for k, d in enumerate(stops) if d in drawn],
+                "values": base64.b64encode(values.tobytes()).decode(),
+                "initial": None if live.initial is None else float(live.initial),
+                "lines": [{"name": n, "variant": v} for n, v in live.lines.items()],
+            },
+            key=f"{KEY}{chart_key}",
+            height=0,
+        )

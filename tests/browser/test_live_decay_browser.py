@@ -1,0 +1,154 @@
+"""The decay answered in the browser (`ema_lab.ui.live_decay`): while the slider moves, the
+main chart's EMA lines are computed in the page, equal to `ema_core`'s; the server is asked
+when the reader lets go, and its chart is then the same, number for number.
+
+One tab per page walks several decays: keys, Home and End, a drag. What the page computed
+is read from the chart (``__emaLabLive``), what it drew from the line's SVG path, what the
+server drew from Plotly's own data.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import ema_core as ec
+from app_support import MAIN_CHART
+from browser_support import ARTIFACTS, settle
+from ema_lab.lessons import bias_correction, home
+from ema_lab.model.decay_scale import DECAY_GRID
+from ema_lab.model.variants import VARIANTS
+from ema_lab.ui import controls
+from ema_lab.ui.live_decay import KEY
+
+# Each page's followed lines as `ema_core` computes them, written here, for its signal.
+SMOOTHING_SIGNAL = controls.generated("noisy_sine", 1000, 0.3, 0)
+BIAS_SIGNAL = controls.generated("noisy_constant", 200, 0.3, 0)
+
+
+def home_lines(decay):
+    x = controls.generated(*home.view.signal_for(decay))
+    return {"EMA": ec.ema_series(x, decay, initial=None)}
+
+
+def smoothing_lines(decay):
+    x = SMOOTHING_SIGNAL
+    return {
+        VARIANTS["biased"].label: ec.ema_series(x, decay),
+        VARIANTS["debiased"].label: ec.ema_series(x, decay, debias=True),
+        VARIANTS["tensorflow"].label: ec.ema_series(x, ec.tf_decay(decay, np.arange(len(x)))),
+    }
+
+
+def bias_lines(decay):
+    x, view = BIAS_SIGNAL, bias_correction.view
+    return {
+        view.ZERO_START: ec.ema_series(x, decay),
+        view.DEBIASED: ec.ema_series(x, decay, debias=True),
+        view.FIRST_VALUE: ec.ema_series(x, decay, initial=None),
+    }
+
+
+PATHS = {"home": "", "smoothing": "smoothing", "bias_correction": "bias_correction"}
+FOLLOWED = {"home": home_lines, "smoothing": smoothing_lines, "bias_correction": bias_lines}
+
+COMPUTED = """(key) => {
+    const live = document.querySelector(`.st-key-${key} .js-plotly-plot`).__emaLabLive;
+    if (!live) return null;
+    const lines = {};
+    for (const [name, y] of Object.entries(live.lines || {})) lines[name] = Array.from(y);
+    return { decay: live.decay, live: live.live, lines };
+}"""
+
+# The y of every point of a line's path, back from pixels through the chart's own axis.
+DRAWN = """([key, name]) => {
+    const gd = document.querySelector(`.st-key-${key} .js-plotly-plot`);
+    const trace = gd._fullData.find((t) => t.name === name);
+    const d = gd.querySelector(`.trace${trace.uid} .js-line`).getAttribute('d');
+    return d.slice(1).split(/[ML]/).map((p) => gd._fullLayout.yaxis.p2c(Number(p.split(',')[1])));
+}"""
+
+SERVER = """([key, name]) => {
+    const gd = document.querySelector(`.st-key-${key} .js-plotly-plot`);
+    const k = gd._fullData.findIndex((t) => t.name === name);
+    return gd.calcdata[k].map((p) => p.y);
+}"""
+
+CAUGHT_UP = "() => !document.body.classList.contains('ema-lab-previewing')"
+
+
+def _check_stop(tab, page: str, decay: float, *, dragging: bool = False) -> None:
+    """The browser's lines at ``decay``; while ``dragging`` (the server not asked yet) what
+    the chart draws, else the server's chart once it has caught up."""
+    key = MAIN_CHART[page]
+    expected = FOLLOWED[page](decay)
+    computed = tab.wait_for_function(
+        f"(d) => {{ const c = ({COMPUTED})('{key}'); return c && c.decay === d && c; }}",
+        arg=decay,
+        timeout=10_000,
+        polling=50,
+    ).json_value()
+    if page == "home" and len(home_lines(decay)["EMA"]) != len(home_lines(0.9)["EMA"]):
+        # A slower decay draws a longer signal: the server draws it (the page waits, faded).
+        assert computed["live"] is False
+    else:
+        assert computed["live"] is True
+        assert set(computed["lines"]) == set(expected)
+        for name, y in expected.items():
+            np.testing.assert_allclose(computed["lines"][name], y, rtol=1e-12, atol=0)
+            if dragging:  # drawn through every point (a line drawn whole: ≤ 2,000 of them)
+                drawn = np.array(tab.evaluate(DRAWN, [key, name]))
+                assert len(drawn) == len(y)
+                span = float(np.ptp(y)) or 1.0
+                np.testing.assert_allclose(drawn, y.astype(np.float32), atol=span / 500)
+    if dragging:
+        return
+    # The server's chart follows (the page no longer faded), equal to what the browser drew
+    # (float32, as it sends it).
+    tab.wait_for_function(CAUGHT_UP, timeout=30_000)
+    if not computed["live"]:
+        return
+    for name, y in expected.items():
+        server = np.array(tab.evaluate(SERVER, [key, name]), dtype=np.float64)
+        np.testing.assert_array_equal(server, y.astype(np.float32))
+
+
+@pytest.mark.parametrize("page", list(FOLLOWED))
+def test_the_decay_moves_the_lines_in_the_browser_as_ema_core_computes_them(browser, server, page):
+    tab = browser.new_page(viewport={"width": 1280, "height": 800})
+    sent: list[str] = []
+    tab.on("websocket", lambda ws: ws.on("framesent", lambda p: sent.append(p)))
+    tab.goto(f"{server}/{PATHS[page]}?decay=0.9")
+    settle(tab)
+    key = MAIN_CHART[page]
+    assert tab.locator(f'[class*="st-key-{KEY}"]').count() == 1
+    slider = tab.locator(".st-key-decay").get_by_role("slider")
+    slider.focus()
+    at = DECAY_GRID.index(0.9)
+    for keys, stop in ((["ArrowLeft"] * 3, at - 3), (["End"], len(DECAY_GRID) - 1), (["Home"], 0)):
+        for k in keys:
+            tab.keyboard.press(k)
+        _check_stop(tab, page, DECAY_GRID[stop])
+    # A drag: the lines follow every move, and the server hears of it once, at the release.
+    sent.clear()
+    thumb = tab.locator(".st-key-decay [data-testid=stSliderThumbValue]").locator("xpath=..")
+    box = thumb.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    tab.mouse.move(x, y)
+    tab.mouse.down()
+    decays = []
+    for step in range(1, 9):
+        tab.mouse.move(x + 12 * step, y)
+        tab.wait_for_timeout(60)
+        decays.append(tab.evaluate(COMPUTED, key)["decay"])
+    assert len(set(decays)) >= 4, decays  # the lines moved with the thumb
+    _check_stop(tab, page, decays[-1], dragging=True)
+    assert tab.evaluate("() => document.body.classList.contains('ema-lab-previewing')")
+    tab.screenshot(path=str(ARTIFACTS / f"live-decay-{page}-mid-drag.png"))
+    assert not sent, sent  # nothing yet
+    tab.mouse.up()
+    released = decays[-1]
+    _check_stop(tab, page, released)
+    assert len(sent) == 1  # the release
+    assert tab.evaluate(COMPUTED, key)["decay"] == released
+    tab.close()
