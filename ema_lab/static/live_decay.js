@@ -1,6 +1,6 @@
 // The decay answered in the browser (ema_lab/ui/live_decay.py): while the reader drags the decay
 // slider or presses its keys, the main chart's EMA lines are computed here by EmaEngine from
-// the full series (sent once) and redrawn in the next animation frame. Streamlit's slider
+// the full series (sent once) and redrawn within a frame. Streamlit's slider
 // tells the server only when the reader lets go (or per key press); the server's chart then
 // replaces this one, equal to it number for number.
 //
@@ -20,6 +20,7 @@ export default function ({ data }) {
   const registry = (window.__emaLabLive = window.__emaLabLive || {});
   if (registry[data.chart]) registry[data.chart].stop();
   let frame = 0;
+  let drawnAt = -Infinity; // when the lines were last drawn
   let wanted = null; // the stop the slider shows
   let watching = null; // the slider input observed
   let poll = 0;
@@ -87,6 +88,7 @@ export default function ({ data }) {
   // Draw the slider's stop if the server's chart does not already show it.
   const update = () => {
     frame = 0;
+    drawnAt = performance.now();
     const gd = chart();
     if (!gd || !gd.calcdata || wanted === null) return;
     const decay = data.decays[wanted];
@@ -112,7 +114,12 @@ export default function ({ data }) {
     if (k === wanted && watching === input) return;
     watching = input;
     wanted = k;
-    if (!frame) frame = requestAnimationFrame(update);
+    // At most once a frame: at once if the last drawing is a frame old (a drag's moves are
+    // rendered by React after the frame's animation callbacks, so waiting for the next one
+    // would add a frame), else in the next frame.
+    if (frame) return;
+    if (performance.now() - drawnAt >= 16) update();
+    else frame = requestAnimationFrame(update);
   };
 
   // The slider's value text is set on every move (drag, key, tap) before it is painted.
