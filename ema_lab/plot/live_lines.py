@@ -10,6 +10,10 @@ import numpy as np
 from ema_lab.model.decay_scale import DECAY_GRID
 from ema_lab.plot.decimate import MAX_POINTS
 
+BROWSER_VARIANTS = ("biased", "debiased", "tensorflow", "first_value")
+"""The variants (`ema_lab.model.variants`) the browser engine computes from a decay alone
+(``ema_lab/static/ema_engine.js``, its ``VARIANTS``)."""
+
 
 @dataclass(frozen=True)
 class LiveLines:
@@ -28,4 +32,5 @@ class LiveLines:
         """Whether the browser can draw these lines whole (and there are some): a series
         longer than `MAX_POINTS` is decimated by its lines' own shape, which moves with the
         decay, so it is drawn by the server alone."""
-        return bool(self.lines) and 0 < len(self.values) <= MAX_POINTS
+        known = all(v in BROWSER_VARIANTS for v in self.lines.values())
+        return bool(self.lines) and known and 0 < len(self.values) <= MAX_POINTS

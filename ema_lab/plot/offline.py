@@ -1,9 +1,12 @@
 """Offline interactive figures: one HTML file a blog can host, with a decay slider inside.
 
-A page's view (its signal, ema₀ and the lines it shows) is computed by `ema_core` on the
-full series for every decay of a grid, sampled for drawing, and written with plotly.js
-into one self-contained file. The browser only swaps precomputed curves when the slider
-or an arrow key moves: no number is computed in JavaScript, no request leaves the file.
+A page's view (its signal, ema₀ and the lines it shows) is written with plotly.js into one
+self-contained file, with a slider over a grid of decays; no request leaves the file. Its EMA
+lines are computed at each decay on the full series by the browser engine the live pages use
+(``ema_lab/static/ema_engine.js``: `ema_core`'s kernels, in float64, to the last bit) from
+the series the file carries, then sampled for drawing. A series too long to carry
+(`IN_BROWSER_MAX`), or lines that are not EMAs of it (Adam's steps at each β₁), come as
+frames computed by `ema_core`, one per decay of the grid.
 """
 
 from __future__ import annotations
@@ -24,10 +27,15 @@ from ema_lab.model.text import escape_html, json_for_script
 from ema_lab.model.variants import VARIANTS
 from ema_lab.plot.decimate import decimate, evenly
 from ema_lab.plot.figures import Line, raw_line
+from ema_lab.plot.live_lines import BROWSER_VARIANTS
 
 PLOTLY_JS = Path(__file__).resolve().parents[1] / "static" / "plotly-basic.min.js"
 POINTS = 1000
 """Points drawn per curve and frame (every number is computed on the full series)."""
+IN_BROWSER_MAX = 250_000
+"""The longest series the file carries whole (2 MB) for the browser engine to compute its
+EMAs from; a longer one carries each decay's lines, computed here, at `POINTS` points."""
+ENGINE_JS = PLOTLY_JS.with_name("ema_engine.js")
 
 
 @dataclass(frozen=True)
@@ -119,6 +127,10 @@ def decay_grid(decay: float) -> np.ndarray:
     return np.unique(np.append(np.asarray(DECAY_GRID, dtype=np.float64), float(decay)))
 
 
+def _f64(values: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(values, dtype="<f8").tobytes()).decode()
+
+
 def _f32(values: np.ndarray) -> str:
     return base64.b64encode(np.ascontiguousarray(values, dtype="<f4").tobytes()).decode()
 
@@ -135,8 +147,15 @@ def figure_data(view: OfflineView) -> dict:
     n = len(x)
     grid = evenly(n, POINTS)
     decays = decay_grid(view.decay)
-    frames = []
-    for d in decays:
+    # EMAs of the signal are computed in the file by the browser engine, in float64, from
+    # the series; other lines (Adam's steps), and a series too long to carry, as frames.
+    in_browser = (
+        view.lines_at is None
+        and all(m.kind in BROWSER_VARIANTS for m in view.moving)
+        and n <= IN_BROWSER_MAX
+    )
+    frames = None if in_browser else []
+    for d in [] if in_browser else decays:
         if view.lines_at is None:
             lines = [line.series(x, float(d), view.initial) for line in view.moving]
         else:
@@ -167,8 +186,12 @@ def figure_data(view: OfflineView) -> dict:
         "x": at(grid),
         "fixed": fixed,
         "moving": [
-            {"name": m.name, "color": m.color, "dash": m.dash or "solid"} for m in view.moving
+            {"name": m.name, "color": m.color, "dash": m.dash or "solid", "kind": m.kind}
+            for m in view.moving
         ],
+        "values": _f64(x) if in_browser else None,
+        "grid": grid.tolist() if in_browser else None,
+        "initial": None if view.initial is None else float(view.initial),
         "decays": [float(d) for d in decays],
         "labels": [label(float(d)) for d in decays],
         "symbol": view.symbol,
@@ -214,6 +237,7 @@ h1 { font-size: 15px; margin: 0 0 4px; font-weight: 600; }
 <div id="chart"></div>
 <div class="source" id="source"></div>
 <script>__PLOTLY__</script>
+<script>__ENGINE__</script>
 <script id="ema-lab-data" type="application/json">__DATA__</script>
 <script>
 (function () {
@@ -223,14 +247,31 @@ h1 { font-size: 15px; margin: 0 0 4px; font-weight: 600; }
     for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
     return new Float32Array(u.buffer);
   };
-  const frames = D.frames.map((f) => f.map(f32));
+  const f64 = (b64) => {
+    const s = atob(b64), u = new Uint8Array(s.length);
+    for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
+    return new Float64Array(u.buffer);
+  };
+  // A decay's lines: computed from the whole series by the engine (every point, then the
+  // drawn ones taken), or carried as computed by ema_core.
+  const series = D.values === null ? null : f64(D.values);
+  const computed = new Map();
+  const frameAt = (i) => {
+    if (!computed.has(i)) {
+      computed.set(i, D.frames !== null ? D.frames[i].map(f32) : D.moving.map((m) => {
+        const line = EmaEngine.VARIANTS[m.kind](series, D.decays[i], D.initial);
+        return D.grid.map((k) => (line === null ? NaN : line[k]));
+      }));
+    }
+    return computed.get(i);
+  };
   const traces = D.fixed.map((l) => ({
     x: l.x, y: f32(l.y), name: l.name, mode: "lines", opacity: l.opacity,
     line: { color: l.color, width: l.width }, hovertemplate: "%{y:.6g}",
   }));
   const moving = D.moving.map((m, k) => traces.length + k);
   D.moving.forEach((m, k) => traces.push({
-    x: D.x, y: frames[D.start][k], name: m.name, mode: "lines",
+    x: D.x, y: frameAt(D.start)[k], name: m.name, mode: "lines",
     line: { color: m.color, width: 2.5, dash: m.dash }, hovertemplate: "%{y:.6g}",
   }));
   const dark = () => location.hash === "#dark";
@@ -279,7 +320,7 @@ h1 { font-size: 15px; margin: 0 0 4px; font-weight: 600; }
     current = Math.max(0, Math.min(D.decays.length - 1, i));
     slider.value = current;
     readout.textContent = D.labels[current];
-    Plotly.restyle(chart, { y: frames[current] }, moving);
+    Plotly.restyle(chart, { y: frameAt(current) }, moving);
   };
   Plotly.newPlot(chart, traces, layout, { responsive: true, displaylogo: false })
     .then(() => Plotly.relayout(chart, theme()));
@@ -308,6 +349,7 @@ def offline_html(view: OfflineView) -> str:
         "__TITLE__": escape_html(view.title),
         "__DATA__": data,
         "__PLOTLY__": PLOTLY_JS.read_text(encoding="utf-8"),
+        "__ENGINE__": ENGINE_JS.read_text(encoding="utf-8"),
     }
     # One pass over the template: nothing inserted is searched for markers again.
-    return re.sub("__(TITLE|DATA|PLOTLY)__", lambda m: parts[m.group(0)], PAGE)
+    return re.sub("__(TITLE|DATA|PLOTLY|ENGINE)__", lambda m: parts[m.group(0)], PAGE)

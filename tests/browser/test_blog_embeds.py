@@ -43,27 +43,41 @@ def floats(b64: str) -> np.ndarray:
     return np.frombuffer(base64.b64decode(b64), dtype="<f4")
 
 
-def test_every_frame_is_ema_core_on_the_full_series():
+def _want(x: np.ndarray, d: float, initial: float = 0.5) -> dict[str, np.ndarray]:
+    return {
+        "biased": ec.ema_series(x, d, initial=initial),
+        "debiased": ec.ema_series(x, d, initial=initial, debias=True),
+        "tensorflow": ec.ema_series(x, ec.tf_decay(d, np.arange(len(x))), initial=initial),
+    }
+
+
+def test_the_file_carries_the_series_for_the_browser_engine():
     view = smoothing_view()
     data = offline.figure_data(view)
     decays = np.array(data["decays"])
     assert len(decays) >= 60
     assert decays[data["start"]] == 0.95  # opens at the page's β exactly
     assert (decays >= 0.99).sum() >= 20  # dense near 1
-    steps = np.asarray(data["x"]) - 1
-    x = view.values
-    for i in (0, data["start"], len(decays) - 1):
-        d = float(decays[i])
-        biased, debiased, tf = (floats(b) for b in data["frames"][i])
-        want = {
-            "biased": ec.ema_series(x, d, initial=0.5),
-            "debiased": ec.ema_series(x, d, initial=0.5, debias=True),
-            "tensorflow": ec.ema_series(x, ec.tf_decay(d, np.arange(len(x))), initial=0.5),
-        }
-        np.testing.assert_array_equal(biased, want["biased"][steps].astype(np.float32))
-        np.testing.assert_array_equal(debiased, want["debiased"][steps].astype(np.float32))
-        np.testing.assert_array_equal(tf, want["tensorflow"][steps].astype(np.float32))
+    assert data["frames"] is None
+    values = np.frombuffer(base64.b64decode(data["values"]), dtype="<f8")
+    np.testing.assert_array_equal(values, view.values)  # every value, exactly
+    assert data["grid"] == (np.asarray(data["x"]) - 1).tolist()
+    assert data["initial"] == 0.5
+    assert [m["kind"] for m in data["moving"]] == ["biased", "debiased", "tensorflow"]
     assert data["labels"][data["start"]] == "β = 0.95 · window 20 steps · ema₀ = 0.5"
+
+
+def test_a_series_too_long_to_carry_comes_as_ema_cores_frames():
+    view = smoothing_view(offline.IN_BROWSER_MAX + 1)
+    data = offline.figure_data(view)
+    assert data["values"] is None
+    steps = np.asarray(data["x"]) - 1
+    for i in (0, data["start"], len(data["decays"]) - 1):
+        want = _want(view.values, float(data["decays"][i]))
+        for drawn, kind in zip(
+            data["frames"][i], ("biased", "debiased", "tensorflow"), strict=True
+        ):
+            np.testing.assert_array_equal(floats(drawn), want[kind][steps].astype(np.float32))
 
 
 @pytest.mark.parametrize("n", [1000, 1_000_000])
@@ -137,8 +151,11 @@ def _check_offline_page(browser, host: Path, data: dict, scheme: str) -> None:
     frame.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=30_000)
     read = """(name) => Array.from(document.querySelector('.js-plotly-plot')._fullData
         .find(t => t.name === name).y)"""
+    x, steps = smoothing_view(data["n"], decay=0.99).values, np.asarray(data["grid"])
     start = np.array(frame.evaluate(read, "EMA (biased)"))
-    np.testing.assert_array_equal(start, floats(data["frames"][data["start"]][0]))
+    # Computed in the file by the browser engine: ema_core's numbers, in float64.
+    at = lambda k: _want(x, data["decays"][k])["biased"][steps]  # noqa: E731
+    np.testing.assert_allclose(start, at(data["start"]), rtol=1e-12, atol=0)
     assert frame.locator("#readout").inner_text().startswith("β = 0.99 ·")
     page.screenshot(path=str(ARTIFACTS / f"offline-in-a-post-{scheme}.png"))
     names = frame.evaluate(
@@ -154,11 +171,17 @@ def _check_offline_page(browser, host: Path, data: dict, scheme: str) -> None:
     page.keyboard.press("ArrowRight")
     frame.wait_for_timeout(200)
     moved = np.array(frame.evaluate(read, "EMA (biased)"))
-    np.testing.assert_array_equal(moved, floats(data["frames"][data["start"] + 1][0]))
-    frame.locator("#decay").fill("0")
-    frame.wait_for_timeout(200)
-    np.testing.assert_array_equal(
-        np.array(frame.evaluate(read, "EMA (biased)")), floats(data["frames"][0][0])
+    np.testing.assert_allclose(moved, at(data["start"] + 1), rtol=1e-12, atol=0)
+    for k in (len(data["decays"]) - 1, 0):  # the other lines too, at both ends
+        frame.locator("#decay").fill(str(k))
+        frame.wait_for_timeout(200)
+        want = _want(x, data["decays"][k])
+        for kind, name in (("debiased", "EMA (debiased)"),
+                           ("tensorflow", "EMA (TensorFlow dynamic decay)")):  # fmt: skip
+            drawn = np.array(frame.evaluate(read, name))
+            np.testing.assert_allclose(drawn, want[kind][steps], rtol=1e-12, atol=0)
+    np.testing.assert_allclose(
+        np.array(frame.evaluate(read, "EMA (biased)")), at(0), rtol=1e-12, atol=0
     )
     # Tick labels stay inside the figure.
     outside = frame.evaluate(
@@ -282,7 +305,8 @@ def test_a_hostile_name_leaves_the_offline_figure_working(browser, tmp_path, hos
     page.goto(path.as_uri())
     page.locator(".js-plotly-plot .scatterlayer .trace").first.wait_for(timeout=30_000)
     assert page.locator("#title").inner_text() == f"{hostile}.csv: loss"
-    assert page.evaluate("() => document.querySelectorAll('script').length") == 3
+    # plotly.js, the engine, the data and the figure's own: nothing the name brought in
+    assert page.evaluate("() => document.querySelectorAll('script').length") == 4
     page.close()
 
 

@@ -18,8 +18,9 @@ from browser_support import ARTIFACTS, settle
 from ema_lab.lessons import bias_correction, home
 from ema_lab.model.decay_scale import DECAY_GRID
 from ema_lab.model.variants import VARIANTS
+from ema_lab.plot.live_lines import BROWSER_VARIANTS
 from ema_lab.ui import controls
-from ema_lab.ui.live_decay import KEY
+from ema_lab.ui.live_decay import KEY, STATIC
 
 # Each page's followed lines as `ema_core` computes them, written here, for its signal.
 SMOOTHING_SIGNAL = controls.generated("noisy_sine", 1000, 0.3, 0)
@@ -151,4 +152,46 @@ def test_the_decay_moves_the_lines_in_the_browser_as_ema_core_computes_them(brow
     _check_stop(tab, page, released)
     assert len(sent) == 1  # the release
     assert tab.evaluate(COMPUTED, key)["decay"] == released
+    tab.close()
+
+
+ENGINE_RUN = """([values, decay, initial]) => {
+    const x = Float64Array.from(values, (v) => (v === null ? NaN : v));
+    const out = {};
+    for (const [name, compute] of Object.entries(EmaEngine.VARIANTS)) {
+        const line = compute(x, decay, initial);
+        out[name] = line === null ? null : Array.from(line, (v) => (Number.isNaN(v) ? null : v));
+    }
+    return out;
+}"""
+
+
+def test_the_browser_engine_is_ema_core_to_the_last_bit(browser):
+    # One engine for the live pages and the offline figures (ema_lab/static/ema_engine.js):
+    # every variant it knows, on odd series, at the grid's ends and between.
+    tab = browser.new_page()
+    tab.add_script_tag(
+        content=(STATIC / "ema_engine.js").read_text() + "\nwindow.EmaEngine = EmaEngine;"
+    )
+    assert tab.evaluate("() => Object.keys(EmaEngine.VARIANTS)") == list(BROWSER_VARIANTS)
+    rng = np.random.default_rng(7)
+    gappy = rng.standard_normal(300)
+    gappy[[5, 120]] = np.nan
+    series = {
+        "noise": rng.standard_normal(1000),
+        "huge": rng.uniform(-1e300, 1e300, 200),  # past float32: drawn in float64
+        "tiny": rng.standard_normal(200) * 1e-300,
+        "a gap": gappy,
+        "one value": np.array([3.0]),
+    }
+    for label, x in series.items():
+        for decay in (0.0, 0.5, 0.9, 0.99905, 0.9999):
+            for initial in (0.0, -2.5, None):
+                got = tab.evaluate(
+                    ENGINE_RUN, [[None if np.isnan(v) else v for v in x], decay, initial]
+                )
+                want = {k: VARIANTS[k].compute(x, decay, initial) for k in BROWSER_VARIANTS}
+                for name, line in want.items():
+                    drawn = np.array(got[name], dtype=np.float64)  # None -> nan
+                    np.testing.assert_array_equal(drawn, line, err_msg=f"{label} {name} {decay}")
     tab.close()
