@@ -14,6 +14,12 @@ Then the first page load of /smoothing in fresh Chromium contexts, ``--loads`` t
 directly from a worker and through nginx: bytes over the wire (gzip) and the time
 until the chart has painted.
 
+``--only-arrivals``: a class of ``--arrivals`` (300) arriving within ``--arrival-seconds``
+(10) behind one address, through two processes behind nginx: each makes a browser's
+first-load requests (the page, health and host-config at the page's path and the root,
+the favicon), then opens a session; reported: the 429s, the first charts drawn (each
+checked against `ema_core`), and the time from arriving to the chart.
+
 Last, a fault in the middle of a class (``--fault-seconds``, 0 to skip): the students
 on two processes behind nginx move the decay at a student's pace (a change every
 0.5-1.5 s), one process is killed with SIGKILL a third of the way in, and its
@@ -34,6 +40,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections import Counter
 from pathlib import Path
@@ -78,6 +85,65 @@ async def lecture(base: str, args) -> dict:
     elapsed = time.perf_counter() - t0
     latencies = sorted(t for r in results for t in r)
     return {"latencies": latencies, "elapsed": elapsed, "placed": dict(placed)}
+
+
+FIRST_LOAD = ("/_stcore/health", "/_stcore/host-config")
+"""The checks a browser makes as it opens a page, at the page's path (where the client looks
+for a base path) and at the root; then the favicon (Chromium's network log)."""
+
+
+def _get(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as r:
+            r.read()
+            return r.status
+    except urllib.error.HTTPError as refused:
+        return refused.code
+
+
+async def arrival(base: str, i: int, delay: float, n: int, out: list) -> None:
+    """One student arriving ``delay`` s into the class: a browser's first-load requests (a
+    429 on any is counted), then a session whose first chart is checked against ema_core."""
+    await asyncio.sleep(delay)
+    start = time.perf_counter()
+    paths = [f"/smoothing/{p.lstrip('/')}" for p in FIRST_LOAD] + [*FIRST_LOAD, "/favicon.png"]
+    try:
+        headers, _ = await asyncio.to_thread(cookie_for, base)
+        page = 200
+    except urllib.error.HTTPError as refused:
+        headers, page = {}, refused.code
+    codes = await asyncio.gather(*(asyncio.to_thread(_get, base + p) for p in paths))
+    url = base.replace("http", "ws") + "/_stcore/stream"
+    stay = asyncio.Event()
+    stay.set()
+    try:
+        await student(url, i, n, 0, asyncio.Event(), stay, headers)
+        drawn = True
+    except Exception:  # counted: a student without a chart
+        drawn = False
+    out.append({"codes": [page, *codes], "drawn": drawn, "took": time.perf_counter() - start})
+
+
+async def arrival_class(base: str, args) -> dict:
+    """``--arrivals`` students arriving at random within ``--arrival-seconds``, behind one
+    address (a campus NAT)."""
+    rng = random.Random(1)
+    out: list = []
+    await asyncio.gather(
+        *(
+            arrival(base, 100_000 + i, rng.uniform(0, args.arrival_seconds), 1000, out)
+            for i in range(args.arrivals)
+        )
+    )
+    codes = [c for r in out for c in r["codes"]]
+    took = sorted(r["took"] for r in out)
+    return {
+        "requests": len(codes),
+        "429": codes.count(429),
+        "drawn": sum(r["drawn"] for r in out),
+        "p50": statistics.median(took),
+        "p95": statistics.quantiles(took, n=20)[-1],
+    }
 
 
 def first_loads(base: str, loads: int) -> tuple[list[float], list[int]]:
@@ -229,6 +295,15 @@ def fault_report(name: str, fault: dict, students: int) -> None:
         print(f"  {at:>3}-{at + 10} s after the kill: p95 {p95:.2f} s; students by worker {served}")
 
 
+def arrival_report(found: dict, args) -> None:
+    print(
+        f"{args.arrivals} students arriving within {args.arrival_seconds:g} s, two processes "
+        f"behind nginx, one address: {found['requests']:,} first-load requests, "
+        f"{found['429']} × 429; {found['drawn']} of {args.arrivals} first charts drawn and "
+        f"checked; arrival to chart p50 {found['p50']:.2f} s, p95 {found['p95']:.2f} s"
+    )
+
+
 def report(name: str, result: dict, students: int, changes: int) -> None:
     lat = result["latencies"]
     p50, p95 = statistics.median(lat), statistics.quantiles(lat, n=20)[-1]
@@ -253,7 +328,23 @@ def main() -> None:
         action="store_true",
         help="the fault class alone, with and without the launcher's rebalancing reload",
     )
+    parser.add_argument("--arrivals", type=int, default=300, help="a class arriving at once")
+    parser.add_argument("--arrival-seconds", type=float, default=10)
+    parser.add_argument(
+        "--only-arrivals", action="store_true", help="the arriving class alone, behind nginx"
+    )
     args = parser.parse_args()
+    if args.only_arrivals:
+        port = free_port()
+        with tempfile.TemporaryDirectory(prefix="ema-lab-hall-") as run:
+            cluster = Cluster(2, port, Path(run), host="127.0.0.1", say=lambda _: None)
+            try:
+                cluster.start()
+                found = asyncio.run(arrival_class(f"http://127.0.0.1:{port}", args))
+            finally:
+                cluster.stop()
+        arrival_report(found, args)
+        return
     if args.only_fault:
         for rebalance in (True, False):
             port = free_port()

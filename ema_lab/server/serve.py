@@ -79,6 +79,7 @@ def static_copy(folder: Path) -> Path:
     ``gzip_static``: compressed once at start-up, not per request. Returns the root."""
     target = folder / "static-root"
     shutil.copytree(STREAMLIT_STATIC / "static", target / "static")
+    shutil.copy(STREAMLIT_STATIC / "favicon.png", target / "favicon.png")
     for path in (target / "static").rglob("*"):
         if path.suffix in (".js", ".css", ".svg", ".json", ".map", ".txt", ".wasm"):
             path.with_name(path.name + ".gz").write_bytes(

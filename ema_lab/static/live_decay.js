@@ -14,6 +14,7 @@ const b64 = (text) => {
 };
 
 const PREVIEWING = "ema-lab-previewing";
+const GIVE_UP_MS = 15000;
 
 export default function ({ data }) {
   const x = b64(data.values);
@@ -24,6 +25,7 @@ export default function ({ data }) {
   let wanted = null; // the stop the slider shows
   let watching = null; // the slider input observed
   let poll = 0;
+  let movedAt = 0; // when the slider last moved
 
   const box = () => document.querySelector(`.st-key-${data.chart}`);
   const chart = () => box()?.querySelector(".js-plotly-plot") || null;
@@ -51,7 +53,9 @@ export default function ({ data }) {
       const want = lines[name];
       if (!cd || !want || cd.length !== want.length) return false;
       const drawn = EmaEngine.asDrawn(want);
-      return cd.every((p, i) => p.y === drawn[i] || (p.y !== p.y && drawn[i] !== drawn[i]));
+      // A point Plotly cannot draw (a gap's NaN, an infinity) has no y in its calcdata.
+      const missing = (y) => y === undefined || !Number.isFinite(y);
+      return cd.every((p, i) => p.y === drawn[i] || (missing(p.y) && missing(drawn[i])));
     });
 
   const draw = (gd, lines) => {
@@ -100,7 +104,19 @@ export default function ({ data }) {
     mark(gd, !current);
     clearInterval(poll);
     // Until the server's chart catches up: a redraw for an earlier stop is drawn over again.
-    if (live && !current) poll = setInterval(() => chart() && update(), 100);
+    // After GIVE_UP_MS without it, the server's chart stands as it is, unfaded: the browser
+    // never keeps the page waiting on a comparison that cannot come true.
+    if (live && !current) {
+      poll = setInterval(() => {
+        if (performance.now() - movedAt > GIVE_UP_MS) {
+          clearInterval(poll);
+          const gd = chart();
+          if (gd) mark(gd, false);
+        } else if (chart()) {
+          update();
+        }
+      }, 100);
+    }
     if (gd.__emaLabHooked !== true && gd.on) {
       gd.on("plotly_afterplot", () => wanted !== null && update());
       gd.__emaLabHooked = true;
@@ -114,6 +130,7 @@ export default function ({ data }) {
     if (k === wanted && watching === input) return;
     watching = input;
     wanted = k;
+    movedAt = performance.now();
     // At most once a frame: at once if the last drawing is a frame old (a drag's moves are
     // rendered by React after the frame's animation callbacks, so waiting for the next one
     // would add a frame), else in the next frame.
