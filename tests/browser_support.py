@@ -176,6 +176,10 @@ OVERFLOWS = """() => {
         const shown = r.width > 0 && r.right > 0 && r.left < window.innerWidth;
         if (shown && el.scrollWidth > el.clientWidth + 1) out.push(`link cut: ${el.textContent}`);
     }
+    // A page left faded: the browser drew a decay ahead of the server and never saw the
+    // server's chart catch up (ema_lab/ui/live_decay.py).
+    if (document.body.classList.contains('ema-lab-previewing'))
+        out.push('the page is still faded, waiting for the server');
     const main = document.querySelector('[data-testid="stMain"]') || document.body;
     if (main.scrollWidth > main.clientWidth + 2)
         out.push(`the page scrolls sideways (${main.scrollWidth} > ${main.clientWidth})`);

@@ -89,34 +89,25 @@ export default function ({ data }) {
     else figure?.removeAttribute("aria-busy");
   };
 
-  // Draw the slider's stop if the server's chart does not already show it.
+  // Draw the slider's stop if the server's chart does not already show it. Until it does,
+  // the page is faded and this runs again every 100 ms and after each redraw of the chart
+  // (one for an earlier stop is drawn over again); GIVE_UP_MS after the last move the
+  // server's chart stands as it is, unfaded: the page never waits on a comparison that
+  // cannot come true.
   const update = () => {
     frame = 0;
     drawnAt = performance.now();
+    clearInterval(poll);
     const gd = chart();
     if (!gd || !gd.calcdata || wanted === null) return;
     const decay = data.decays[wanted];
     const live = data.live.includes(wanted);
     const lines = live ? linesAt(decay) : null;
-    const current = live && serverShows(gd, lines);
-    if (live && !current) draw(gd, lines);
+    const waiting = !(live && serverShows(gd, lines)) && drawnAt - movedAt < GIVE_UP_MS;
+    if (live && waiting) draw(gd, lines);
     gd.__emaLabLive = { decay, live, lines }; // what a test compares with ema_core
-    mark(gd, !current);
-    clearInterval(poll);
-    // Until the server's chart catches up: a redraw for an earlier stop is drawn over again.
-    // After GIVE_UP_MS without it, the server's chart stands as it is, unfaded: the browser
-    // never keeps the page waiting on a comparison that cannot come true.
-    if (live && !current) {
-      poll = setInterval(() => {
-        if (performance.now() - movedAt > GIVE_UP_MS) {
-          clearInterval(poll);
-          const gd = chart();
-          if (gd) mark(gd, false);
-        } else if (chart()) {
-          update();
-        }
-      }, 100);
-    }
+    mark(gd, waiting);
+    if (waiting) poll = setInterval(() => chart() && update(), 100);
     if (gd.__emaLabHooked !== true && gd.on) {
       gd.on("plotly_afterplot", () => wanted !== null && update());
       gd.__emaLabHooked = true;
