@@ -7,6 +7,13 @@ Streamlit runs it as ``__main__`` for every page view.
 import streamlit as st
 
 if __name__ == "__main__":
+    # Whole before any page: Plotly's validators look pandas up in sys.modules without
+    # importing it, and a session that looked while another session's thread was importing
+    # it got the half-made module ("partially initialized module 'pandas' has no attribute
+    # 'Series'"): 35 of 300 students arriving at a fresh hall saw the app's error page. An
+    # import statement waits for the module to be whole.
+    import pandas  # noqa: F401
+
     from ema_lab.server import memory
     from ema_lab.ui import first_paint, frame, history, page_style, reconnect, state, widgets
 

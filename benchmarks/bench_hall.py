@@ -116,12 +116,13 @@ async def arrival(base: str, i: int, delay: float, n: int, out: list) -> None:
     url = base.replace("http", "ws") + "/_stcore/stream"
     stay = asyncio.Event()
     stay.set()
+    failure = None
     try:
         await student(url, i, n, 0, asyncio.Event(), stay, headers)
-        drawn = True
-    except Exception:  # counted: a student without a chart
-        drawn = False
-    out.append({"codes": [page, *codes], "drawn": drawn, "took": time.perf_counter() - start})
+    except Exception as error:  # counted: a student without a chart, and why
+        failure = f"{type(error).__name__}: {str(error)[:80]}"
+    took = time.perf_counter() - start
+    out.append({"codes": [page, *codes], "failure": failure, "took": took})
 
 
 async def arrival_class(base: str, args) -> dict:
@@ -140,7 +141,8 @@ async def arrival_class(base: str, args) -> dict:
     return {
         "requests": len(codes),
         "429": codes.count(429),
-        "drawn": sum(r["drawn"] for r in out),
+        "drawn": sum(r["failure"] is None for r in out),
+        "failures": Counter(r["failure"] for r in out if r["failure"]).most_common(3),
         "p50": statistics.median(took),
         "p95": statistics.quantiles(took, n=20)[-1],
     }
@@ -302,6 +304,8 @@ def arrival_report(found: dict, args) -> None:
         f"{found['429']} × 429; {found['drawn']} of {args.arrivals} first charts drawn and "
         f"checked; arrival to chart p50 {found['p50']:.2f} s, p95 {found['p95']:.2f} s"
     )
+    for failure, count in found["failures"]:
+        print(f"  {count} × {failure}")
 
 
 def report(name: str, result: dict, students: int, changes: int) -> None:
