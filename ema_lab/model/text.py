@@ -4,10 +4,13 @@ an HTML ``<script>``. Every such place goes through one of these functions."""
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import re
 from typing import Any
+
+import numpy as np
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 
@@ -47,3 +50,13 @@ def json_for_script(value: Any) -> str:
     """
     text = json.dumps(value, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def base64_floats(values: Any, dtype: str = "<f8") -> str:
+    """``values`` as little-endian floats (``<f8`` or ``<f4``) in base64: how an array reaches
+    the browser's typed arrays (the live decay, the offline figure).
+
+    >>> base64_floats([1.0]), base64_floats([1.0], "<f4")
+    ('AAAAAAAA8D8=', 'AACAPw==')
+    """
+    return base64.b64encode(np.ascontiguousarray(values, dtype=dtype).tobytes()).decode()

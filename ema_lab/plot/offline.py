@@ -11,7 +11,6 @@ frames computed by `ema_core`, one per decay of the grid.
 
 from __future__ import annotations
 
-import base64
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ import ema_core as ec
 from ema_lab.model.decay_scale import DECAY_GRID
 from ema_lab.model.numbers import readable
 from ema_lab.model.signal import Signal
-from ema_lab.model.text import escape_html, json_for_script
+from ema_lab.model.text import base64_floats, escape_html, json_for_script
 from ema_lab.model.variants import VARIANTS
 from ema_lab.plot.decimate import decimate, evenly
 from ema_lab.plot.figures import Line, raw_line
@@ -127,12 +126,8 @@ def decay_grid(decay: float) -> np.ndarray:
     return np.unique(np.append(np.asarray(DECAY_GRID, dtype=np.float64), float(decay)))
 
 
-def _f64(values: np.ndarray) -> str:
-    return base64.b64encode(np.ascontiguousarray(values, dtype="<f8").tobytes()).decode()
-
-
 def _f32(values: np.ndarray) -> str:
-    return base64.b64encode(np.ascontiguousarray(values, dtype="<f4").tobytes()).decode()
+    return base64_floats(values, "<f4")
 
 
 def _label(decay: float, initial: float | None) -> str:
@@ -189,7 +184,7 @@ def figure_data(view: OfflineView) -> dict:
             {"name": m.name, "color": m.color, "dash": m.dash or "solid", "kind": m.kind}
             for m in view.moving
         ],
-        "values": _f64(x) if in_browser else None,
+        "values": base64_floats(x) if in_browser else None,
         "grid": grid.tolist() if in_browser else None,
         "initial": None if view.initial is None else float(view.initial),
         "decays": [float(d) for d in decays],
@@ -242,19 +237,10 @@ h1 { font-size: 15px; margin: 0 0 4px; font-weight: 600; }
 <script>
 (function () {
   const D = JSON.parse(document.getElementById("ema-lab-data").textContent);
-  const f32 = (b64) => {
-    const s = atob(b64), u = new Uint8Array(s.length);
-    for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
-    return new Float32Array(u.buffer);
-  };
-  const f64 = (b64) => {
-    const s = atob(b64), u = new Uint8Array(s.length);
-    for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
-    return new Float64Array(u.buffer);
-  };
+  const f32 = (b64) => EmaEngine.fromBase64(b64, Float32Array);
   // A decay's lines: computed from the whole series by the engine (every point, then the
   // drawn ones taken), or carried as computed by ema_core.
-  const series = D.values === null ? null : f64(D.values);
+  const series = D.values === null ? null : EmaEngine.fromBase64(D.values, Float64Array);
   const computed = new Map();
   const frameAt = (i) => {
     if (!computed.has(i)) {

@@ -51,5 +51,11 @@ const EmaEngine = (() => {
     return Float64Array.from(values, Math.fround);
   }
 
-  return { series, tfDecays, VARIANTS, asDrawn };
+  // An array sent from Python as base64 (ema_lab.model.text.base64_floats), as ``ArrayType``
+  // (Float64Array or Float32Array).
+  function fromBase64(text, ArrayType) {
+    return new ArrayType(Uint8Array.from(atob(text), (c) => c.charCodeAt(0)).buffer);
+  }
+
+  return { series, tfDecays, VARIANTS, asDrawn, fromBase64 };
 })();

@@ -8,16 +8,11 @@
 // line's path is written with the chart's own axes (c2p), as Plotly writes it. While the lines
 // are ahead of the server, whatever else the page says about the decay (the title's numbers,
 // the read-outs) is faded and the chart is marked busy: the page says nothing false.
-const b64 = (text) => {
-  const bytes = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-  return new Float64Array(bytes.buffer);
-};
-
 const PREVIEWING = "ema-lab-previewing";
 const GIVE_UP_MS = 15000;
 
 export default function ({ data }) {
-  const x = b64(data.values);
+  const x = EmaEngine.fromBase64(data.values, Float64Array);
   const registry = (window.__emaLabLive = window.__emaLabLive || {});
   if (registry[data.chart]) registry[data.chart].stop();
   let frame = 0;
@@ -37,6 +32,9 @@ export default function ({ data }) {
     return k >= 0 ? k : Number(input.value);
   };
 
+  // A line's index among the chart's traces, by its name (-1 if the chart lacks it).
+  const traceOf = (gd, name) => gd._fullData.findIndex((t) => t.name === name);
+
   const linesAt = (decay) => {
     const out = {};
     for (const line of data.lines) {
@@ -48,7 +46,7 @@ export default function ({ data }) {
   // Whether the chart the server drew shows these lines (as it sends them).
   const serverShows = (gd, lines) =>
     data.lines.every(({ name }) => {
-      const k = gd._fullData.findIndex((t) => t.name === name);
+      const k = traceOf(gd, name);
       const cd = k >= 0 ? gd.calcdata[k] : null;
       const want = lines[name];
       if (!cd || !want || cd.length !== want.length) return false;
@@ -62,7 +60,7 @@ export default function ({ data }) {
     const xa = gd._fullLayout.xaxis;
     const ya = gd._fullLayout.yaxis;
     for (const { name } of data.lines) {
-      const k = gd._fullData.findIndex((t) => t.name === name);
+      const k = traceOf(gd, name);
       const trace = k >= 0 ? gd._fullData[k] : null;
       const path = trace && gd.querySelector(`.trace${trace.uid} .js-line`);
       if (!path || !lines[name]) continue;

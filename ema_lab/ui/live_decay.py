@@ -16,14 +16,13 @@ the same, only a reference to it (its ForwardMsg cache, for elements over 10 kB)
 
 from __future__ import annotations
 
-import base64
 import contextlib
 from pathlib import Path
 
-import numpy as np
 import streamlit as st
 
 from ema_lab.model.decay_scale import DECAY_GRID, fmt_decay
+from ema_lab.model.text import base64_floats
 from ema_lab.plot.live_lines import LiveLines
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
@@ -58,7 +57,6 @@ def follow_decay(chart_key: str, live: LiveLines, where=st, *, slider: str = "de
     ``slider`` moves (nothing if they cannot be followed whole)."""
     if not live.followed:
         return
-    values = np.ascontiguousarray(live.values, dtype="<f8")
     stops, drawn = [float(d) for d in DECAY_GRID], {float(d) for d in live.decays}
     with contextlib.nullcontext() if where is st else where:
         _component(
@@ -68,7 +66,7 @@ def follow_decay(chart_key: str, live: LiveLines, where=st, *, slider: str = "de
                 "decays": stops,
                 "texts": [fmt_decay(d) for d in stops],
                 "live": [k for k, d in enumerate(stops) if d in drawn],
-                "values": base64.b64encode(values.tobytes()).decode(),
+                "values": base64_floats(live.values),
                 "initial": None if live.initial is None else float(live.initial),
                 "lines": [{"name": n, "variant": v} for n, v in live.lines.items()],
             },

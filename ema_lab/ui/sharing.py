@@ -193,7 +193,7 @@ def main_chart_may_stop(
     """A page's main chart, keyed ``page.main_chart``: shorter when embedded (``embed_height``
     px, its legend included), with the way to the full page under it, or on the full page the
     page's predict-then-check question. ``live``: its EMA lines, redrawn in the browser while
-    the decay moves (`ema_lab.ui.live`).
+    the decay moves (`ema_lab.ui.live_decay`).
 
     **It may end the run**: a session's first run stops here (`ema_lab.ui.first_paint`), so
     nothing after it runs until the browser has painted the chart. Every widget drawn

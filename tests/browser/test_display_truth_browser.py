@@ -45,6 +45,13 @@ CASES = (
 )
 
 
+def _kept_for_a_look(query: dict) -> bool:
+    """Whether a case's screenshots are kept even when it passes: the decays' extremes (a
+    screenshot costs a frame's raster and a PNG, 300 of them a sweep); every failure keeps
+    its own."""
+    return any(str(v) in ("0.5", "0.9999") for v in query.values())
+
+
 def case_id(case) -> str:
     page, query = case
     return f"{page}-" + "-".join(str(v) for v in query.values())
@@ -55,9 +62,7 @@ def test_nothing_clipped_or_overflowing_on_any_screen(views, case):
     page, query = case
     SHOTS.mkdir(parents=True, exist_ok=True)
     problems: dict[str, list[str]] = {}
-    # Kept for a look: the decays' extremes, and whatever fails (a screenshot costs a frame's
-    # raster and a PNG, 200 of them a sweep).
-    extreme = any(str(v) in ("0.5", "0.9999") for v in query.values())
+    extreme = _kept_for_a_look(query)
     for screen, (width, height) in SCREENS.items():
         tab = views.at(address(page, query), width, height)
         found = tab.evaluate(OVERFLOWS)
@@ -79,7 +84,7 @@ def test_embed_fits_its_frame(views, case):
     page, query = case
     frames = {"embed": EMBED, "embed-360": (360, EMBED_HEIGHT[page])}
     problems = {}
-    extreme = any(str(v) in ("0.5", "0.9999") for v in query.values())
+    extreme = _kept_for_a_look(query)
     for name, (width, height) in frames.items():
         tab = views.at(address(page, query, embed=True), width, height)
         found = tab.evaluate(OVERFLOWS)
