@@ -187,6 +187,10 @@ OVERFLOWS = """() => {
 }"""
 
 
+CAUGHT_UP = "() => !document.body.classList.contains('ema-lab-previewing')"
+"""Whether the server's chart has caught up with a decay the browser drew ahead of it."""
+
+
 # How often a wait checks the page: Playwright's default, every animation frame, has the
 # renderer and the compositor produce 60 frames a second while nothing changes (5% more
 # CPU time over a display sweep, measured twice).
@@ -202,6 +206,11 @@ def settle(tab, wait_ms: int = 600) -> None:
     tab.wait_for_function(PAGE_DONE, timeout=60_000, polling=POLL_MS)
     tab.wait_for_timeout(wait_ms)
     tab.wait_for_function(PAGE_DONE, timeout=60_000, polling=POLL_MS)
+    # A decay the browser drew ahead of the server stays faded until the server's chart
+    # replaces it, which may come a little after the run ends on a loaded machine (once in
+    # CI). Within 10 s: the page gives up waiting at 15 s (live_decay.js), so a page that
+    # never catches up still fails here.
+    tab.wait_for_function(CAUGHT_UP, timeout=10_000, polling=POLL_MS)
 
 
 class Views:

@@ -14,7 +14,7 @@ import pytest
 
 import ema_core as ec
 from app_support import MAIN_CHART
-from browser_support import ARTIFACTS, settle
+from browser_support import ARTIFACTS, CAUGHT_UP, settle
 from ema_lab.lessons import bias_correction, home
 from ema_lab.model.decay_scale import DECAY_GRID
 from ema_lab.model.variants import VARIANTS
@@ -76,9 +76,6 @@ SERVER = """([key, name]) => {
     const k = gd._fullData.findIndex((t) => t.name === name);
     return gd.calcdata[k].map((p) => p.y);
 }"""
-
-CAUGHT_UP = "() => !document.body.classList.contains('ema-lab-previewing')"
-
 
 def _check_stop(
     tab, page: str, decay: float, *, dragging: bool = False, server: bool = True
