@@ -106,8 +106,11 @@ export default function ({ data }) {
     gd.__emaLabLive = { decay, live, lines }; // what a test compares with ema_core
     mark(gd, waiting);
     if (waiting) poll = setInterval(() => chart() && update(), 100);
+    // Through the registry: the chart outlives this element (a stop the browser cannot
+    // draw removes it), and a gone element's handler would fade the page again at the
+    // chart's next redraw (a resize), for 15 s, with nothing coming to clear it.
     if (gd.__emaLabHooked !== true && gd.on) {
-      gd.on("plotly_afterplot", () => wanted !== null && update());
+      gd.on("plotly_afterplot", () => registry[data.chart]?.redraw());
       gd.__emaLabHooked = true;
     }
   };
@@ -139,6 +142,7 @@ export default function ({ data }) {
 
   // Gone (another page, or a series the browser cannot follow): the server's page stands.
   const stop = () => {
+    if (registry[data.chart]?.stop === stop) delete registry[data.chart];
     observer.disconnect();
     cancelAnimationFrame(frame);
     clearInterval(poll);
@@ -146,6 +150,6 @@ export default function ({ data }) {
     if (gd) mark(gd, false);
     else document.body.classList.remove(PREVIEWING);
   };
-  registry[data.chart] = { stop };
+  registry[data.chart] = { stop, redraw: () => wanted !== null && update() };
   return stop;
 }
