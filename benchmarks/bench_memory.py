@@ -1,7 +1,7 @@
 """A worker's memory under heavy uploads: before, at the peak, and after the sessions end.
 
     python benchmarks/bench_memory.py [--sessions 3] [--changes 20] [--rows 1000000]
-                                      [--big-mb 150] [--against DIR]
+                                      [--big-mb 150] [--wait 180] [--against DIR]
 
 Serves EMA Lab (and, with ``--against``, another checkout beside it: ``git worktree add
 /tmp/before <rev>``) and drives each with Chromium as a class would: ``--sessions``
@@ -10,7 +10,9 @@ a minute, a day's gap in the middle, so the time-aware EMA runs), change the dec
 ``--changes`` times, and close their tab; then one uploads a plain CSV of ``--big-mb``
 MB. Meanwhile the server's resident memory (VmRSS of its process) is sampled every
 50 ms. Reported per server, in MB: the memory once warm (one page drawn), the peak, and
-what stays after the dated sessions and after the big upload (each closed, 10 s later).
+what stays after the dated sessions and after the big upload (each closed, 10 s later);
+then how long after the last session left the server was back within 1.2 times its warm
+memory (waiting at most ``--wait`` seconds), and what it held at the end.
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ from browser_support import (  # noqa: E402
     press_slider,
     streamlit_server,
 )
+
+
+BACK = 1.2  # "back near idle": within this many times the warm server's memory
 
 
 def rss_mb(pid: int) -> float:
@@ -137,7 +142,17 @@ def measure(root: Path, label: str, files: dict[str, Path], args) -> dict[str, f
         time.sleep(10)
         out["after big"] = rss_mb(base.pid)
         sampler.running = False
-    print(f"{label:>8}: " + ", ".join(f"{k} {v:,.0f} MB" for k, v in out.items()), flush=True)
+        # The class has left: how long until the server is back near its idle memory
+        # (each session is kept 120 s for a reconnect).
+        left, back = time.monotonic() - 10, None
+        while back is None and time.monotonic() - left < args.wait:
+            time.sleep(1)
+            if rss_mb(base.pid) <= BACK * out["warm"]:
+                back = time.monotonic() - left
+        out["at the end"] = rss_mb(base.pid)
+    words = ", ".join(f"{k} {v:,.0f} MB" for k, v in out.items())
+    after = f"{back:.0f} s" if back is not None else f"not within {args.wait:.0f} s"
+    print(f"{label:>8}: {words}; within {BACK}x warm {after} after the last left", flush=True)
     return out
 
 
@@ -147,6 +162,7 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=20)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--big-mb", type=int, default=150)
+    parser.add_argument("--wait", type=float, default=180.0, help="seconds, at most")
     parser.add_argument("--against", type=Path, help="another checkout, measured the same way")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:

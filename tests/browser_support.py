@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from ema_lab.ui.first_paint import WATCHER
@@ -49,17 +49,22 @@ class Server(str):
 
 @contextlib.contextmanager
 def streamlit_server(
-    script: str = "app.py", *, log: Path | None = None, root: Path = ROOT, port: int = 0
+    script: str = "app.py",
+    *,
+    log: Path | None = None,
+    root: Path = ROOT,
+    port: int = 0,
+    options: Sequence[str] = (),
 ) -> Iterator[str]:
     """Start ``streamlit run <script>`` fresh in ``root`` (this checkout, or another one
-    to compare with) on ``port`` (a free one by default) and yield its base URL; stop it
-    after."""
+    to compare with) on ``port`` (a free one by default), with Streamlit's command-line
+    ``options`` too, and yield its base URL; stop it after."""
     port = port or free_port()
     log = log or ARTIFACTS / f"server-{port}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     cmd = [
         sys.executable, "-m", "streamlit", "run", script,
-        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true", *options,
     ]  # fmt: skip
     with open(log, "wb") as out:
         proc = subprocess.Popen(

@@ -6,10 +6,14 @@ import gc
 import subprocess
 import sys
 import textwrap
+import time
+import urllib.request
 import weakref
 
+import numpy as np
 import pytest
 
+from browser_support import ARTIFACTS, settle, streamlit_server
 from ema_lab.server import memory
 
 glibc = pytest.mark.skipif(
@@ -84,3 +88,48 @@ def test_keep_lean_starts_one_daemon_thread_and_freezes_start_up_objects():
     assert thread.is_alive()
     assert thread.daemon
     assert gc.get_freeze_count() > 0
+
+
+def uploaded_bytes(base: str) -> int:
+    """What the server's upload manager holds, in bytes (Streamlit's own metrics)."""
+    url = f"{base}/_stcore/metrics?families=cache_memory_bytes"
+    with urllib.request.urlopen(url, timeout=5) as response:
+        text = response.read().decode()
+    return sum(
+        int(float(line.rsplit(" ", 1)[1]))
+        for line in text.splitlines()
+        if line.startswith("cache_memory_bytes") and "UploadedFileManager" in line
+    )
+
+
+@pytest.mark.browser
+def test_a_session_that_left_gives_its_upload_back(browser, tmp_path):
+    # A student uploads a file and closes the tab. Streamlit keeps the session for a
+    # reconnect (2 s here, 120 s by default), then drops it from its table without
+    # shutting it down: the file stayed in the upload manager until the server stopped.
+    path = tmp_path / "steps.csv"
+    path.write_text("value\n" + "\n".join(f"{v:.6f}" for v in np.sin(np.arange(50_000) / 50)))
+    options = ("--server.disconnectedSessionTTL", "2")
+    with streamlit_server(options=options, log=ARTIFACTS / "server-ttl.log") as base:
+        context = browser.new_context()
+        tab = context.new_page()
+        tab.goto(f"{base}/smoothing?signal=upload_csv")
+        settle(tab)
+        tab.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+        tab.get_by_text("Using", exact=False).first.wait_for(timeout=60_000)
+        held = uploaded_bytes(base)
+        assert held >= path.stat().st_size
+        context.close()
+        deadline = time.monotonic() + 20  # 2 s kept, tidied every 0.5 s
+        while uploaded_bytes(base) and time.monotonic() < deadline:
+            time.sleep(0.25)
+        assert uploaded_bytes(base) == 0
+        assert "Traceback" not in base.log.read_text()
+
+
+def test_the_tidy_interval_follows_a_short_session_lifetime(monkeypatch):
+    from streamlit import config
+
+    assert memory.tidy_interval() == memory.TIDY_EVERY  # 120 s kept: every 30 s
+    monkeypatch.setattr(config, "get_option", lambda name: 2)
+    assert memory.tidy_interval() == 0.5
