@@ -39,7 +39,6 @@ from browser_support import (  # noqa: E402
     streamlit_server,
 )
 
-
 BACK = 1.2  # "back near idle": within this many times the warm server's memory
 
 

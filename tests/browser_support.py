@@ -64,7 +64,8 @@ def streamlit_server(
     log.parent.mkdir(parents=True, exist_ok=True)
     cmd = [
         sys.executable, "-m", "streamlit", "run", script,
-        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true", *options,
+        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+        *options,
     ]  # fmt: skip
     with open(log, "wb") as out:
         proc = subprocess.Popen(

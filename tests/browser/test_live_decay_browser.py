@@ -77,6 +77,7 @@ SERVER = """([key, name]) => {
     return gd.calcdata[k].map((p) => p.y);
 }"""
 
+
 def _check_stop(
     tab, page: str, decay: float, *, dragging: bool = False, server: bool = True
 ) -> None:
