@@ -232,12 +232,18 @@ class Views:
     The tabs share one browser context, so that Streamlit's scripts come from its cache: a
     fresh context per tab cost each load 0.6 s more CPU time (its fetch, a new renderer).
     Once ``keep`` tabs are open, a new address is loaded into the one used longest ago (a
-    new page and session, in the renderer that tab already has; over 32 display cases 170
-    CPU-s, against 175 with a new tab each). A test that types or clicks opens a page of its
-    own instead.
+    new page and session, in the renderer that tab already has). A test that types or
+    clicks opens a page of its own instead.
+
+    Few tabs, each brought to the front when used. A new tab costs Chromium 4.1-4.7 CPU-s
+    a page load here, a load into a tab already open 2.4-2.8. A tab behind another one is
+    hidden: it gets no animation frames and its timers are slowed, and a load into it took
+    7 s, not 2.5. The four sweep files took 500 s with 8 tabs, 467 s with 8 brought to the
+    front, 426-429 s with 3 or 1 (one run each; 123, 129 and 153 page loads: an address
+    is seldom met again after three others).
     """
 
-    def __init__(self, browser, server: str, keep: int = 8):
+    def __init__(self, browser, server: str, keep: int = 3):
         self._context = browser.new_context()
         self._server, self._keep = server, keep
         self._open: dict[str, tuple] = {}  # address: (tab, scheme), the latest used last
@@ -251,11 +257,13 @@ class Views:
                 tab = self._context.new_page()
             else:
                 tab, _ = self._open.pop(next(iter(self._open)))
+            tab.bring_to_front()
             tab.set_viewport_size({"width": width, "height": height})
             tab.emulate_media(color_scheme=scheme)
             tab.goto(f"{self._server}/{address}")
             settle(tab)
         else:
+            tab.bring_to_front()
             changed = tab.viewport_size != {"width": width, "height": height}
             if changed:
                 tab.set_viewport_size({"width": width, "height": height})
