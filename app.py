@@ -15,9 +15,22 @@ if __name__ == "__main__":
     import pandas  # noqa: F401
 
     from ema_lab.server import memory
-    from ema_lab.ui import first_paint, frame, history, page_style, reconnect, state, widgets
+    from ema_lab.ui import (
+        first_paint,
+        frame,
+        history,
+        page_style,
+        reconnect,
+        sessions,
+        state,
+        widgets,
+    )
 
-    memory.keep_lean()  # once per process: what a class used goes back to the system
+    # Once per process: what a class used goes back to the system, the sessions that left
+    # with their uploads too.
+    memory.keep_lean(
+        sessions.tidy_interval(memory.TIDY_EVERY), first=sessions.close_those_that_left
+    )
     routes = frame.routes()
     # Hidden: the sidebar's links are the app's own (frame.navigation).
     current = st.navigation([route for route, _ in routes], position="hidden")

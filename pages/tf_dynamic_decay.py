@@ -38,7 +38,7 @@ with left:
     signal = controls.signal_input(default="step", default_n=2000)
     initial = widgets.draw(controls.INITIAL, help=None)
 view = view_for(signal, decay, initial)
-sharing.show(view.chart, "tf_signal_chart", main)
+sharing.show(view.chart, "tf_signal_chart", main, live=view.live)
 main.caption(view.caption)
 controls.offer_length(signal, decay, main)
 sharing.share_panel(

@@ -2,10 +2,11 @@
 
 Streamlit's slider tells the server its value when the reader lets go of it (and on each
 key press); until the server's chart arrives, about 0.2-0.5 s later, the chart used to
-stand still. A page whose main chart draws EMA variants of one series (`ema_lab.model.
-variants`) hands that series to the browser once, with which trace is which variant:
-`ema_lab/static/ema_engine.js` computes the lines at the slider's stop in float64, as
-`ema_core`'s kernels do, and `live_decay.js` redraws them in the next animation frame. The
+stand still. A chart that draws EMA variants of one series (`ema_lab.model.variants`; a
+page's main chart, or /tf_dynamic_decay's signal chart) hands that series to the browser
+once, with which trace is which variant: `ema_lab/static/ema_engine.js` computes the lines
+at the slider's stop in float64, as `ema_core`'s kernels do, and `live_decay.js` redraws
+them in the next animation frame. The
 server's chart, when it comes, is the same to the last bit; until then the page's other
 words about the decay are faded and the chart is marked busy.
 

@@ -22,10 +22,13 @@ from ema_lab.ui.live_decay import follow_decay
 from ema_lab.ui.state import layout
 
 
-def show(fig: go.Figure, key: str, where=st, *, table: bool = True) -> None:
+def show(
+    fig: go.Figure, key: str, where=st, *, table: bool = True, live: LiveLines | None = None
+) -> None:
     """Draw a chart (in ``where``, a container) with its key and its image export name, say
     it in words to a screen reader (`ema_lab.plot.chart_text`), and (``table``) put its
-    data a step away, as a table (`data_table`)."""
+    data a step away, as a table (`data_table`). ``live``: its EMA lines, redrawn in the
+    browser while the decay moves (`ema_lab.ui.live_decay`)."""
     fmt = state.widget_value(IMAGE_FORMAT.key, IMAGE_FORMAT.default)
     fmt = fmt if fmt in IMAGE_FORMAT.options else IMAGE_FORMAT.default
     if layout() is not Layout.PRESENT:  # a slide is a projector's width: its legend is short
@@ -38,6 +41,8 @@ def show(fig: go.Figure, key: str, where=st, *, table: bool = True) -> None:
             key=f"{WORDS}{key}",
             height=0,
         )
+    if live is not None:
+        follow_decay(key, live, where)
     if table:
         data_table(fig, key, where)
 
@@ -200,9 +205,7 @@ def main_chart_may_stop(
     before it must be a `Control` (drawn by `ema_lab.ui.widgets`), which the first run
     holds in its closed pop-over."""
     shown = embed_chart(fig, layout(), embed_height)
-    show(shown, page.main_chart, where, table=False)
-    if live is not None:
-        follow_decay(page.main_chart, live, where)
+    show(shown, page.main_chart, where, table=False, live=live)
     embed_footer(page, where)
     first_paint.stop_if_first_run()
     data_table(shown, page.main_chart, where)  # a widget: after the first paint's stop

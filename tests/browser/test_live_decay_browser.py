@@ -25,6 +25,7 @@ from ema_lab.ui.live_decay import KEY, STATIC
 # Each page's followed lines as `ema_core` computes them, written here, for its signal.
 SMOOTHING_SIGNAL = controls.generated("noisy_sine", 1000, 0.3, 0)
 BIAS_SIGNAL = controls.generated("noisy_constant", 200, 0.3, 0)
+TF_SIGNAL = controls.generated("step", 2000, 0.3, 0)
 
 
 def home_lines(decay):
@@ -32,8 +33,7 @@ def home_lines(decay):
     return {"EMA": ec.ema_series(x, decay, initial=None)}
 
 
-def smoothing_lines(decay):
-    x = SMOOTHING_SIGNAL
+def smoothing_lines(decay, x=SMOOTHING_SIGNAL):
     return {
         VARIANTS["biased"].label: ec.ema_series(x, decay),
         VARIANTS["debiased"].label: ec.ema_series(x, decay, debias=True),
@@ -50,8 +50,24 @@ def bias_lines(decay):
     }
 
 
-PATHS = {"home": "", "smoothing": "smoothing", "bias_correction": "bias_correction"}
-FOLLOWED = {"home": home_lines, "smoothing": smoothing_lines, "bias_correction": bias_lines}
+def tf_lines(decay):
+    return smoothing_lines(decay, TF_SIGNAL)
+
+
+PATHS = {
+    "home": "",
+    "smoothing": "smoothing",
+    "bias_correction": "bias_correction",
+    "tf_dynamic_decay": "tf_dynamic_decay",
+}
+FOLLOWED = {
+    "home": home_lines,
+    "smoothing": smoothing_lines,
+    "bias_correction": bias_lines,
+    "tf_dynamic_decay": tf_lines,
+}
+# The chart that follows the decay: the main one, but where the main chart draws no EMA.
+CHART = {**MAIN_CHART, "tf_dynamic_decay": "tf_signal_chart"}
 
 COMPUTED = """(key) => {
     // (null while a rerun replaces the chart)
@@ -83,7 +99,7 @@ def _check_stop(
 ) -> None:
     """The browser's lines at ``decay``; while ``dragging`` (the server not asked yet) what
     the chart draws; with ``server``, the server's chart once it has caught up."""
-    key = MAIN_CHART[page]
+    key = CHART[page]
     expected = FOLLOWED[page](decay)
     computed = tab.wait_for_function(
         f"(d) => {{ const c = ({COMPUTED})('{key}'); return c && c.decay === d && c; }}",
@@ -123,7 +139,7 @@ def test_the_decay_moves_the_lines_in_the_browser_as_ema_core_computes_them(brow
     tab.on("websocket", lambda ws: ws.on("framesent", lambda p: sent.append(p)))
     tab.goto(f"{server}/{PATHS[page]}?decay=0.9")
     settle(tab)
-    key = MAIN_CHART[page]
+    key = CHART[page]
     assert tab.locator(f'[class*="st-key-{KEY}"]').count() == 1
     slider = tab.locator(".st-key-decay").get_by_role("slider")
     slider.focus()

@@ -15,6 +15,7 @@ import pytest
 
 from browser_support import ARTIFACTS, settle, streamlit_server
 from ema_lab.server import memory
+from ema_lab.ui import sessions
 
 glibc = pytest.mark.skipif(
     not sys.platform.startswith("linux") or not hasattr(memory._libc(), "mallinfo2"),
@@ -130,6 +131,14 @@ def test_a_session_that_left_gives_its_upload_back(browser, tmp_path):
 def test_the_tidy_interval_follows_a_short_session_lifetime(monkeypatch):
     from streamlit import config
 
-    assert memory.tidy_interval() == memory.TIDY_EVERY  # 120 s kept: every 30 s
+    assert sessions.tidy_interval(30.0) == 30.0  # 120 s kept: every 30 s
     monkeypatch.setattr(config, "get_option", lambda name: 2)
-    assert memory.tidy_interval() == 0.5
+    assert sessions.tidy_interval(30.0) == 0.5
+
+
+def test_tidy_runs_its_first_step_and_survives_its_failure():
+    ran = []
+    memory.tidy(lambda: ran.append(1))
+    memory.tidy(lambda: 1 / 0)  # logged; the tidy thread carries on
+    assert ran == [1]
+    assert sessions.close_those_that_left() == 0  # no server in this process

@@ -15,6 +15,7 @@ from ema_lab.model.numbers import readable
 from ema_lab.model.signal import NO_DEBIASED, Signal
 from ema_lab.model.variants import VARIANTS, computed
 from ema_lab.plot import figures as kit
+from ema_lab.plot.live_lines import LiveLines
 from ema_lab.plot.offline import OfflineView, of_signal, standard_moving
 
 DOC_EXAMPLE = {"v1": [0.0, 5.0, 10.0, 10.0], "num_updates": [0, 0, 10000, 10000]}
@@ -61,6 +62,7 @@ class SignalView:
     caption: str
     csv: Callable[[], dict[str, np.ndarray]]
     csv_name: str
+    live: LiveLines  # the three EMAs, redrawn in the browser while the decay moves
 
 
 def series(signal: Signal, decay: float, initial: float) -> dict[str, np.ndarray | None]:
@@ -102,6 +104,11 @@ def signal_view(signal: Signal, decay: float, initial: float) -> SignalView:
             **({VARIANTS["debiased"].column: corrected} if corrected is not None else {}),
         },
         csv_name=f"ema_tf_dynamic_decay{decay:g}.csv",
+        live=LiveLines(
+            x,
+            {VARIANTS[k].label: k for k in ("biased", "tensorflow", "debiased")},
+            initial=initial,
+        ),
     )
 
 
