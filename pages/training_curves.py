@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ema_lab.lessons import training_curves as lesson
+from ema_lab.model import signal
 from ema_lab.model.site import BY_NAME
 from ema_lab.model.text import escape_markdown
 from ema_lab.ui import cache, controls, frame, sharing, state, uploads, widgets
@@ -40,7 +41,8 @@ with left:
         st.caption(escape_markdown(mine.description))
 loss, rate = lesson.exports.shipped_run()
 curve = mine or loss
-key = ("shipped",) if mine is None else (UPLOAD, state.upload(UPLOAD).file_id, mine.name)
+# An upload's key starts with signal.UPLOAD: its view is kept with the session (ui.cache).
+key = ("shipped",) if mine is None else (signal.UPLOAD, state.upload(UPLOAD).file_id, mine.name)
 view = view_for(curve, key, smoothing, rate)
 
 with main:

@@ -10,19 +10,28 @@ page's server time (30-100 ms a chart), and a class opening one link would other
 build the same charts once per student. A figure cannot be made read-only, so the rule
 is that a page draws a view's figures as they are: the one change a page makes, the
 embedded chart's height, is drawn on a copy (`sharing.embed_chart`).
+
+A result computed from a reader's own file is the exception: no other session can ask for
+it, and in the shared cache it outlived the session (and evicted the class's entries). It is
+kept with the session instead (`ema_lab.ui.state.own_result`) and goes when the session does:
+a server that had three students upload 28-145 MB files held 526 MB three minutes after they
+had left, against 282 MB warm (`benchmarks/bench_memory.py`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
+import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import numpy as np
 import streamlit as st
 
-from ema_lab.model.signal import Signal
+from ema_lab.model.signal import UPLOAD, Signal
+from ema_lab.ui import state
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -51,12 +60,33 @@ def _signal_key(signal: Signal) -> tuple:
     return signal.key
 
 
+def _identity(fn: Callable, args: tuple, kwargs: dict) -> tuple:
+    """What identifies a call, as Streamlit's cache sees it: each argument, a `Signal` by its
+    ``key``, those whose name starts with ``_`` left out."""
+    bound = inspect.signature(fn).bind(*args, **kwargs)
+    return tuple(
+        (name, _signal_key(value) if isinstance(value, Signal) else value)
+        for name, value in bound.arguments.items()
+        if not name.startswith("_")
+    )
+
+
+def _from_a_file(identity: tuple) -> bool:
+    """Whether a call's identity names an uploaded file (a key ``(UPLOAD, file id, ...)``)."""
+    return any(isinstance(v, tuple) and v[:1] == (UPLOAD,) for _, v in identity)
+
+
+# A session's own results per function: the few it moves between (a decay and back).
+OWN_KEPT = 4
+
+
 def shared(max_entries: int, spinner: bool | str = False) -> Callable[[F], F]:
     """Cache ``fn`` for every session on its (hashable) arguments; its result is frozen.
 
     A `Signal` argument is known by its ``key``, so that a class opening one link shares
     one result. Other arguments whose name starts with ``_`` are not hashed (Streamlit's
-    rule): pass the scalars that identify them beside them.
+    rule): pass the scalars that identify them beside them. A call on an uploaded file
+    (a key that starts with ``UPLOAD``) is kept with its session instead (the module's note).
     """
 
     def wrap(fn: F) -> F:
@@ -67,6 +97,23 @@ def shared(max_entries: int, spinner: bool | str = False) -> Callable[[F], F]:
         def cached(*args, **kwargs):
             return freeze(fn(*args, **kwargs))
 
-        return cached  # type: ignore[return-value]
+        @functools.wraps(fn)
+        def call(*args, **kwargs):
+            identity = _identity(fn, args, kwargs)
+            if not _from_a_file(identity):
+                return cached(*args, **kwargs)
+
+            def make():
+                with st.spinner(spinner) if isinstance(spinner, str) else _quiet():
+                    return freeze(fn(*args, **kwargs))
+
+            return state.own_result(fn.__qualname__, identity, make, OWN_KEPT)
+
+        return call  # type: ignore[return-value]
 
     return wrap
+
+
+@contextlib.contextmanager
+def _quiet():
+    yield

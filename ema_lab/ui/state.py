@@ -49,6 +49,7 @@ _RUN = "_ema_lab_run"
 _UPLOADS = "_ema_lab_uploads"
 _BUDGET = "_ema_lab_upload_budget"
 _PLAYING = "_ema_lab_playing"
+_OWN = "_ema_lab_own_results"
 
 
 @dataclass(frozen=True)
@@ -327,6 +328,23 @@ def upload(key: str, *, forget: bool = False) -> Upload:
 def upload_budget() -> UploadBudget:
     """The session's upload budget spent so far (all its pages together)."""
     return _kept(_BUDGET, UploadBudget)
+
+
+# -- results of the session's own files ----------------------------------------------------
+
+
+def own_result(name: str, identity: tuple, make: Callable[[], Any], keep: int) -> Any:
+    """The result ``identity`` of the function ``name``, made by ``make()`` if this session
+    has not kept it: a result of the reader's own file (`ema_lab.ui.cache`), kept with the
+    session, the latest ``keep`` per function, and gone with it."""
+    kept = _kept(_OWN, dict).setdefault(name, {})
+    if identity in kept:
+        kept[identity] = kept.pop(identity)  # the latest used last
+    else:
+        kept[identity] = make()
+        while len(kept) > keep:
+            kept.pop(next(iter(kept)))
+    return kept[identity]
 
 
 # -- a control that plays --------------------------------------------------------------------

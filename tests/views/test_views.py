@@ -27,7 +27,7 @@ from ema_lab.lessons.weights_lab import view as weights
 from ema_lab.model import readings, site, strategies
 from ema_lab.model.numbers import readable
 from ema_lab.model.params import UNSET, Control
-from ema_lab.model.signal import NO_DEBIASED, Signal
+from ema_lab.model.signal import NO_DEBIASED, UPLOAD, Signal
 from ema_lab.plot.figures import decoded
 from ema_lab.ui import cache
 
@@ -505,3 +505,38 @@ def test_whole_readings_are_written_whole(decay, window, span, lag):
     # 1/(1 − β), 2/(1 − β) − 1 and β/(1 − β).
     r = readings.every_reading(decay)
     assert (r["window"].value, r["span"].value, r["lag"].value) == (window, span, lag)
+
+
+def _two_files_and_a_sine():
+    # An AppTest script: each run asks for a result of the reader's file and of a sine,
+    # twice, and says which it had to compute.
+    import numpy as np
+    import streamlit as st
+
+    from ema_lab.model.signal import UPLOAD, Signal
+    from ema_lab.ui import cache
+
+    computed = []
+
+    @cache.shared(8)
+    def total(signal, scale, _note=None):
+        computed.append(signal.key[0])
+        return float(signal.values.sum()) * scale
+
+    mine = Signal(np.ones(3), "mine", key=(UPLOAD, "file-1"))
+    sine = Signal(np.ones(3), "sine", key=("noisy_sine_for_a_cache_test", 3))
+    for _ in range(2):
+        assert total(mine, 2.0) == total(sine, 2.0) == 6.0
+    st.write(",".join(computed) or "none")
+
+
+def test_a_result_of_a_readers_own_file_stays_with_the_session():
+    # A reader's upload is no other session's: its results are kept with the session (and
+    # go when it does), while the class's shared results are computed once for everyone.
+    from streamlit.testing.v1 import AppTest
+
+    first = AppTest.from_function(_two_files_and_a_sine).run()
+    assert first.markdown[0].value == f"{UPLOAD},noisy_sine_for_a_cache_test"
+    assert first.run().markdown[0].value == "none"  # both kept for the session
+    second = AppTest.from_function(_two_files_and_a_sine).run()
+    assert second.markdown[0].value == UPLOAD  # the sine's result is shared; the file's not
