@@ -12,10 +12,9 @@ is that a page draws a view's figures as they are: the one change a page makes, 
 embedded chart's height, is drawn on a copy (`sharing.embed_chart`).
 
 A result computed from a reader's own file is the exception: no other session can ask for
-it, and in the shared cache it outlived the session (and evicted the class's entries). It is
-kept with the session instead (`ema_lab.ui.state.own_result`) and goes when the session does:
-a server that had three students upload 28-145 MB files held 526 MB three minutes after they
-had left, against 282 MB warm (`benchmarks/bench_memory.py`).
+it, and in the shared cache it outlived the session and took the place of the class's
+entries. It is kept with the session instead (`ema_lab.ui.state.own_result`) and goes when
+the session does.
 """
 
 from __future__ import annotations

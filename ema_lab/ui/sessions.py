@@ -3,8 +3,8 @@
 Streamlit keeps a session whose browser went away for ``server.disconnectedSessionTTL``
 seconds (120), for a reader who reconnects. Its store then drops the session from its table
 when the table is next written to, without shutting it down: the session's uploaded files
-stay in the upload manager until the server stops (three students' 49.5 MB uploads kept a
-226 MB server at 505 MB after they had left). `close_those_that_left` shuts such sessions
+stayed in the upload manager until the server stopped (``tests/serving/test_memory.py``
+reads the manager's size from Streamlit's metrics). `close_those_that_left` shuts such sessions
 down as Streamlit shuts down those it closes itself; the router hands it to the tidy
 thread (`ema_lab.server.memory.keep_lean`), which runs it before each collection, every
 `tidy_interval` seconds.
