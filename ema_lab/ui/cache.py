@@ -59,10 +59,10 @@ def _signal_key(signal: Signal) -> tuple:
     return signal.key
 
 
-def _identity(fn: Callable, args: tuple, kwargs: dict) -> tuple:
+def _identity(signature: inspect.Signature, args: tuple, kwargs: dict) -> tuple:
     """What identifies a call, as Streamlit's cache sees it: each argument, a `Signal` by its
     ``key``, those whose name starts with ``_`` left out."""
-    bound = inspect.signature(fn).bind(*args, **kwargs)
+    bound = signature.bind(*args, **kwargs)
     return tuple(
         (name, _signal_key(value) if isinstance(value, Signal) else value)
         for name, value in bound.arguments.items()
@@ -96,14 +96,17 @@ def shared(max_entries: int, spinner: bool | str = False) -> Callable[[F], F]:
         def cached(*args, **kwargs):
             return freeze(fn(*args, **kwargs))
 
+        signature = inspect.signature(fn)  # once: a page's every run calls its views
+
         @functools.wraps(fn)
         def call(*args, **kwargs):
-            identity = _identity(fn, args, kwargs)
+            identity = _identity(signature, args, kwargs)
             if not _from_a_file(identity):
                 return cached(*args, **kwargs)
 
             def make():
-                with st.spinner(spinner) if isinstance(spinner, str) else _quiet():
+                waiting = isinstance(spinner, str)
+                with st.spinner(spinner) if waiting else contextlib.nullcontext():
                     return freeze(fn(*args, **kwargs))
 
             return state.own_result(fn.__qualname__, identity, make, OWN_KEPT)
@@ -111,8 +114,3 @@ def shared(max_entries: int, spinner: bool | str = False) -> Callable[[F], F]:
         return call  # type: ignore[return-value]
 
     return wrap
-
-
-@contextlib.contextmanager
-def _quiet():
-    yield
