@@ -22,6 +22,10 @@ PAGES = {p.name or "home": None if p is site.HOME else p.file for p in site.PAGE
 MAIN_CHART = {p.name or "home": p.main_chart for p in site.PAGES}
 """The key of each page's main chart (what a first run draws, what an embed shows)."""
 
+LIVE_CHART = {**MAIN_CHART, "tf_dynamic_decay": "tf_signal_chart"}
+"""The chart that follows the decay in the browser: the main one, but where the main chart
+draws no EMA (TensorFlow's schedule: its axis moves with the decay)."""
+
 DECAYS = (0.5, 0.9, 0.99, 0.999, 0.9999)
 """The decays every page is checked at (the display-truth sweeps): both ends and between."""
 

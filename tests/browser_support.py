@@ -212,10 +212,9 @@ def settle(tab, wait_ms: int = 600) -> None:
     tab.wait_for_function(PAGE_DONE, timeout=60_000, polling=POLL_MS)
     tab.wait_for_timeout(wait_ms)
     tab.wait_for_function(PAGE_DONE, timeout=60_000, polling=POLL_MS)
-    # A decay the browser drew ahead of the server stays faded until the server's chart
-    # replaces it, which may come a little after the run ends on a loaded machine (once in
-    # CI). Within 10 s: the page gives up waiting at 15 s (live_decay.js), so a page that
-    # never catches up still fails here.
+    # A decay the browser drew ahead of the server keeps the page faded until the server's
+    # chart shows it: the page is not whole before. Within 10 s: the page gives up waiting
+    # at 15 s (live_decay.js), so a page that never catches up still fails here.
     tab.wait_for_function(CAUGHT_UP, timeout=10_000, polling=POLL_MS)
 
 

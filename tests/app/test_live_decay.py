@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pytest
 
-from app_support import MAIN_CHART, open_page
+from app_support import LIVE_CHART, open_page
 from ema_lab.model.decay_scale import DECAY_GRID
 from ema_lab.plot.figures import decoded
 
@@ -31,9 +31,6 @@ FOLLOWED = {
         "EMA (debiased)": "debiased",
     },
 }
-# The chart that follows the decay: the main one, but where the main chart draws no EMA
-# (TensorFlow's schedule: its axis moves with the decay).
-CHART = {**MAIN_CHART, "tf_dynamic_decay": "tf_signal_chart"}
 
 
 def _live(at):
@@ -62,7 +59,7 @@ def _chart(at, key):
 def test_a_page_hands_the_browser_its_series_and_which_line_is_which(page):
     at = open_page(page, {"decay": "0.95"})
     data = _live(at)
-    key = CHART[page]
+    key = LIVE_CHART[page]
     assert data is not None
     assert data["chart"] == key
     assert {line["name"]: line["variant"] for line in data["lines"]} == FOLLOWED[page]

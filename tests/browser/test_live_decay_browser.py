@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import ema_core as ec
-from app_support import MAIN_CHART
+from app_support import LIVE_CHART
 from browser_support import ARTIFACTS, CAUGHT_UP, CHARTS_FIT, settle
 from ema_lab.lessons import bias_correction, home
 from ema_lab.model.decay_scale import DECAY_GRID
@@ -66,8 +66,6 @@ FOLLOWED = {
     "bias_correction": bias_lines,
     "tf_dynamic_decay": tf_lines,
 }
-# The chart that follows the decay: the main one, but where the main chart draws no EMA.
-CHART = {**MAIN_CHART, "tf_dynamic_decay": "tf_signal_chart"}
 
 COMPUTED = """(key) => {
     // (null while a rerun replaces the chart)
@@ -99,7 +97,7 @@ def _check_stop(
 ) -> None:
     """The browser's lines at ``decay``; while ``dragging`` (the server not asked yet) what
     the chart draws; with ``server``, the server's chart once it has caught up."""
-    key = CHART[page]
+    key = LIVE_CHART[page]
     expected = FOLLOWED[page](decay)
     computed = tab.wait_for_function(
         f"(d) => {{ const c = ({COMPUTED})('{key}'); return c && c.decay === d && c; }}",
@@ -139,7 +137,7 @@ def test_the_decay_moves_the_lines_in_the_browser_as_ema_core_computes_them(brow
     tab.on("websocket", lambda ws: ws.on("framesent", lambda p: sent.append(p)))
     tab.goto(f"{server}/{PATHS[page]}?decay=0.9")
     settle(tab)
-    key = CHART[page]
+    key = LIVE_CHART[page]
     assert tab.locator(f'[class*="st-key-{KEY}"]').count() == 1
     slider = tab.locator(".st-key-decay").get_by_role("slider")
     slider.focus()
