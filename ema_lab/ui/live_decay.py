@@ -43,6 +43,11 @@ body.ema-lab-previewing [data-testid="stMain"] :is(
 body.ema-lab-previewing .js-plotly-plot :is(.gtitle, .annotation, .shapelayer) {{
   opacity: 0.4 !important;  /* over Plotly's own inline opacity */
 }}
+/* A chart that does not follow the slider (TensorFlow's schedule, its legend's "constant
+   β = 0" while the slider shows 0.93) is the last stop's, whole. */
+body.ema-lab-previewing [data-testid="stPlotlyChart"]:not([aria-busy]) {{
+  opacity: 0.4;
+}}
 """
 
 _component = st.components.v2.component(

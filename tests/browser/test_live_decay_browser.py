@@ -175,6 +175,13 @@ def test_the_decay_moves_the_lines_in_the_browser_as_ema_core_computes_them(brow
     assert len(set(decays)) >= 4, decays  # the lines moved with the thumb
     _check_stop(tab, page, decays[-1], dragging=True)
     assert tab.evaluate("() => document.body.classList.contains('ema-lab-previewing')")
+    # What still shows the last stop is faded: every chart but the one that follows.
+    opacity = tab.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(
+            (el) => [el.hasAttribute('aria-busy'), Number(getComputedStyle(el).opacity)])"""
+    )
+    assert [busy for busy, _ in opacity].count(True) == 1, opacity
+    assert all(o == 1 if busy else o < 0.5 for busy, o in opacity), opacity
     tab.screenshot(path=str(ARTIFACTS / f"live-decay-{page}-mid-drag.png"))
     assert not sent, sent  # nothing yet
     tab.mouse.up()
