@@ -77,9 +77,9 @@ def check_nonnegative(x: float, name: str) -> float:
 def check_below_one(x: float, name: str) -> float:
     """One decay in [0, 1) as a float, or a ``ValueError``: at 1 a bias correction
     would divide by zero."""
-    d = check_scalar_decay(x, name)
-    if d >= 1:
-        raise ValueError(f"{name} must be in [0, 1) (a fraction kept per step), got {x!r}")
+    d = float(as_real_array(x, name)) if np.ndim(x) == 0 else check_scalar_decay(x, name)
+    if not 0 <= d < 1:  # NaN fails too
+        raise ValueError(f"{name} must be in [0, 1) (a fraction kept per step), got {d!r}")
     return d
 
 

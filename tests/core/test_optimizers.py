@@ -181,13 +181,18 @@ def test_dampened_momentum_is_an_ema_of_the_gradients_started_at_the_first():
     assert heavy[-1] == pytest.approx(10.0, rel=1e-12)
 
 
+# A decay of Adam is refused with its own range, [0, 1): at 1 the correction divides by 0.
+BELOW_ONE = r"%s must be in \[0, 1\)"
+
+
 @pytest.mark.parametrize(
     ("call", "named"),
     [
-        (lambda: ec.adam_moments(GRADS, beta1=1.0), "beta1"),
-        (lambda: ec.adam_moments(GRADS, beta1=-0.1), "beta1"),
-        (lambda: ec.adam_moments(GRADS, beta2=1.0), "beta2"),
-        (lambda: ec.adam_moments(GRADS, beta2=float("nan")), "beta2"),
+        (lambda: ec.adam_moments(GRADS, beta1=1.0), BELOW_ONE % "beta1"),
+        (lambda: ec.adam_moments(GRADS, beta1=-0.1), BELOW_ONE % "beta1"),
+        (lambda: ec.adam_moments(GRADS, beta2=1.0), BELOW_ONE % "beta2"),
+        (lambda: ec.adam_moments(GRADS, beta2=-0.5), BELOW_ONE % "beta2"),
+        (lambda: ec.adam_moments(GRADS, beta2=float("nan")), BELOW_ONE % "beta2"),
         (lambda: ec.adam_moments(GRADS, eps=-1e-8), "eps"),
         (lambda: ec.adam_moments(GRADS, lr=-1.0), "lr"),
         (lambda: ec.adam_moments(GRADS, lr=float("inf")), "lr"),
