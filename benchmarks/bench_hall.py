@@ -175,13 +175,30 @@ def first_loads(base: str, loads: int) -> tuple[list[float], list[int]]:
     return times[1:], sizes[1:]
 
 
-async def paced_student(url: str, i: int, n: int, headers, clock: dict, until: float) -> dict:
-    """Move the decay at a person's pace until ``until``; reconnect if the server goes."""
+def _answering(base: str, headers: dict) -> str | None:
+    """The worker nginx sends this student's requests to now (as the page asks)."""
+    request = urllib.request.Request(f"{base}/_stcore/health", headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=2) as r:
+            return r.headers.get("X-EMA-Lab-Worker")
+    except OSError:
+        return None
+
+
+async def paced_student(
+    url: str, i: int, n: int, headers, clock: dict, until: float, go_home: bool = True
+) -> dict:
+    """Move the decay at a person's pace until ``until``; reconnect if the server goes.
+    With ``go_home``, as the page does (`ema_lab.ui.reconnect`): moved to another worker,
+    ask every 4 s which worker answers, and once it is home again, reconnect between two
+    changes."""
     rng = random.Random(i)
     x = ec.signals.generate("noisy_sine", n, noise=0.3, seed=i)
     decay = 0.99
     record = {"latencies": [], "recovery": None, "lost": False}  # (sent, took, worker)
     widgets: dict = {}
+    base = url.replace("ws", "http", 1).removesuffix("/_stcore/stream")
+    home = None
     while time.perf_counter() < until:
         query = f"n={n}&seed={i}&decay={fmt_decay(decay)}"  # the URL holds the view
         try:
@@ -189,6 +206,8 @@ async def paced_student(url: str, i: int, n: int, headers, clock: dict, until: f
                 url, subprotocols=["streamlit"], max_size=None, additional_headers=headers
             ) as ws:
                 worker = ws.response.headers.get("X-EMA-Lab-Worker", "direct")
+                home = home or worker
+                asked = time.perf_counter()
                 await ws.send(rerun(query))
                 widgets, arrived = await open_smoothing(ws, query, x, decay)
                 if record["lost"] and record["recovery"] is None:
@@ -196,6 +215,10 @@ async def paced_student(url: str, i: int, n: int, headers, clock: dict, until: f
                 k = DECAY_GRID.index(decay)
                 while time.perf_counter() < until:
                     await asyncio.sleep(rng.uniform(0.5, 1.5))
+                    if go_home and worker != home and time.perf_counter() - asked > 4:
+                        asked = time.perf_counter()
+                        if await asyncio.to_thread(_answering, base, headers) == home:
+                            break  # idle between two changes: close, and reconnect home
                     decay = DECAY_GRID[k + rng.choice((-1, 1))]
                     k = DECAY_GRID.index(decay)
                     sent = time.perf_counter()
@@ -211,7 +234,7 @@ async def paced_student(url: str, i: int, n: int, headers, clock: dict, until: f
     return record
 
 
-async def fault_class(cluster: Cluster, base: str, args) -> dict:
+async def fault_class(cluster: Cluster, base: str, args, go_home: bool = True) -> dict:
     url = base.replace("http", "ws") + "/_stcore/stream"
     cookies = [cookie_for(base) for _ in range(args.students)]
     start = time.perf_counter()
@@ -236,7 +259,7 @@ async def fault_class(cluster: Cluster, base: str, args) -> dict:
         records = await asyncio.gather(
             kill_later(),
             *(
-                paced_student(url, i, args.n, cookies[i][0], clock, until)
+                paced_student(url, i, args.n, cookies[i][0], clock, until, go_home)
                 for i in range(args.students)
             ),
         )
@@ -330,7 +353,7 @@ def main() -> None:
     parser.add_argument(
         "--only-fault",
         action="store_true",
-        help="the fault class alone, with and without the launcher's rebalancing reload",
+        help="the fault class alone, with and without the pages' return home",
     )
     parser.add_argument("--arrivals", type=int, default=300, help="a class arriving at once")
     parser.add_argument("--arrival-seconds", type=float, default=10)
@@ -350,18 +373,17 @@ def main() -> None:
         arrival_report(found, args)
         return
     if args.only_fault:
-        for rebalance in (True, False):
+        for go_home in (True, False):
             port = free_port()
             with tempfile.TemporaryDirectory(prefix="ema-lab-hall-") as run:
                 cluster = Cluster(2, port, Path(run), host="127.0.0.1", say=lambda _: None)
-                if not rebalance:
-                    cluster.rebalance = lambda worker: None  # as before: no reload
                 try:
                     cluster.start()
-                    fault = asyncio.run(fault_class(cluster, f"http://127.0.0.1:{port}", args))
+                    base = f"http://127.0.0.1:{port}"
+                    fault = asyncio.run(fault_class(cluster, base, args, go_home))
                 finally:
                     cluster.stop()
-            name = "with the reload" if rebalance else "without the reload"
+            name = "pages return home when idle" if go_home else "pages stay where they moved"
             fault_report(name, fault, args.students)
         return
     results = {}

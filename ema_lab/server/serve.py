@@ -300,12 +300,12 @@ class Cluster:
         )
 
     def supervise_once(self) -> None:
-        """Restart any worker that died; nginx meanwhile routes around it. Once it is back,
-        nginx reloads: its browsers, moved to the next worker on the hash's ring while it
-        was gone, would stay there for the rest of the class (their websockets stay open),
-        two workers' load on one. The reload's old nginx workers close those connections
-        after ``worker_shutdown_timeout``; each browser reconnects, and the hash of its
-        cookie sends it home (a browser that never moved finds its session where it was)."""
+        """Restart any worker that died; nginx meanwhile routes around it. Its browsers,
+        moved to the next worker on the hash's ring while it was gone, come back on their
+        own once it answers again: each page asks, and returns when its reader is idle
+        (`ema_lab.ui.reconnect`). nginx is not reloaded: a reload closes every browser's
+        stream, also those of the browsers that never moved, and a change made as it closed
+        was lost."""
         for w in self.workers:
             if not w.alive():
                 code = w.process.returncode if w.process else None
@@ -315,15 +315,9 @@ class Cluster:
                 w.start()
             elif not w.serving and healthy(w.port, timeout=0.5):
                 w.serving = True
-                self.rebalance(w)
+                self.say(f"worker on port {w.port} is back; its browsers return as they go idle")
         if self.nginx is not None and self.nginx.poll() is not None:
             raise SystemExit(f"nginx exited ({self.nginx.returncode}); stopping")
-
-    def rebalance(self, worker: Worker) -> None:
-        """nginx reloads (SIGHUP): the restarted ``worker`` takes its share of browsers again."""
-        if self.nginx is not None and self.nginx.poll() is None:
-            self.nginx.send_signal(signal.SIGHUP)
-            self.say(f"worker on port {worker.port} is back; nginx reloaded to rebalance")
 
     def stop(self) -> None:
         _stop(self.nginx, signal.SIGQUIT)  # graceful: open requests finish
