@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import re
 import tempfile
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -149,10 +151,28 @@ def measure(root: Path, label: str, files: dict[str, Path], args) -> dict[str, f
             if rss_mb(base.pid) <= BACK * out["warm"]:
                 back = time.monotonic() - left
         out["at the end"] = rss_mb(base.pid)
+        held = streamlit_holds(base)
     words = ", ".join(f"{k} {v:,.0f} MB" for k, v in out.items())
     after = f"{back:.0f} s" if back is not None else f"not within {args.wait:.0f} s"
     print(f"{label:>8}: {words}; within {BACK}x warm {after} after the last left", flush=True)
+    print(f"{'':>8}  Streamlit's caches at the end: {held}", flush=True)
     return out
+
+
+def streamlit_holds(base: str) -> str:
+    """What Streamlit's own metrics say its caches hold, by cache, in MB: what the process
+    keeps on purpose, against what its allocators keep."""
+    url = f"{base}/_stcore/metrics?families=cache_memory_bytes"
+    with urllib.request.urlopen(url, timeout=10) as response:
+        lines = response.read().decode().splitlines()
+    held: dict[str, float] = {}
+    for line in lines:
+        if line.startswith("cache_memory_bytes{"):
+            labels, value = line.rsplit(" ", 1)
+            kind = re.search(r'cache_type="([^"]*)"', labels)
+            name = kind.group(1) if kind else labels
+            held[name] = held.get(name, 0.0) + float(value) / 1e6
+    return ", ".join(f"{k} {v:,.1f} MB" for k, v in sorted(held.items())) or "nothing"
 
 
 def main() -> None:

@@ -2,8 +2,8 @@
 
 Streamlit's client asks for a run on reconnecting only if the connection dropped during
 one (streamlit#9083). Behind the lecture hall's nginx the server never looks down (another
-worker answers the health check), so a browser whose worker died, or that nginx's reload
-sends back to its own worker, reconnects to a *new* session that never runs: the page
+worker answers the health check), so a browser whose worker died, or that goes back home
+to its own worker (below), reconnects to a *new* session that never runs: the page
 stays on screen, but a change inside a fragment (the decay on /smoothing) names a fragment
 that session does not know, and nothing happens ("The fragment ... does not exist
 anymore" in the worker's log). A few lines of script notice a stream reopened and ask for
@@ -26,8 +26,8 @@ KEY = "ema_lab_reconnect"
 # first mounts this is its home. A reconnection that lands elsewhere (its home died) asks every
 # few seconds until home answers again, and then, once the reader has been idle for a
 # moment, closes the stream: Streamlit's client reconnects, home, and the trigger runs the
-# page there from its widgets. Input is held back until the new stream is open (a key
-# pressed into a closing stream was lost); a browser that never moved is never disturbed.
+# page there from its widgets. Input is held back until the new stream is open (a change
+# made as a stream closed could be lost); a browser that never moved is never disturbed.
 _JS = r"""
 export default function ({ setTriggerValue }) {
   window.__emaLabRerun = () => setTriggerValue("reconnected", true);
@@ -55,7 +55,7 @@ export default function ({ setTriggerValue }) {
   }
   const idle = () => performance.now() - lastInput > IDLE_MS
     && !document.querySelector('[data-testid="stStatusWidget"]')
-    && !document.documentElement.classList.contains("ema-lab-previewing");
+    && !document.body.classList.contains("ema-lab-previewing");  // a drag's lines ahead
   const askUntilHome = () => {
     const since = performance.now();
     clearInterval(asking);
