@@ -122,7 +122,9 @@ def one_session(browser, base: str, upload: Path, changes: int) -> None:
 
 
 def measure(root: Path, label: str, files: dict[str, Path], args) -> dict[str, float]:
-    with streamlit_server(root=root) as base, chromium() as browser:
+    # Streamlit sizes its resource caches only when asked (else it counts their entries).
+    sized = ("--server.enableExpensiveMemoryStats", "true")
+    with streamlit_server(root=root, options=sized) as base, chromium() as browser:
         sampler = Sampler(base.pid)
         sampler.start()
         warm = browser.new_page()
