@@ -166,6 +166,15 @@ HOME = BY_NAME[""]
 EMBED_MAX_WIDTH = 860
 """The widest an embed grows in a wide column: the layout is made for 360 to 860 px."""
 
+WORKER_ENV = "EMA_LAB_WORKER"
+"""The environment variable in which the lecture hall's launcher names each process as
+nginx names it to browsers (`worker_name`): a page learns where its session runs."""
+
+
+def worker_name(number: int) -> str:
+    """The hall's name for its ``number``-th process (from 1, in port order)."""
+    return f"worker-{number}"
+
 
 class Layout(enum.Enum):
     """How a page is shown, decided once a run from the link and the browser

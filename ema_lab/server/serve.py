@@ -36,6 +36,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ema_lab.model.site import WORKER_ENV, worker_name
+
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
 MIME_TYPES = Path("/etc/nginx/mime.types")
@@ -110,7 +112,7 @@ def nginx_config(
         f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in worker_ports
     )
     worker_names = "\n".join(
-        f"        ~127\\.0\\.0\\.1:{p}$ worker-{i};" for i, p in enumerate(worker_ports, 1)
+        f"        ~127\\.0\\.0\\.1:{p}$ {worker_name(i)};" for i, p in enumerate(worker_ports, 1)
     )
     # safe_substitute: nginx's own $variables stay as they are.
     text = string.Template(TEMPLATE.read_text()).safe_substitute(
@@ -173,6 +175,7 @@ class Worker:
 
     port: int
     log: Path
+    name: str = ""  # as nginx names it to browsers (`worker_name`)
     process: subprocess.Popen | None = None
     restarts: int = 0
     started: float = field(default=0.0)
@@ -188,6 +191,7 @@ class Worker:
         # Each session's script runs in a thread, and glibc gives threads arenas of their
         # own (up to 8 per core); two keep memory from scattering across them.
         env.setdefault("MALLOC_ARENA_MAX", "2")
+        env[WORKER_ENV] = self.name
         with open(self.log, "ab") as out:
             self.process = subprocess.Popen(
                 cmd,
@@ -237,7 +241,8 @@ class Cluster:
         self.run_dir = run_dir
         self.say = say or (lambda text: print(text, flush=True))
         self.workers = [
-            Worker(port + 1 + i, run_dir / f"worker-{port + 1 + i}.log") for i in range(workers)
+            Worker(port + 1 + i, run_dir / f"worker-{port + 1 + i}.log", worker_name(i + 1))
+            for i in range(workers)
         ]
         self.nginx: subprocess.Popen | None = None
         self.buffer_dir: Path | None = None

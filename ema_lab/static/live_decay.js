@@ -97,7 +97,14 @@ export default function ({ data }) {
     drawnAt = performance.now();
     clearInterval(poll);
     const gd = chart();
-    if (!gd || !gd.calcdata || wanted === null) return;
+    if (!gd || !gd.calcdata || wanted === null) {
+      // No chart drawn (Plotly between two, or the server's replacing this one): look again
+      // shortly, and never hold the page faded past GIVE_UP_MS. Returning for good here
+      // could leave a page faded with nothing left to clear it.
+      if (wanted !== null && drawnAt - movedAt < GIVE_UP_MS) poll = setInterval(update, 100);
+      else document.body.classList.remove(PREVIEWING);
+      return;
+    }
     const decay = data.decays[wanted];
     const live = data.live.includes(wanted);
     const lines = live ? linesAt(decay) : null;
@@ -105,7 +112,7 @@ export default function ({ data }) {
     if (live && waiting) draw(gd, lines);
     gd.__emaLabLive = { decay, live, lines }; // what a test compares with ema_core
     mark(gd, waiting);
-    if (waiting) poll = setInterval(() => chart() && update(), 100);
+    if (waiting) poll = setInterval(update, 100);
     // Through the registry: the chart outlives this element (a stop the browser cannot
     // draw removes it), and a gone element's handler would fade the page again at the
     // chart's next redraw (a resize), for 15 s, with nothing coming to clear it.

@@ -12,7 +12,11 @@ a run, as a click would. Delete this module once Streamlit reruns on such reconn
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
+
+from ema_lab.model.site import WORKER_ENV
 
 KEY = "ema_lab_reconnect"
 
@@ -20,30 +24,30 @@ KEY = "ema_lab_reconnect"
 # every stream opened after it is a reconnection; once it is open, a trigger asks for a
 # run. (The trigger of the component mounted last: a rerun mounts it anew.)
 #
-# Behind the hall's nginx it also brings a moved browser home. Each response names the
-# process that answered (X-EMA-Lab-Worker), and nginx routes a browser's requests and its
-# stream alike, by its cookie: the process that answers the health check when the page
-# first mounts this is its home. A reconnection that lands elsewhere (its home died) asks every
-# few seconds until home answers again, and then, once the reader has been idle for a
-# moment, closes the stream: Streamlit's client reconnects, home, and the trigger runs the
-# page there from its widgets. Input is held back until the new stream is open (a change
-# made as a stream closed could be lost); a browser that never moved is never disturbed.
+# Behind the hall's nginx it also brings a moved browser home. Each run tells the watcher
+# which process ran it (the launcher names each one, as nginx names it in X-EMA-Lab-Worker);
+# the first is the page's home. A run elsewhere (its home died, and nginx moved it) has the
+# page ask /_stcore/health every few seconds which process answers it now; once its home
+# does, and the reader has been idle for a moment, it closes its stream: Streamlit's client
+# reconnects, nginx sends it home by its cookie, and the trigger runs the page there from
+# its widgets (a reconnection that lands elsewhere again starts the asking again). Input
+# is held back until the new stream is open (a change made as a stream closed could be
+# lost); a browser that never moved is never disturbed.
 _JS = r"""
-export default function ({ setTriggerValue }) {
+export default function ({ data, setTriggerValue }) {
   window.__emaLabRerun = () => setTriggerValue("reconnected", true);
-  if (window.__emaLabStreams) return;
-  window.__emaLabStreams = true;
+  if (window.__emaLabRanOn) return window.__emaLabRanOn(data.worker);
   const IDLE_MS = 2000, ASK_EVERY_MS = 4000, ASK_FOR_MS = 30 * 60 * 1000;
+  const home = data.worker;
+  let stream = null, lastInput = 0, returning = false, asking = null;
   const answering = async () => {
     try {
       const r = await fetch("/_stcore/health", { cache: "no-store" });
-      return r.headers.get("X-EMA-Lab-Worker") || null;
+      return r.headers.get("X-EMA-Lab-Worker");
     } catch (e) {
       return null;
     }
   };
-  let home = null, stream = null, lastInput = 0, returning = false, asking = null;
-  answering().then((worker) => { home = worker; });  // where the page's stream is now
   for (const type of ["keydown", "pointerdown", "pointermove", "input"]) {
     document.addEventListener(type, (event) => {
       if (type !== "pointermove" || event.buttons) lastInput = performance.now();
@@ -61,23 +65,29 @@ export default function ({ setTriggerValue }) {
     clearInterval(asking);
     asking = setInterval(async () => {
       if (performance.now() - since > ASK_FOR_MS) return clearInterval(asking);
-      if ((await answering()) !== home || !idle()) return;
+      if (!stream || (await answering()) !== home || !idle()) return;
       clearInterval(asking);
       returning = true;
       setTimeout(() => { returning = false; }, 10000);  // never held for good
       stream.close();
     }, ASK_EVERY_MS);
   };
+  // Where each run ran: the page's home, or elsewhere (a test reads it on the page too).
+  window.__emaLabRanOn = (worker) => {
+    document.documentElement.dataset.emaLabWorker = worker;
+    if (!home || !worker) return;
+    if (worker === home) clearInterval(asking);
+    else askUntilHome();
+  };
+  window.__emaLabRanOn(data.worker);
   const Native = window.WebSocket;
   function Watched(url, protocols) {
     const socket = protocols === undefined ? new Native(url) : new Native(url, protocols);
     if (String(url).includes("/_stcore/stream")) {
       stream = socket;
-      socket.addEventListener("open", async () => {
+      socket.addEventListener("open", () => {
         returning = false;
         setTimeout(() => window.__emaLabRerun(), 250);
-        const here = await answering();
-        if (home && here && here !== home) askUntilHome();
       }, { once: true });
     }
     return socket;
@@ -89,13 +99,20 @@ export default function ({ setTriggerValue }) {
 """
 # Not isolated, so that its style reaches the page: the element takes no room.
 _component = st.components.v2.component(
-    KEY, js=_JS, css=f".st-key-{KEY} {{\n  display: none;\n}}", isolate_styles=False
+    KEY, js=_JS, css=f'[class*="st-key-{KEY}"] {{\n  display: none;\n}}', isolate_styles=False
 )
 
 
+# The process this session runs in, as the hall's launcher names it ("" elsewhere).
+WORKER = os.environ.get(WORKER_ENV, "")
+
+
 def watch() -> None:
-    """Mount the watcher (the router does, after the page, on every run)."""
-    _component(key=KEY, on_reconnected_change=_rerun, height=0)
+    """Mount the watcher (the router does, after the page, on every run). Its key names
+    the process, so that a run in another one mounts it anew and tells the page."""
+    _component(
+        key=f"{KEY}_{WORKER}", data={"worker": WORKER}, on_reconnected_change=_rerun, height=0
+    )
 
 
 def _rerun() -> None:

@@ -293,6 +293,8 @@ def open_student(browser, base: str, seed: int) -> Student:
     response = page.goto(f"{base}/smoothing?n=500&seed={seed}&decay=0.95")
     student.worker = response.headers["x-ema-lab-worker"]
     page.wait_for_selector(".st-key-smoothing_chart .js-plotly-plot .scatterlayer .trace")
+    page.wait_for_function("() => document.documentElement.dataset.emaLabWorker !== undefined")
+    assert ran_on(page) == student.worker  # the launcher names its processes as nginx does
     return student
 
 
@@ -396,6 +398,11 @@ def _press_until_the_link_says(page, decay: str, key: str = "ArrowRight") -> int
     return 1
 
 
+def ran_on(page) -> str | None:
+    """The process that ran the page's last run, as the page was told it."""
+    return page.evaluate("() => document.documentElement.dataset.emaLabWorker ?? null")
+
+
 MOVED: list[Student] = []
 """The killed worker's students, moved to the other worker by the hash's ring."""
 STAYED: list[Student] = []
@@ -416,8 +423,9 @@ def test_the_dead_worker_is_started_again_and_takes_its_students_back(cluster, b
     assert STAYED
     for s in MOVED:
         # Killed, moved (the second connection, within a second of the kill, long before
-        # the worker is back), then home: a third.
-        while len(s.sockets) < 3 or s.sockets[-1].is_closed():
+        # the worker is back), then home: a third, or more if a return landed elsewhere
+        # again. The page knows where its session runs (`ema_lab.ui.reconnect`).
+        while len(s.sockets) < 3 or s.sockets[-1].is_closed() or ran_on(s.page) != s.worker:
             assert time.monotonic() < deadline, "a moved student was never sent home"
             s.page.wait_for_timeout(200)
         while s.page.locator('[data-testid="stStatusWidget"]').count() or not np.array_equal(
@@ -436,6 +444,7 @@ def test_the_dead_worker_is_started_again_and_takes_its_students_back(cluster, b
         assert not s.errors, s.errors
         s.context.close()
     for s in STAYED:  # never disturbed: the stream they opened first is still their own
+        assert ran_on(s.page) == s.worker
         assert len(s.sockets) == 1, s.worker
         assert not s.sockets[0].is_closed(), s.worker
         decay = float(parse_qs(urlparse(s.page.url).query)["decay"][0])  # one moved to 0.955
