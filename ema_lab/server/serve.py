@@ -175,7 +175,7 @@ class Worker:
 
     port: int
     log: Path
-    name: str = ""  # as nginx names it to browsers (`worker_name`)
+    name: str  # as nginx names it to browsers (`worker_name`)
     process: subprocess.Popen | None = None
     restarts: int = 0
     started: float = field(default=0.0)

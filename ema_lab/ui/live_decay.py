@@ -6,9 +6,9 @@ stand still. A chart that draws EMA variants of one series (`ema_lab.model.varia
 page's main chart, or /tf_dynamic_decay's signal chart) hands that series to the browser
 once, with which trace is which variant: `ema_lab/static/ema_engine.js` computes the lines
 at the slider's stop in float64, as `ema_core`'s kernels do, and `live_decay.js` redraws
-them in the next animation frame. The
-server's chart, when it comes, is the same to the last bit; until then the page's other
-words about the decay are faded and the chart is marked busy.
+them in the next animation frame. The server's chart, when it comes, is the same to the
+last bit; until then the page's other words about the decay are faded and the chart is
+marked busy.
 
 The lines are described by the lesson's view (`ema_lab.plot.live_lines.LiveLines`). The
 element's data does not depend on the decay, so Streamlit sends it once and, while it stays
