@@ -433,7 +433,12 @@ def test_the_dead_worker_is_started_again_and_takes_its_students_back(cluster, b
         ):
             assert time.monotonic() < deadline, "the view did not come back at home"
             s.page.wait_for_timeout(100)
+        # Its requests too: nginx may still route around a process it saw fail (10 s,
+        # fail_timeout) a moment after the page's own request reached it.
         home = s.page.request.get(f"{base}/_stcore/health").headers["x-ema-lab-worker"]
+        while home != s.worker and time.monotonic() < deadline:
+            s.page.wait_for_timeout(500)
+            home = s.page.request.get(f"{base}/_stcore/health").headers["x-ema-lab-worker"]
         assert home == s.worker  # its requests and its session on its own worker again
         # And it answers there (its new session ran: `ema_lab.ui.reconnect`).
         s.page.wait_for_function(PAGE_DONE, timeout=60_000)
