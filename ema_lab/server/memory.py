@@ -17,9 +17,10 @@ here, 9-11%. Four causes:
   next written to, without shutting it down: its uploaded files stayed in the upload
   manager for good. The tidy thread shuts such sessions down as Streamlit does those it
   closes itself (`ema_lab.ui.sessions`: the Streamlit side, handed in as ``first``).
-  Measured by ``benchmarks/bench_memory.py`` after heavy uploads, the process still holds
-  1.8x its warm memory three minutes after the last session left: live large blocks, not
-  the allocators' free memory, whose holder is not yet found (docs/performance.md).
+  A session shut down is emptied too: Streamlit's event loop holds the last session it
+  sent messages to until it sends any again (`ema_lab.ui.sessions.empty`). With both,
+  ``benchmarks/bench_memory.py`` (three heavy uploads) finds the process within 1.10x its
+  warm memory three minutes after the last session left, 1.8x before.
 - A full collection walks the ~200,000 objects of Streamlit, Plotly, NumPy and numba
   (0.1 s here, holding the GIL); frozen after start-up (`gc.freeze`), they are skipped,
   and a collection costs microseconds.

@@ -41,6 +41,7 @@ MAPPED_AFTER_A_LARGE_FREE = textwrap.dedent(
         assert memory.return_large_blocks()
     big = np.ones(4 * 2**20, dtype=np.uint8)
     del big
+    libc.malloc_trim(0)  # malloc maps a block only when its heap's free top cannot hold it
     before = libc.mallinfo2().hblks
     block = np.ones(300_000, dtype=np.uint8)
     print(libc.mallinfo2().hblks - before)
@@ -103,28 +104,49 @@ def uploaded_bytes(base: str) -> int:
     )
 
 
+def resident_mb(pid: int) -> float:
+    """The server process's resident memory (VmRSS), in MB."""
+    with open(f"/proc/{pid}/status") as status:
+        line = next(x for x in status if x.startswith("VmRSS:"))
+    return int(line.split()[1]) / 1024
+
+
 @pytest.mark.browser
-def test_a_session_that_left_gives_its_upload_back(browser, tmp_path):
+@glibc
+def test_a_session_that_left_gives_its_upload_and_memory_back(browser, tmp_path):
     # A student uploads a file and closes the tab. Streamlit keeps the session for a
     # reconnect (2 s here, 120 s by default), then drops it from its table without
     # shutting it down: the file stayed in the upload manager until the server stopped.
+    # Shut down, the session stayed alive still, held by Streamlit's event loop until its
+    # next message to anybody: with the signal read from the file and what was drawn of
+    # it (`ema_lab.ui.sessions.empty`).
     path = tmp_path / "steps.csv"
-    path.write_text("value\n" + "\n".join(f"{v:.6f}" for v in np.sin(np.arange(50_000) / 50)))
+    values = np.sin(np.arange(2_000_000) / 50)
+    np.savetxt(path, values, fmt="%.6f", header="value", comments="")
     options = ("--server.disconnectedSessionTTL", "2")
     with streamlit_server(options=options, log=ARTIFACTS / "server-ttl.log") as base:
         context = browser.new_context()
         tab = context.new_page()
         tab.goto(f"{base}/smoothing?signal=upload_csv")
         settle(tab)
+        before = resident_mb(base.pid)
         tab.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
         tab.get_by_text("Using", exact=False).first.wait_for(timeout=60_000)
+        settle(tab)
         held = uploaded_bytes(base)
         assert held >= path.stat().st_size
+        grown = resident_mb(base.pid) - before
+        assert grown > 30, grown  # the file (18 MB), its signal (16 MB), what was drawn of it
         context.close()
         deadline = time.monotonic() + 20  # 2 s kept, tidied every 0.5 s
         while uploaded_bytes(base) and time.monotonic() < deadline:
             time.sleep(0.25)
         assert uploaded_bytes(base) == 0
+        # What a first upload leaves for good (code run for the first time) is 8 MB here.
+        while resident_mb(base.pid) - before > grown / 3 and time.monotonic() < deadline:
+            time.sleep(0.25)
+        kept = resident_mb(base.pid) - before
+        assert kept <= grown / 3, f"{kept:.0f} of {grown:.0f} MB still held after the session"
         assert "Traceback" not in base.log.read_text()
 
 
