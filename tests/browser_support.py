@@ -297,6 +297,78 @@ class Views:
         self._open.clear()
 
 
+class Tabs:
+    """Tabs a test process lends to the tests that type, click or listen: a test borrows a
+    tab for its time, loads its page into it, and gives it back (`open`).
+
+    A tab keeps its renderer from one test to the next: a page load into a tab that held
+    one before cost Chromium 2.5-3.0 CPU-s here, in a new tab 5.0-5.5, in a new context
+    5.9-6.9 (one run each, ``/smoothing`` and ``/bias_correction``). A tab comes back blank
+    (``about:blank``: the page's session ends, as when a tab closes) and is lent again only
+    if the test left nothing on it; a listener or a route it added closes it instead, so no
+    handler outlives its test. A test that needs what only a fresh context gives (an empty
+    history, storage of its own) makes one itself.
+    """
+
+    def __init__(self, browser):
+        self._browser = browser
+        self._idle: dict[bool, tuple] = {}  # phone: (context, idle tabs)
+
+    @contextlib.contextmanager
+    def open(
+        self,
+        width: int = 1280,
+        height: int = 720,
+        *,
+        phone: bool = False,
+        reduced_motion: str = "no-preference",
+        color_scheme: str = "light",
+    ) -> Iterator:
+        """A tab of ``width``×``height`` (a phone's touch screen with ``phone``), with the
+        given media features, blank, for the ``with`` block."""
+        if phone not in self._idle:
+            options = _PHONE if phone else {}
+            self._idle[phone] = (self._browser.new_context(**options), [])
+        context, idle = self._idle[phone]
+        tab = idle.pop() if idle else context.new_page()
+        tab.bring_to_front()
+        tab.set_viewport_size({"width": width, "height": height})
+        tab.emulate_media(reduced_motion=reduced_motion, color_scheme=color_scheme)
+        try:
+            yield tab
+        finally:
+            if not tab.is_closed():
+                if _left_clean(tab):
+                    tab.goto("about:blank")
+                    idle.append(tab)
+                else:
+                    tab.close()
+
+    def close(self) -> None:
+        for context, _ in self._idle.values():
+            context.close()
+        self._idle.clear()
+
+
+# What a page cannot change once made: its context's (a touch screen). Everything else, the
+# window's size and the media features, is set on a tab each time it is lent.
+_PHONE = {"has_touch": True, "is_mobile": True}
+
+# What Playwright itself listens to on a page; any other listener is a test's.
+_OWN_EVENTS = {"close", "crash"}
+
+
+def _left_clean(tab) -> bool:
+    """Whether a test left no listener and no route on ``tab`` (Playwright's page object,
+    read where Playwright 1.65 keeps them; if they move, no tab is lent twice)."""
+    impl = getattr(tab, "_impl_obj", None)
+    names = getattr(impl, "event_names", None)
+    routes = getattr(impl, "_routes", None)
+    if names is None or routes is None:
+        return False
+    return set(names()) <= _OWN_EVENTS and not routes
+
+
 def press_slider(page, label: str, key: str = "ArrowRight") -> None:
     """Focus the slider labelled ``label`` and press ``key``, as a keyboard user does.
 

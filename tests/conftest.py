@@ -20,7 +20,7 @@ import pytest
 from hypothesis import settings
 from streamlit.components.v2 import manifest_scanner
 
-from browser_support import ARTIFACTS, CHROMIUM, Views, chromium, streamlit_server
+from browser_support import ARTIFACTS, CHROMIUM, Tabs, Views, chromium, streamlit_server
 
 BROWSER_FOLDER = Path(__file__).parent / "browser"
 
@@ -102,3 +102,10 @@ def views(browser, server):
     pool = Views(browser, server)
     yield pool
     pool.close()
+
+
+@pytest.fixture(scope="session")
+def tabs(browser):
+    lender = Tabs(browser)
+    yield lender
+    lender.close()

@@ -3,6 +3,8 @@ page, light and dark, on a desktop, on a phone and embedded, with no violation."
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -128,12 +130,10 @@ def test_every_chart_is_a_named_figure_with_its_words(views, name):
 
 
 @pytest.mark.parametrize("motion", ["reduce", "no-preference"])
-def test_nothing_animates_for_a_reader_who_asks_for_less_motion(server, browser, motion):
+def test_nothing_animates_for_a_reader_who_asks_for_less_motion(server, tabs, motion):
     # WCAG 2.3.3: transitions and animations (Streamlit's skeletons, expanders, pop-overs)
     # run for 0.01 ms when the system asks for reduced motion, and as designed otherwise.
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, reduced_motion=motion)
-    try:
-        page = context.new_page()
+    with tabs.open(1400, 900, reduced_motion=motion) as page:
         page.goto(f"{server}/smoothing")
         page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
         page.wait_for_function(PAGE_DONE, timeout=60_000)
@@ -147,8 +147,6 @@ def test_nothing_animates_for_a_reader_who_asks_for_less_motion(server, browser,
             assert all(d in calm for d in durations), sorted(set(durations))[:5]
         else:
             assert not calm
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize(("width", "shown"), [(390, False), (1400, True)])
@@ -159,10 +157,9 @@ def test_plotlys_tool_bar_leaves_a_phones_curves_alone(views, width, shown):
 
 
 @pytest.mark.parametrize("width", [1280, 1024])
-def test_the_keras_worked_answer_is_on_a_projectors_screen(server, browser, width):
+def test_the_keras_worked_answer_is_on_a_projectors_screen(server, tabs, width):
     # At 1280 px the answer column (2.0000) ran off a sideways-scrolling table.
-    page = browser.new_page(viewport={"width": width, "height": 720})
-    try:
+    with tabs.open(width, 720) as page:
         page.goto(f"{server}/bias_correction?fold_keras_example=true")
         page.wait_for_function(PAGE_DONE, timeout=60_000)
         page.get_by_text("Keras' documented example, step by step").click()
@@ -178,22 +175,22 @@ def test_the_keras_worked_answer_is_on_a_projectors_screen(server, browser, widt
             "document.querySelector('[data-testid=stMain]').scrollBy(0, -150); }"
         )
         page.screenshot(path=str(ARTIFACTS / f"bias-keras-table-{width}.png"))
-    finally:
-        page.close()
 
 
 # The control each page's lesson turns on, first after the title (its CSS class: st-key-…).
 DECAY_CONTROL = {p.name or "home": p.decay_control for p in site.PAGES}
 
 
-def open_settled(browser, server, name: str, query: str = "", **context):
-    tab = browser.new_context(**context).new_page()
-    path = "" if PAGES[name] is None else name
-    tab.goto(f"{server}/{path}{query}")
-    tab.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
-    tab.wait_for_function(PAGE_DONE, timeout=60_000)
-    tab.wait_for_timeout(500)
-    return tab
+@contextlib.contextmanager
+def open_settled(tabs, server, name: str, **screen) -> Iterator:
+    """Page ``name`` in a tab lent by ``tabs`` (`browser_support.Tabs.open`: ``screen``'s
+    size and media), its chart drawn and the page whole."""
+    with tabs.open(**screen) as tab:
+        tab.goto(f"{server}/{'' if PAGES[name] is None else name}")
+        tab.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
+        tab.wait_for_function(PAGE_DONE, timeout=60_000)
+        tab.wait_for_timeout(500)
+        yield tab
 
 
 @pytest.mark.parametrize("size", [(1280, 720), (1024, 768)], ids=["1280x720", "1024x768"])
@@ -251,14 +248,11 @@ _NOT_REACHED = f"""() => [...document.querySelectorAll('[data-testid="stMain"] :
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_a_keyboard_alone_reaches_every_control_in_reading_order(server, browser, name):
+def test_a_keyboard_alone_reaches_every_control_in_reading_order(server, tabs, name):
     """From the title, Tab reaches the page's decay control first, then every control of the
     page in the order it reads (the document's), each stop visibly marked: its box looks
     different focused and unfocused. The walk is written to test-artifacts/keyboard/."""
-    tab = open_settled(
-        browser, server, name, viewport={"width": 1400, "height": 900}, reduced_motion="reduce"
-    )
-    try:
+    with open_settled(tabs, server, name, width=1400, height=900, reduced_motion="reduce") as tab:
         assert (
             tab.locator('[data-testid="stMain"] [tabindex]:not([tabindex="-1"])').evaluate_all(
                 "es => es.filter(e => e.tabIndex > 0).length"
@@ -291,13 +285,11 @@ def test_a_keyboard_alone_reaches_every_control_in_reading_order(server, browser
             if tab.locator(f'[data-tabbox="{box}"]').first.screenshot(animations="disabled") == shot
         ]
         assert unmarked == [], [s for s in stops if s["box"] in unmarked]
-    finally:
-        tab.context.close()
 
 
 KNOB = '.st-key-decay [data-orientation] > div[style*="translate(-50%, -50%)"]'
-PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
-"""A phone's screen, touched by a finger."""
+PHONE = {"width": 390, "height": 844, "phone": True}
+"""A phone's screen, touched by a finger (`browser_support.Tabs.open`)."""
 
 
 # What a finger touching the middle of ``e`` would touch: ``e`` itself, unless covered.
@@ -307,12 +299,11 @@ ON_TOP = """e => { const b = e.getBoundingClientRect();
 
 
 @pytest.mark.parametrize("name", ["smoothing", "bias_correction"])
-def test_on_a_phone_the_decay_slider_is_not_under_the_header(server, browser, name):
+def test_on_a_phone_the_decay_slider_is_not_under_the_header(server, tabs, name):
     # Streamlit's header stays over the page as it scrolls: with the chart in view, it
     # covered the decay slider when four signal controls stood between them. The test
     # scrolls the chart's bottom to the screen's and touches the knob.
-    tab = open_settled(browser, server, name, **PHONE)
-    try:
+    with open_settled(tabs, server, name, **PHONE) as tab:
         chart = tab.locator('[data-testid="stPlotlyChart"]').first
         chart.evaluate("e => e.scrollIntoView({block: 'end'})")
         tab.wait_for_timeout(400)
@@ -323,15 +314,12 @@ def test_on_a_phone_the_decay_slider_is_not_under_the_header(server, browser, na
         assert knob.evaluate(ON_TOP), "the slider's knob is covered"
         # A finger's target, not Streamlit's 12×12 px.
         assert min(box["width"], box["height"]) >= 24, box
-    finally:
-        tab.context.close()
 
 
-def test_on_a_phone_a_wide_table_says_it_scrolls(server, browser):
+def test_on_a_phone_a_wide_table_says_it_scrolls(server, tabs):
     # A phone shows no scroll bar until touched: a data table wider than the screen hid its
     # last columns without a word. A line above it says so, and stays while it scrolls.
-    tab = open_settled(browser, server, "smoothing", **PHONE)
-    try:
+    with open_settled(tabs, server, "smoothing", **PHONE) as tab:
         tab.locator('[data-testid="stExpander"] summary').filter(has_text="Data table").click()
         box = tab.locator('[data-testid="stTableStyledTable"]').locator("..")
         tab.wait_for_selector("[data-ema-lab-scrolls]", timeout=30_000)
@@ -353,15 +341,12 @@ def test_on_a_phone_a_wide_table_says_it_scrolls(server, browser):
             "() => !document.querySelector('[data-ema-lab-scrolls]')", timeout=10_000
         )
         assert box.evaluate(cue) == "none"
-    finally:
-        tab.context.close()
 
 
-def test_on_a_phone_a_tap_on_the_track_moves_the_decay(server, browser):
+def test_on_a_phone_a_tap_on_the_track_moves_the_decay(server, tabs):
     # Reported: an emulated tap on the slider's track did nothing. It moves the knob there,
     # and the link follows.
-    tab = open_settled(browser, server, "smoothing", **PHONE)
-    try:
+    with open_settled(tabs, server, "smoothing", **PHONE) as tab:
         value = tab.locator('.st-key-decay input[type="range"]')
         before = value.get_attribute("aria-valuetext")
         track = tab.locator('.st-key-decay [data-orientation="horizontal"]').last.bounding_box()
@@ -375,5 +360,3 @@ def test_on_a_phone_a_tap_on_the_track_moves_the_decay(server, browser):
         after = float(value.get_attribute("aria-valuetext"))
         assert after > float(before)
         tab.wait_for_url(f"**decay={after:g}**", timeout=30_000)
-    finally:
-        tab.context.close()

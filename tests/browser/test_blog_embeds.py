@@ -225,7 +225,7 @@ FITS = """() => {
 
 @pytest.mark.browser
 @pytest.mark.parametrize("page", list(PAGES))
-def test_live_embed_fits_a_blog_column(browser, server, page):
+def test_live_embed_fits_a_blog_column(tabs, server, page):
     # One load: the column is 700 px (a laptop), then 360 px (a phone), as a reader's window
     # narrows; the page inside lays out as one loaded there (`browser_support.Views`).
     pytest.importorskip("playwright.sync_api")
@@ -233,50 +233,50 @@ def test_live_embed_fits_a_blog_column(browser, server, page):
     src = f"{server}/{path}?{QUERIES[page]}&embed=true"
     key = "" if page == "home" else page
     snippet = embed_snippet(src, BY_NAME[key], "EMA Lab")
-    context = browser.new_context(viewport={"width": 730, "height": 900})
-    tab = context.new_page()
-    tab.set_content(HOST.format(w=700, snippet=snippet))
-    tab.frame_locator("iframe").locator(".js-plotly-plot").first.wait_for(timeout=60_000)
-    frame = next(f for f in tab.frames if f.url.startswith(server))
-    frame.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=60_000)
-    frame.wait_for_function(PAGE_DONE)
-    frame.wait_for_timeout(800)
-    for width in (700, 360):
-        if width != 700:
-            tab.set_viewport_size({"width": width + 30, "height": 900})
-            tab.evaluate(f"() => {{ document.querySelector('div').style.width = '{width}px'; }}")
-            frame.wait_for_function(PAGE_DONE)
-            frame.wait_for_timeout(50)
-            frame.wait_for_function(CHARTS_FIT, timeout=10_000)
-        tab.screenshot(path=str(ARTIFACTS / f"blog-{page}-{width}.png"), full_page=True)
-        fit = frame.evaluate(FITS)
-        where = f"{page} in a {width} px column"
-        assert fit["sideways"] <= 1, f"{where}: scrolls sideways"
-        assert fit["below"] <= 1, (
-            f"{where}: {fit['height']} px in a {BY_NAME[key].embed_height} px frame"
-        )
-        link = frame.get_by_text("Open in EMA Lab")
-        assert link.count() == 1
-        box = link.bounding_box()
-        assert box is not None
-        assert box["y"] + box["height"] <= BY_NAME[key].embed_height + 1, where
-        # A phone's column has no hover: Plotly's tool bar would sit over the curves.
-        bars = frame.locator(".modebar-container")
-        shown = bars.evaluate_all("bs => bs.map(b => getComputedStyle(b).display !== 'none')")
-        assert not any(shown) if width <= 640 else all(shown), (where, shown)
-    if page == "smoothing":  # the decay still answers inside the frame
-        before = frame.evaluate(
-            "() => Array.from(document.querySelector('.js-plotly-plot')._fullData[1].y)"
-        )
-        press_slider(frame, "decay β")
-        frame.wait_for_function(
-            """(b) => { const gd = document.querySelector('.js-plotly-plot');
-                        if (!gd || !gd._fullData || !gd._fullData[1]) return false;
-                        return Array.from(gd._fullData[1].y).some((v, i) => v !== b[i]); }""",
-            arg=before,
-            timeout=30_000,
-        )
-    context.close()
+    with tabs.open(730, 900) as tab:
+        tab.set_content(HOST.format(w=700, snippet=snippet))
+        tab.frame_locator("iframe").locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+        frame = next(f for f in tab.frames if f.url.startswith(server))
+        frame.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=60_000)
+        frame.wait_for_function(PAGE_DONE)
+        frame.wait_for_timeout(800)
+        for width in (700, 360):
+            if width != 700:
+                tab.set_viewport_size({"width": width + 30, "height": 900})
+                tab.evaluate(
+                    f"() => {{ document.querySelector('div').style.width = '{width}px'; }}"
+                )
+                frame.wait_for_function(PAGE_DONE)
+                frame.wait_for_timeout(50)
+                frame.wait_for_function(CHARTS_FIT, timeout=10_000)
+            tab.screenshot(path=str(ARTIFACTS / f"blog-{page}-{width}.png"), full_page=True)
+            fit = frame.evaluate(FITS)
+            where = f"{page} in a {width} px column"
+            assert fit["sideways"] <= 1, f"{where}: scrolls sideways"
+            assert fit["below"] <= 1, (
+                f"{where}: {fit['height']} px in a {BY_NAME[key].embed_height} px frame"
+            )
+            link = frame.get_by_text("Open in EMA Lab")
+            assert link.count() == 1
+            box = link.bounding_box()
+            assert box is not None
+            assert box["y"] + box["height"] <= BY_NAME[key].embed_height + 1, where
+            # A phone's column has no hover: Plotly's tool bar would sit over the curves.
+            bars = frame.locator(".modebar-container")
+            shown = bars.evaluate_all("bs => bs.map(b => getComputedStyle(b).display !== 'none')")
+            assert not any(shown) if width <= 640 else all(shown), (where, shown)
+        if page == "smoothing":  # the decay still answers inside the frame
+            before = frame.evaluate(
+                "() => Array.from(document.querySelector('.js-plotly-plot')._fullData[1].y)"
+            )
+            press_slider(frame, "decay β")
+            frame.wait_for_function(
+                """(b) => { const gd = document.querySelector('.js-plotly-plot');
+                            if (!gd || !gd._fullData || !gd._fullData[1]) return false;
+                            return Array.from(gd._fullData[1].y).some((v, i) => v !== b[i]); }""",
+                arg=before,
+                timeout=30_000,
+            )
 
 
 def test_embed_heights_cover_every_page():
@@ -293,7 +293,7 @@ def test_offline_data_reads_back_as_json():
 
 @pytest.mark.browser
 @pytest.mark.parametrize("hostile", ["<!--<script>", "</script><b>x</b>", "<!-- & -->"])
-def test_a_hostile_name_leaves_the_offline_figure_working(browser, tmp_path, hostile):
+def test_a_hostile_name_leaves_the_offline_figure_working(tabs, tmp_path, hostile):
     # A file's or column's name reaches the offline figure's title and its JSON: an HTML
     # comment opener inside the script's data once swallowed its end and drew nothing.
     pytest.importorskip("playwright.sync_api")
@@ -301,39 +301,37 @@ def test_a_hostile_name_leaves_the_offline_figure_working(browser, tmp_path, hos
     hostile_view = offline.OfflineView(**{**view.__dict__, "title": f"{hostile}.csv: loss"})
     path = tmp_path / "figure.html"
     path.write_text(offline.offline_html(hostile_view))
-    page = browser.new_page()
-    page.goto(path.as_uri())
-    page.locator(".js-plotly-plot .scatterlayer .trace").first.wait_for(timeout=30_000)
-    assert page.locator("#title").inner_text() == f"{hostile}.csv: loss"
-    # plotly.js, the engine, the data and the figure's own: nothing the name brought in
-    assert page.evaluate("() => document.querySelectorAll('script').length") == 4
-    page.close()
+    with tabs.open() as page:
+        page.goto(path.as_uri())
+        page.locator(".js-plotly-plot .scatterlayer .trace").first.wait_for(timeout=30_000)
+        assert page.locator("#title").inner_text() == f"{hostile}.csv: loss"
+        # plotly.js, the engine, the data and the figure's own: nothing the name brought in
+        assert page.evaluate("() => document.querySelectorAll('script').length") == 4
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [360, 700])
-def test_the_offline_figure_in_a_narrow_column_and_on_a_dark_blog(browser, tmp_path, width):
+def test_the_offline_figure_in_a_narrow_column_and_on_a_dark_blog(tabs, tmp_path, width):
     # At 360 px the x axis' title overprinted the source line: the chart's box shrank when
     # the source wrapped, and Plotly followed only the window. A dark blog asks for #dark.
     pytest.importorskip("playwright.sync_api")
     file = tmp_path / "figure.html"
     file.write_text(offline.offline_html(smoothing_view(1000)))
-    page = browser.new_page(viewport={"width": width, "height": 560})
-    for hash_, background in (("", "rgb(255, 255, 255)"), ("#dark", "rgb(14, 17, 23)")):
-        page.goto(file.as_uri() + hash_)
-        page.reload()
-        page.wait_for_selector(".js-plotly-plot .g-xtitle", timeout=30_000)
-        page.wait_for_timeout(500)
-        title, source = page.evaluate(
-            """() => [document.querySelector('.g-xtitle').getBoundingClientRect().bottom,
-                      document.getElementById('source').getBoundingClientRect().top]"""
-        )
-        assert title <= source + 0.5, (title, source)
-        assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") == (
-            background
-        )
-        page.screenshot(path=str(ARTIFACTS / f"offline-{width}{hash_.replace('#', '-')}.png"))
-    page.close()
+    with tabs.open(width, 560) as page:
+        for hash_, background in (("", "rgb(255, 255, 255)"), ("#dark", "rgb(14, 17, 23)")):
+            page.goto(file.as_uri() + hash_)
+            page.reload()
+            page.wait_for_selector(".js-plotly-plot .g-xtitle", timeout=30_000)
+            page.wait_for_timeout(500)
+            title, source = page.evaluate(
+                """() => [document.querySelector('.g-xtitle').getBoundingClientRect().bottom,
+                          document.getElementById('source').getBoundingClientRect().top]"""
+            )
+            assert title <= source + 0.5, (title, source)
+            assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") == (
+                background
+            )
+            page.screenshot(path=str(ARTIFACTS / f"offline-{width}{hash_.replace('#', '-')}.png"))
 
 
 def test_the_adam_figure_trains_adam_again_at_every_decay_of_its_slider():
@@ -366,7 +364,7 @@ def test_the_adam_figure_trains_adam_again_at_every_decay_of_its_slider():
 
 
 @pytest.mark.browser
-def test_the_adam_figure_draws_on_log_axes_and_its_slider_says_beta1(browser, tmp_path):
+def test_the_adam_figure_draws_on_log_axes_and_its_slider_says_beta1(tabs, tmp_path):
     pytest.importorskip("playwright.sync_api")
     from ema_lab.lessons.adam import view as adam
 
@@ -374,23 +372,22 @@ def test_the_adam_figure_draws_on_log_axes_and_its_slider_says_beta1(browser, tm
     data = offline.figure_data(view)
     file = tmp_path / "ema-lab_adam.html"
     file.write_text(offline.offline_html(view))
-    page = browser.new_page(viewport={"width": 700, "height": 500})
-    page.goto(file.as_uri())
-    page.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=30_000)
-    axes = page.evaluate(
-        """() => { const l = document.querySelector('.js-plotly-plot')._fullLayout;
-                   return [l.xaxis.type, l.yaxis.type]; }"""
-    )
-    assert axes == ["log", "log"]
-    slider = page.get_by_role("slider", name="decay β₁")
-    assert page.locator("label[for=decay]").inner_text() == "β₁"
-    read = """() => Array.from(document.querySelector('.js-plotly-plot')._fullData
-        .find(t => t.name === 'with bias correction (Adam)').y)"""
-    slider.focus()
-    page.keyboard.press("ArrowRight")
-    page.wait_for_timeout(200)
-    moved = np.array(page.evaluate(read))
-    np.testing.assert_array_equal(moved, floats(data["frames"][data["start"] + 1][1]))
-    assert page.locator("#readout").inner_text() == data["labels"][data["start"] + 1]
-    page.screenshot(path=str(ARTIFACTS / "offline-adam.png"))
-    page.close()
+    with tabs.open(700, 500) as page:
+        page.goto(file.as_uri())
+        page.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=30_000)
+        axes = page.evaluate(
+            """() => { const l = document.querySelector('.js-plotly-plot')._fullLayout;
+                       return [l.xaxis.type, l.yaxis.type]; }"""
+        )
+        assert axes == ["log", "log"]
+        slider = page.get_by_role("slider", name="decay β₁")
+        assert page.locator("label[for=decay]").inner_text() == "β₁"
+        read = """() => Array.from(document.querySelector('.js-plotly-plot')._fullData
+            .find(t => t.name === 'with bias correction (Adam)').y)"""
+        slider.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(200)
+        moved = np.array(page.evaluate(read))
+        np.testing.assert_array_equal(moved, floats(data["frames"][data["start"] + 1][1]))
+        assert page.locator("#readout").inner_text() == data["labels"][data["start"] + 1]
+        page.screenshot(path=str(ARTIFACTS / "offline-adam.png"))

@@ -8,6 +8,8 @@ Screenshots land in ``test-artifacts/``.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from urllib.parse import parse_qs, urlparse
 
 import numpy as np
@@ -35,27 +37,28 @@ PAGES = {
 
 
 class Watched:
-    """A page whose console errors and outside requests are recorded."""
+    """A page whose console errors and requests outside its server are recorded, in a tab
+    lent by `browser_support.Tabs` (the listeners go with `close`, the tab goes back)."""
 
-    def __init__(self, browser, base: str, *, width: int = 1400, height: int = 1500):
-        self.context = browser.new_context(viewport={"width": width, "height": height})
-        self.page = self.context.new_page()
+    def __init__(self, tab, base: str):
+        self.page = tab
         self.errors: list[str] = []
         self.outside: list[str] = []
-        host = urlparse(base).netloc
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+        self._host = urlparse(base).netloc
+        self._listeners = {
+            "console": self._console,
+            "pageerror": lambda exc: self.errors.append(f"pageerror: {exc}"),
+            "request": self._request,
+        }
+        for event, listener in self._listeners.items():
+            tab.on(event, listener)
 
-        def route(r):
-            if urlparse(r.request.url).netloc in (host, "") or r.request.url.startswith(
-                ("data:", "blob:")
-            ):
-                r.continue_()
-            else:
-                self.outside.append(r.request.url)
-                r.abort()
-
-        self.page.route("**/*", route)
+    def _request(self, request) -> None:
+        # Recorded rather than blocked: blocking (a route) turns the browser's cache off
+        # for the page, and this machine has no network to reach anyway.
+        url = request.url
+        if urlparse(url).netloc not in (self._host, "") and not url.startswith(("data:", "blob:")):
+            self.outside.append(url)
 
     def _console(self, msg) -> None:
         if msg.type != "error":
@@ -108,14 +111,24 @@ class Watched:
         self.settle()
 
     def close(self) -> None:
-        self.context.close()
+        for event, listener in self._listeners.items():
+            self.page.remove_listener(event, listener)
+
+
+@contextlib.contextmanager
+def watching(tabs, base: str) -> Iterator[Watched]:
+    with tabs.open(1400, 1500) as tab:
+        w = Watched(tab, base)
+        try:
+            yield w
+        finally:
+            w.close()
 
 
 @pytest.fixture
-def watched(browser, server):
-    w = Watched(browser, server)
-    yield w
-    w.close()
+def watched(tabs, server):
+    with watching(tabs, server) as w:
+        yield w
 
 
 SLIDER_PAGES = [p for p in PAGES if p != "batch_norm"]  # its momentum is typed: see below
@@ -288,11 +301,13 @@ def test_deep_link_reproduces_the_view(watched, server):
     ("path", "chart"), [("smoothing", "smoothing_chart"), ("weights_lab", "contour_chart")]
 )
 def test_first_load_paints_the_chart_first_then_the_whole_page_around_it(
-    watched, server, path, chart
+    watched, server, path, chart, request
 ):
     # A fresh session stops at the main chart; the watcher reruns for the whole page.
-    # What the page held when the chart was first painted, noted in the page itself.
+    # What the page held when the chart was first painted, noted in the page itself (by a
+    # script the tab keeps for every page it loads: it is not lent again).
     page = watched.page
+    request.addfinalizer(page.close)
     page.add_init_script(
         f"""(() => {{
             const note = () => {{
@@ -350,22 +365,18 @@ def test_long_series_sends_a_small_chart(watched, server):
 # tests/views/test_views.py::test_pages_only_lay_out requires of every page). The two
 # are the one with a fragment and the one with an uploader before its chart.
 @pytest.mark.parametrize("path", ["smoothing", "training_curves"], ids=str)
-def test_deep_link_on_a_fresh_server_renders_that_page(browser, path):
+def test_deep_link_on_a_fresh_server_renders_that_page(tabs, path):
     # A fresh server has never run app.py: the deep link alone must give the full page.
-    with streamlit_server(log=ARTIFACTS / f"fresh-{path}.log") as base:
-        w = Watched(browser, base)
-        try:
-            w.open(f"{base}/{path}?decay_by=decay")
-            _, chart, name = PAGES[path]
-            assert len(w.trace(chart, name)) > 0
-            # The router's navigation: a link to every page in the sidebar.
-            links = w.page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]')
-            present = links.filter(has_text="Presenter view")
-            assert present.count() == 1  # and the way to the presenter view
-            assert links.count() - present.count() == len(PAGES)
-            assert not w.errors, w.errors
-        finally:
-            w.close()
+    with streamlit_server(log=ARTIFACTS / f"fresh-{path}.log") as base, watching(tabs, base) as w:
+        w.open(f"{base}/{path}?decay_by=decay")
+        _, chart, name = PAGES[path]
+        assert len(w.trace(chart, name)) > 0
+        # The router's navigation: a link to every page in the sidebar.
+        links = w.page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]')
+        present = links.filter(has_text="Presenter view")
+        assert present.count() == 1  # and the way to the presenter view
+        assert links.count() - present.count() == len(PAGES)
+        assert not w.errors, w.errors
 
 
 def test_server_log_stays_clean(server, watched):

@@ -131,65 +131,69 @@ def _check_stop(
 
 
 @pytest.mark.parametrize("page", list(FOLLOWED))
-def test_the_decay_moves_the_lines_in_the_browser_as_ema_core_computes_them(browser, server, page):
-    tab = browser.new_page(viewport={"width": 1280, "height": 800})
-    sent: list[str] = []
-    tab.on("websocket", lambda ws: ws.on("framesent", lambda p: sent.append(p)))
-    tab.goto(f"{server}/{PATHS[page]}?decay=0.9")
-    settle(tab)
-    key = LIVE_CHART[page]
-    assert tab.locator(f'[class*="st-key-{KEY}"]').count() == 1
-    slider = tab.locator(".st-key-decay").get_by_role("slider")
-    slider.focus()
-    at = DECAY_GRID.index(0.9)
-    # The server's chart is compared at the first stop and at the drag's release.
-    stops = ((["ArrowLeft"] * 3, at - 3), (["End"], len(DECAY_GRID) - 1), (["Home"], 0))
-    for k, (keys, stop) in enumerate(stops):
-        for key_name in keys:
-            tab.keyboard.press(key_name)
-        _check_stop(tab, page, DECAY_GRID[stop], server=k == 0)
-        if keys == ["End"] and page == "home":
-            # A stop the browser cannot draw: its element goes, the server's chart stands,
-            # and a redraw of that chart (a resize) leaves the page as it is. The gone
-            # element's handler once faded it again, for 15 s.
-            tab.wait_for_function("() => location.search.includes('decay=0.9999')")
-            settle(tab, 100)
-            tab.set_viewport_size({"width": 1000, "height": 800})
-            tab.wait_for_function(CHARTS_FIT, timeout=10_000)
-            tab.wait_for_timeout(200)
-            assert tab.evaluate(CAUGHT_UP), "faded again after a resize"
-            tab.set_viewport_size({"width": 1280, "height": 800})
-    tab.wait_for_function(CAUGHT_UP, timeout=30_000)
-    # A drag: the lines follow every move, and the server hears of it once, at the release.
-    sent.clear()
-    thumb = tab.locator(".st-key-decay [data-testid=stSliderThumbValue]").locator("xpath=..")
-    box = thumb.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    tab.mouse.move(x, y)
-    tab.mouse.down()
-    decays = []
-    for step in range(1, 9):
-        tab.mouse.move(x + 12 * step, y)
-        tab.wait_for_timeout(60)
-        decays.append((tab.evaluate(COMPUTED, key) or {}).get("decay"))
-    assert len(set(decays)) >= 4, decays  # the lines moved with the thumb
-    _check_stop(tab, page, decays[-1], dragging=True)
-    assert tab.evaluate("() => document.body.classList.contains('ema-lab-previewing')")
-    # What still shows the last stop is faded: every chart but the one that follows.
-    opacity = tab.evaluate(
-        """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(
-            (el) => [el.hasAttribute('aria-busy'), Number(getComputedStyle(el).opacity)])"""
-    )
-    assert [busy for busy, _ in opacity].count(True) == 1, opacity
-    assert all(o == 1 if busy else o < 0.5 for busy, o in opacity), opacity
-    tab.screenshot(path=str(ARTIFACTS / f"live-decay-{page}-mid-drag.png"))
-    assert not sent, sent  # nothing yet
-    tab.mouse.up()
-    released = decays[-1]
-    _check_stop(tab, page, released)
-    assert len(sent) == 1  # the release
-    assert (tab.evaluate(COMPUTED, key) or {}).get("decay") in (released, None)
-    tab.close()
+def test_the_decay_moves_the_lines_in_the_browser_as_ema_core_computes_them(tabs, server, page):
+    with tabs.open(1280, 800) as tab:
+        sent: list[str] = []
+
+        def heard(ws) -> None:
+            ws.on("framesent", lambda p: sent.append(p))
+
+        tab.on("websocket", heard)
+        tab.goto(f"{server}/{PATHS[page]}?decay=0.9")
+        settle(tab)
+        key = LIVE_CHART[page]
+        assert tab.locator(f'[class*="st-key-{KEY}"]').count() == 1
+        slider = tab.locator(".st-key-decay").get_by_role("slider")
+        slider.focus()
+        at = DECAY_GRID.index(0.9)
+        # The server's chart is compared at the first stop and at the drag's release.
+        stops = ((["ArrowLeft"] * 3, at - 3), (["End"], len(DECAY_GRID) - 1), (["Home"], 0))
+        for k, (keys, stop) in enumerate(stops):
+            for key_name in keys:
+                tab.keyboard.press(key_name)
+            _check_stop(tab, page, DECAY_GRID[stop], server=k == 0)
+            if keys == ["End"] and page == "home":
+                # A stop the browser cannot draw: its element goes, the server's chart stands,
+                # and a redraw of that chart (a resize) leaves the page as it is. The gone
+                # element's handler once faded it again, for 15 s.
+                tab.wait_for_function("() => location.search.includes('decay=0.9999')")
+                settle(tab, 100)
+                tab.set_viewport_size({"width": 1000, "height": 800})
+                tab.wait_for_function(CHARTS_FIT, timeout=10_000)
+                tab.wait_for_timeout(200)
+                assert tab.evaluate(CAUGHT_UP), "faded again after a resize"
+                tab.set_viewport_size({"width": 1280, "height": 800})
+        tab.wait_for_function(CAUGHT_UP, timeout=30_000)
+        # A drag: the lines follow every move, and the server hears of it once, at the release.
+        sent.clear()
+        thumb = tab.locator(".st-key-decay [data-testid=stSliderThumbValue]").locator("xpath=..")
+        box = thumb.bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        tab.mouse.move(x, y)
+        tab.mouse.down()
+        decays = []
+        for step in range(1, 9):
+            tab.mouse.move(x + 12 * step, y)
+            tab.wait_for_timeout(60)
+            decays.append((tab.evaluate(COMPUTED, key) or {}).get("decay"))
+        assert len(set(decays)) >= 4, decays  # the lines moved with the thumb
+        _check_stop(tab, page, decays[-1], dragging=True)
+        assert tab.evaluate("() => document.body.classList.contains('ema-lab-previewing')")
+        # What still shows the last stop is faded: every chart but the one that follows.
+        opacity = tab.evaluate(
+            """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(
+                (el) => [el.hasAttribute('aria-busy'), Number(getComputedStyle(el).opacity)])"""
+        )
+        assert [busy for busy, _ in opacity].count(True) == 1, opacity
+        assert all(o == 1 if busy else o < 0.5 for busy, o in opacity), opacity
+        tab.screenshot(path=str(ARTIFACTS / f"live-decay-{page}-mid-drag.png"))
+        assert not sent, sent  # nothing yet
+        tab.mouse.up()
+        released = decays[-1]
+        _check_stop(tab, page, released)
+        assert len(sent) == 1  # the release
+        assert (tab.evaluate(COMPUTED, key) or {}).get("decay") in (released, None)
+        tab.remove_listener("websocket", heard)
 
 
 ENGINE_RUN = """([values, decay, initial]) => {
@@ -203,32 +207,33 @@ ENGINE_RUN = """([values, decay, initial]) => {
 }"""
 
 
-def test_the_browser_engine_is_ema_core_to_the_last_bit(browser):
+def test_the_browser_engine_is_ema_core_to_the_last_bit(tabs):
     # One engine for the live pages and the offline figures (ema_lab/static/ema_engine.js):
     # every variant it knows, on odd series, at the grid's ends and between.
-    tab = browser.new_page()
-    tab.add_script_tag(
-        content=(STATIC / "ema_engine.js").read_text() + "\nwindow.EmaEngine = EmaEngine;"
-    )
-    assert tab.evaluate("() => Object.keys(EmaEngine.VARIANTS)") == list(BROWSER_VARIANTS)
-    rng = np.random.default_rng(7)
-    gappy = rng.standard_normal(300)
-    gappy[[5, 120]] = np.nan
-    series = {
-        "noise": rng.standard_normal(1000),
-        "huge": rng.uniform(-1e300, 1e300, 200),  # past float32: drawn in float64
-        "tiny": rng.standard_normal(200) * 1e-300,
-        "a gap": gappy,
-        "one value": np.array([3.0]),
-    }
-    for label, x in series.items():
-        for decay in (0.0, 0.5, 0.9, 0.99905, 0.9999):
-            for initial in (0.0, -2.5, None):
-                got = tab.evaluate(
-                    ENGINE_RUN, [[None if np.isnan(v) else v for v in x], decay, initial]
-                )
-                want = {k: VARIANTS[k].compute(x, decay, initial) for k in BROWSER_VARIANTS}
-                for name, line in want.items():
-                    drawn = np.array(got[name], dtype=np.float64)  # None -> nan
-                    np.testing.assert_array_equal(drawn, line, err_msg=f"{label} {name} {decay}")
-    tab.close()
+    with tabs.open() as tab:
+        tab.add_script_tag(
+            content=(STATIC / "ema_engine.js").read_text() + "\nwindow.EmaEngine = EmaEngine;"
+        )
+        assert tab.evaluate("() => Object.keys(EmaEngine.VARIANTS)") == list(BROWSER_VARIANTS)
+        rng = np.random.default_rng(7)
+        gappy = rng.standard_normal(300)
+        gappy[[5, 120]] = np.nan
+        series = {
+            "noise": rng.standard_normal(1000),
+            "huge": rng.uniform(-1e300, 1e300, 200),  # past float32: drawn in float64
+            "tiny": rng.standard_normal(200) * 1e-300,
+            "a gap": gappy,
+            "one value": np.array([3.0]),
+        }
+        for label, x in series.items():
+            for decay in (0.0, 0.5, 0.9, 0.99905, 0.9999):
+                for initial in (0.0, -2.5, None):
+                    got = tab.evaluate(
+                        ENGINE_RUN, [[None if np.isnan(v) else v for v in x], decay, initial]
+                    )
+                    want = {k: VARIANTS[k].compute(x, decay, initial) for k in BROWSER_VARIANTS}
+                    for name, line in want.items():
+                        drawn = np.array(got[name], dtype=np.float64)  # None -> nan
+                        np.testing.assert_array_equal(
+                            drawn, line, err_msg=f"{label} {name} {decay}"
+                        )

@@ -96,10 +96,9 @@ def reached(page, site_page, kind: str) -> None:
         settle(page)
 
 
-def test_a_clicker_walks_the_path_with_the_decay(server, browser):
+def test_a_clicker_walks_the_path_with_the_decay(server, tabs):
     # Every slide in order, PageDown alone: each page's question, its answer, its lesson.
-    page = browser.new_page(viewport={"width": 1280, "height": 720})
-    try:
+    with tabs.open(1280, 720) as page:
         page.goto(f"{server}/?present=true&decay=0.95")
         settle(page)
         order = slides()
@@ -133,13 +132,10 @@ def test_a_clicker_walks_the_path_with_the_decay(server, browser):
         # The weights lab, reached backwards, still at the lecture's decay.
         thumb = page.locator('[data-testid="stSlider"]').filter(has_text="decay β")
         assert thumb.locator('[data-testid="stSliderThumbValue"]').text_content() == "0.95"
-    finally:
-        page.close()
 
 
-def test_arrow_keys_move_the_slider_not_the_slide(server, browser):
-    page = browser.new_page(viewport={"width": 1280, "height": 720})
-    try:
+def test_arrow_keys_move_the_slider_not_the_slide(server, tabs):
+    with tabs.open(1280, 720) as page:
         page.goto(f"{server}/smoothing?present=true&decay=0.95")
         settle(page)
         slider = page.locator('[data-testid="stSlider"]').get_by_role("slider").first
@@ -147,24 +143,18 @@ def test_arrow_keys_move_the_slider_not_the_slide(server, browser):
         slider.press("ArrowRight")
         page.wait_for_function("() => location.search.includes('decay=0.955')", timeout=30_000)
         assert urlparse(page.url).path.endswith("/smoothing")
-    finally:
-        page.close()
 
 
-def test_embedded_present_is_still_an_embed(server, browser):
-    page = browser.new_page(viewport={"width": 700, "height": 600})
-    try:
+def test_embedded_present_is_still_an_embed(server, tabs):
+    with tabs.open(700, 600) as page:
         page.goto(f"{server}/smoothing?embed=true&present=true")
         settle(page)
         assert page.locator(".st-key-present_next").count() == 0
         assert page.get_by_text("Open in EMA Lab").count() == 1
-    finally:
-        page.close()
 
 
-def test_a_short_signal_lengthens_in_one_click(server, browser):
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
-    try:
+def test_a_short_signal_lengthens_in_one_click(server, tabs):
+    with tabs.open(1440, 900) as page:
         page.goto(f"{server}/smoothing?decay=0.9999")
         settle(page)
         # (a wrapped title's lines join without a space in its text)
@@ -178,5 +168,3 @@ def test_a_short_signal_lengthens_in_one_click(server, browser):
         assert query["decay"] == ["0.9999"]
         page.screenshot(path=SHOTS / "smoothing_lengthened.png")
         assert page.get_by_role("button", name="Lengthen the signal").count() == 0
-    finally:
-        page.close()

@@ -97,15 +97,14 @@ def test_the_sidebar_carries_the_decay_and_every_address_redraws_its_page(browse
 
 
 @pytest.mark.parametrize("link", ["decay=2", "decay=abc", "n=-5", "decay=1"])
-def test_a_link_notice_is_still_shown_after_the_page_settles(browser, server, link):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(f"{server}/smoothing?{link}")
-    settle(page)
-    page.wait_for_timeout(5_000)
-    alerts = " ".join(page.locator('[data-testid="stAlert"]').all_text_contents())
-    assert "could not be used" in alerts
-    assert link.split("=")[0] in alerts
-    page.close()
+def test_a_link_notice_is_still_shown_after_the_page_settles(tabs, server, link):
+    with tabs.open(1400, 1000) as page:
+        page.goto(f"{server}/smoothing?{link}")
+        settle(page)
+        page.wait_for_timeout(5_000)
+        alerts = " ".join(page.locator('[data-testid="stAlert"]').all_text_contents())
+        assert "could not be used" in alerts
+        assert link.split("=")[0] in alerts
 
 
 def test_a_server_restarted_under_an_open_tab_gives_the_view_back(browser):
