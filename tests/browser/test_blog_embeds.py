@@ -225,7 +225,7 @@ FITS = """() => {
 
 @pytest.mark.browser
 @pytest.mark.parametrize("page", list(PAGES))
-def test_live_embed_fits_a_blog_column(tabs, server, page):
+def test_live_embed_fits_a_blog_column(browser, server, page):
     # One load: the column is 700 px (a laptop), then 360 px (a phone), as a reader's window
     # narrows; the page inside lays out as one loaded there (`browser_support.Views`).
     pytest.importorskip("playwright.sync_api")
@@ -233,50 +233,52 @@ def test_live_embed_fits_a_blog_column(tabs, server, page):
     src = f"{server}/{path}?{QUERIES[page]}&embed=true"
     key = "" if page == "home" else page
     snippet = embed_snippet(src, BY_NAME[key], "EMA Lab")
-    with tabs.open(730, 900) as tab:
-        tab.set_content(HOST.format(w=700, snippet=snippet))
-        tab.frame_locator("iframe").locator(".js-plotly-plot").first.wait_for(timeout=60_000)
-        frame = next(f for f in tab.frames if f.url.startswith(server))
-        frame.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=60_000)
-        frame.wait_for_function(PAGE_DONE)
-        frame.wait_for_timeout(800)
-        for width in (700, 360):
-            if width != 700:
-                tab.set_viewport_size({"width": width + 30, "height": 900})
-                tab.evaluate(
-                    f"() => {{ document.querySelector('div').style.width = '{width}px'; }}"
-                )
-                frame.wait_for_function(PAGE_DONE)
-                frame.wait_for_timeout(50)
-                frame.wait_for_function(CHARTS_FIT, timeout=10_000)
-            tab.screenshot(path=str(ARTIFACTS / f"blog-{page}-{width}.png"), full_page=True)
-            fit = frame.evaluate(FITS)
-            where = f"{page} in a {width} px column"
-            assert fit["sideways"] <= 1, f"{where}: scrolls sideways"
-            assert fit["below"] <= 1, (
-                f"{where}: {fit['height']} px in a {BY_NAME[key].embed_height} px frame"
-            )
-            link = frame.get_by_text("Open in EMA Lab")
-            assert link.count() == 1
-            box = link.bounding_box()
-            assert box is not None
-            assert box["y"] + box["height"] <= BY_NAME[key].embed_height + 1, where
-            # A phone's column has no hover: Plotly's tool bar would sit over the curves.
-            bars = frame.locator(".modebar-container")
-            shown = bars.evaluate_all("bs => bs.map(b => getComputedStyle(b).display !== 'none')")
-            assert not any(shown) if width <= 640 else all(shown), (where, shown)
-        if page == "smoothing":  # the decay still answers inside the frame
-            before = frame.evaluate(
-                "() => Array.from(document.querySelector('.js-plotly-plot')._fullData[1].y)"
-            )
-            press_slider(frame, "decay β")
-            frame.wait_for_function(
-                """(b) => { const gd = document.querySelector('.js-plotly-plot');
-                            if (!gd || !gd._fullData || !gd._fullData[1]) return false;
-                            return Array.from(gd._fullData[1].y).some((v, i) => v !== b[i]); }""",
-                arg=before,
-                timeout=30_000,
-            )
+    # A context of its own: in a tab that had shown a page and then about:blank, Chromium
+    # loaded no frame of this server into a page written by set_content (an error page).
+    context = browser.new_context(viewport={"width": 730, "height": 900})
+    tab = context.new_page()
+    tab.set_content(HOST.format(w=700, snippet=snippet))
+    tab.frame_locator("iframe").locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+    frame = next(f for f in tab.frames if f.url.startswith(server))
+    frame.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=60_000)
+    frame.wait_for_function(PAGE_DONE)
+    frame.wait_for_timeout(800)
+    for width in (700, 360):
+        if width != 700:
+            tab.set_viewport_size({"width": width + 30, "height": 900})
+            tab.evaluate(f"() => {{ document.querySelector('div').style.width = '{width}px'; }}")
+            frame.wait_for_function(PAGE_DONE)
+            frame.wait_for_timeout(50)
+            frame.wait_for_function(CHARTS_FIT, timeout=10_000)
+        tab.screenshot(path=str(ARTIFACTS / f"blog-{page}-{width}.png"), full_page=True)
+        fit = frame.evaluate(FITS)
+        where = f"{page} in a {width} px column"
+        assert fit["sideways"] <= 1, f"{where}: scrolls sideways"
+        assert fit["below"] <= 1, (
+            f"{where}: {fit['height']} px in a {BY_NAME[key].embed_height} px frame"
+        )
+        link = frame.get_by_text("Open in EMA Lab")
+        assert link.count() == 1
+        box = link.bounding_box()
+        assert box is not None
+        assert box["y"] + box["height"] <= BY_NAME[key].embed_height + 1, where
+        # A phone's column has no hover: Plotly's tool bar would sit over the curves.
+        bars = frame.locator(".modebar-container")
+        shown = bars.evaluate_all("bs => bs.map(b => getComputedStyle(b).display !== 'none')")
+        assert not any(shown) if width <= 640 else all(shown), (where, shown)
+    if page == "smoothing":  # the decay still answers inside the frame
+        before = frame.evaluate(
+            "() => Array.from(document.querySelector('.js-plotly-plot')._fullData[1].y)"
+        )
+        press_slider(frame, "decay β")
+        frame.wait_for_function(
+            """(b) => { const gd = document.querySelector('.js-plotly-plot');
+                        if (!gd || !gd._fullData || !gd._fullData[1]) return false;
+                        return Array.from(gd._fullData[1].y).some((v, i) => v !== b[i]); }""",
+            arg=before,
+            timeout=30_000,
+        )
+    context.close()
 
 
 def test_embed_heights_cover_every_page():
