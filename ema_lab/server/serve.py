@@ -40,6 +40,7 @@ from ema_lab.model.site import WORKER_ENV, worker_name
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
+TOO_LONG = ROOT / "deploy" / "too_long.html"  # the page for an address nginx cannot read
 MIME_TYPES = Path("/etc/nginx/mime.types")
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
@@ -125,6 +126,7 @@ def nginx_config(
         static_root=static_root,
         worker_names=worker_names,
         frame_ancestors=frame_ancestors,
+        too_long_page=TOO_LONG,
     )
     unfilled = [line for line in text.splitlines() if "${" in line.split("#")[0]]
     if unfilled:

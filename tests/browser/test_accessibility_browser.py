@@ -160,7 +160,7 @@ def test_plotlys_tool_bar_leaves_a_phones_curves_alone(views, width, shown):
 def test_the_keras_worked_answer_is_on_a_projectors_screen(server, tabs, width):
     # At 1280 px the answer column (2.0000) ran off a sideways-scrolling table.
     with tabs.open(width, 720) as page:
-        page.goto(f"{server}/bias_correction?fold_keras_example=true")
+        page.goto(f"{server}/bias_correction")
         page.wait_for_function(PAGE_DONE, timeout=60_000)
         page.get_by_text("Keras' documented example, step by step").click()
         page.wait_for_selector(".st-key-keras_replay table", timeout=60_000)

@@ -257,6 +257,25 @@ def test_only_the_halls_own_pages_open_a_session(cluster):
     assert headers.get("X-EMA-Lab-Worker") in ("worker-1", "worker-2")
 
 
+def test_an_address_too_long_for_the_hall_gets_the_apps_page_saying_so(cluster):
+    # 9,000 characters in a link got nginx's bare "414 Request-URI Too Large".
+    base, *_ = cluster
+    try:
+        urllib.request.urlopen(f"{base}/smoothing?decay=0.9&note={'x' * 9_000}", timeout=10)
+        raise AssertionError("an address of 9 kB was read")
+    except urllib.error.HTTPError as refused:
+        status, page = refused.code, refused.read().decode()
+        headers = refused.headers
+    assert status == 414
+    assert headers.get_content_type() == "text/html"
+    assert "This link is too long for EMA Lab" in page
+    assert '<a href="/">Open EMA Lab</a>' in page
+    assert "frame-ancestors" in headers.get("Content-Security-Policy", "")
+    # A long link EMA Lab itself could offer is read: a page's every control set.
+    with urllib.request.urlopen(f"{base}/smoothing?{'&'.join(['decay=0.9'] * 300)}") as ok:
+        assert ok.status == 200
+
+
 def test_an_idle_hall_answers_a_burst_without_taking_a_worker_out(cluster):
     # nginx kept idle connections to a worker past uvicorn's 5 s keep-alive: the next
     # request on one was reset, and max_fails=1 took a healthy worker out for 10 s.
