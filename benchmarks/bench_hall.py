@@ -20,6 +20,12 @@ first-load requests (the page, health and host-config at the page's path and the
 the favicon), then opens a session; reported: the 429s, the first charts drawn (each
 checked against `ema_core`), and the time from arriving to the chart.
 
+``--only-idle-burst``: the same arrivals in three waves through two processes behind nginx:
+``--burst`` students, then an idle ``--idle-seconds`` (7: past the workers' 5 s keep-alive,
+when nginx once sent the next request on a connection the worker had just closed and took a
+healthy worker out for 10 s), then ``--burst`` students at once; reported: each wave's
+statuses, charts drawn and time to the chart, and what nginx's error log says of its workers.
+
 Last, a fault in the middle of a class (``--fault-seconds``, 0 to skip): the students
 on two processes behind nginx move the decay at a student's pace (a change every
 0.5-1.5 s), one process is killed with SIGKILL a third of the way in, and its
@@ -320,6 +326,44 @@ def fault_report(name: str, fault: dict, students: int) -> None:
         print(f"  {at:>3}-{at + 10} s after the kill: p95 {p95:.2f} s; students by worker {served}")
 
 
+async def idle_burst(base: str, args) -> list[dict]:
+    """A wave of ``--burst`` students, an idle hall, then a wave at once (the docstring)."""
+    waves = []
+    for wave, spread in enumerate((2.0, 0.0)):
+        if wave:
+            await asyncio.sleep(args.idle_seconds)
+        out: list = []
+        rng = random.Random(wave)
+        await asyncio.gather(
+            *(
+                arrival(base, 200_000 + 1000 * wave + i, rng.uniform(0, spread), 1000, out)
+                for i in range(args.burst)
+            )
+        )
+        took = sorted(r["took"] for r in out)
+        waves.append(
+            {
+                "codes": Counter(c for r in out for c in r["codes"]),
+                "drawn": sum(r["failure"] is None for r in out),
+                "p50": statistics.median(took),
+                "p95": statistics.quantiles(took, n=20)[-1],
+            }
+        )
+    return waves
+
+
+def idle_burst_report(waves: list[dict], log: str, args) -> None:
+    names = (f"{args.burst} students within 2 s", f"after {args.idle_seconds:g} s idle, at once")
+    for name, wave in zip(names, waves, strict=True):
+        codes = ", ".join(f"{n} × {c}" for c, n in sorted(wave["codes"].items()))
+        print(
+            f"{name}: {codes}; {wave['drawn']} of {args.burst} charts drawn; arrival to chart "
+            f"p50 {wave['p50']:.2f} s, p95 {wave['p95']:.2f} s"
+        )
+    words = ("temporarily disabled", "Connection reset by peer", "no live upstreams")
+    print("nginx's error log: " + ", ".join(f'"{w}" {log.count(w)} times' for w in words))
+
+
 def arrival_report(found: dict, args) -> None:
     print(
         f"{args.arrivals} students arriving within {args.arrival_seconds:g} s, two processes "
@@ -360,7 +404,25 @@ def main() -> None:
     parser.add_argument(
         "--only-arrivals", action="store_true", help="the arriving class alone, behind nginx"
     )
+    parser.add_argument(
+        "--only-idle-burst", action="store_true", help="a wave, an idle hall, a burst"
+    )
+    parser.add_argument("--burst", type=int, default=60, help="students in each wave")
+    parser.add_argument("--idle-seconds", type=float, default=7)
     args = parser.parse_args()
+    if args.only_idle_burst:
+        port = free_port()
+        with tempfile.TemporaryDirectory(prefix="ema-lab-hall-") as run:
+            cluster = Cluster(2, port, Path(run), host="127.0.0.1", say=lambda _: None)
+            error_log = Path(run) / "nginx-error.log"
+            try:
+                cluster.start()
+                waves = asyncio.run(idle_burst(f"http://127.0.0.1:{port}", args))
+                log = error_log.read_text() if error_log.exists() else ""
+            finally:
+                cluster.stop()
+        idle_burst_report(waves, log, args)
+        return
     if args.only_arrivals:
         port = free_port()
         with tempfile.TemporaryDirectory(prefix="ema-lab-hall-") as run:
