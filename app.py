@@ -19,6 +19,7 @@ if __name__ == "__main__":
         first_paint,
         frame,
         history,
+        link_names,
         page_style,
         reconnect,
         sessions,
@@ -36,7 +37,7 @@ if __name__ == "__main__":
     current = st.navigation([route for route, _ in routes], position="hidden")
     page = next(page for route, page in routes if route is current)
     state.enter(page.name)  # the visit, and its layout (full, embedded, presenting) once
-    frame.drop_unknown_link_keys()  # before the page offers its link to share
+    link_names.drop_unknown()  # before the page offers its link to share
     frame.start(page)
     with frame.routing(), first_paint.stage():
         try:

@@ -10,8 +10,6 @@ with the previous and next pages a clicker's PageUp / PageDown away.
 from __future__ import annotations
 
 import contextvars
-import functools
-import importlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
@@ -21,7 +19,6 @@ from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 from ema_lab.model.params import Control
 from ema_lab.model.questions import ANSWER, QUESTIONS
 from ema_lab.model.site import PAGES, Layout, Page
-from ema_lab.model.text import escape_markdown
 from ema_lab.ui import first_paint, state, widgets
 from ema_lab.ui.state import layout
 
@@ -78,60 +75,6 @@ def rerun_unless_routed() -> None:
         return
     st.navigation([route for route, _ in routes()], position="hidden")
     st.rerun()
-
-
-# -- the link's names -------------------------------------------------------------------------
-
-# What a link may name besides the controls: where the page is shown (Streamlit's own
-# ``embed`` and ``embed_options``) and, presenting, the slide (`SLIDE`).
-_NOT_CONTROLS = ("embed", "embed_options", state.PRESENT)
-# What newsletters and social sites add to the links they carry: left out without a word.
-_TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
-
-
-@functools.cache
-def link_keys() -> frozenset[str]:
-    """Every name an EMA Lab link may hold: each control's key, on every page (a link's
-    value for another page's control is kept: the sidebar carries the view), and
-    `_NOT_CONTROLS`."""
-    shared = importlib.import_module("ema_lab.ui.controls")
-    lessons = [
-        importlib.import_module(f"ema_lab.lessons.{p.name or 'home'}.controls") for p in PAGES
-    ]
-    keys = {*_NOT_CONTROLS, SLIDE, IMAGE_FORMAT.key, SHOW_ANSWER.key, ANSWER.key}
-    for module in (shared, *lessons):
-        for value in vars(module).values():
-            keys.update(c.key for c in _controls_in(value))
-    decay = shared.decay_controls()
-    keys.update(c.key for c in (decay.decay, decay.by, *decay.amounts.values()))
-    return frozenset(keys)
-
-
-def _controls_in(value) -> list[Control]:
-    if isinstance(value, Control):
-        return [value]
-    if isinstance(value, tuple | list):
-        return [c for item in value for c in _controls_in(item)]
-    return []
-
-
-def drop_unknown_link_keys() -> None:
-    """Take the names no EMA Lab link holds out of the link, and name them in the page's
-    notice (tracking names silently): a link with ``foo=`` and 100 kB behind it was offered
-    as the view's share link, longer than a hall accepts (nginx's 414)."""
-    unknown = [key for key in st.query_params if key not in link_keys()]
-    for key in unknown:
-        del st.query_params[key]
-    named = [key for key in unknown if not key.startswith(_TRACKING)]
-    if named:
-        shown = ", ".join(f"“{escape_markdown(key[:30])}”" for key in named[:3])
-        more = f" and {len(named) - 3} more" if len(named) > 3 else ""
-        state.note(
-            "link names",
-            f"{shown}{more} {'is' if len(named) == 1 else 'are'} no setting of EMA Lab "
-            "(left out of the link)",
-            (),
-        )
 
 
 def start(page: Page) -> None:

@@ -19,7 +19,7 @@ import ema_lab
 from app_support import PAGES, ROOT, chart_specs, charts, open_page, trace, warnings, widget
 from ema_lab.model import site
 from ema_lab.model.params import CHOICES, Control
-from ema_lab.ui import frame
+from ema_lab.ui import link_names
 from ema_lab.ui.controls import decay_controls
 
 KEYS = [
@@ -233,7 +233,7 @@ def test_every_name_a_page_writes_into_its_link_is_one_it_reads():
     # The other side: no value a page puts into its link is taken out as unknown.
     for page in site.PAGES:
         at = open_page(page.name or "home", dict(parse_qsl(page.sample_query)))
-        assert set(at.query_params) <= frame.link_keys(), page.name
+        assert set(at.query_params) <= link_names.link_keys(), page.name
         assert "no setting" not in warnings(at), page.name
 
 

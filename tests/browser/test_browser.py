@@ -189,6 +189,13 @@ def test_batch_norm_by_the_keyboard_alone(watched, server):
     watched.page.get_by_role("radio", name="pytorch").focus()
     watched.page.keyboard.press("ArrowRight")
     wait_for_query(watched.page, {"convention": "keras", "momentum": "0.7"})
+    # The address changes before the rerun that draws it: under load it had not begun
+    # when the page first looked whole.
+    watched.page.wait_for_function(
+        "() => [...document.querySelectorAll('.js-plotly-plot')].some(gd =>"
+        " (gd._fullData || []).some(t => t.name === 'Keras momentum=0.7'))",
+        timeout=30_000,
+    )
     watched.settle()
     keras = ("batchnorm_mean_chart", "Keras momentum=0.7")
     np.testing.assert_array_equal(watched.trace(*keras), drawn)
