@@ -360,7 +360,7 @@ def idle_burst_report(waves: list[dict], log: str, args) -> None:
             f"{name}: {codes}; {wave['drawn']} of {args.burst} charts drawn; arrival to chart "
             f"p50 {wave['p50']:.2f} s, p95 {wave['p95']:.2f} s"
         )
-    print("  (each 404 is a probe under the page's path a browser makes first, as a browser gets)")
+    print("  (the 404s: Streamlit's look for a base path under the page's path, as in a browser)")
     words = ("temporarily disabled", "Connection reset by peer", "no live upstreams")
     print("nginx's error log: " + ", ".join(f'"{w}" {log.count(w)} times' for w in words))
 
