@@ -78,11 +78,13 @@ STREAMLIT_STATIC = Path(importlib.util.find_spec("streamlit").origin).parent / "
 
 def static_copy(folder: Path) -> Path:
     """Streamlit's ``static/`` assets copied into ``folder`` (which nginx's workers can read,
-    unlike a private install), each compressible file with a ``.gz`` beside it for
-    ``gzip_static``: compressed once at start-up, not per request. Returns the root."""
+    unlike a private install or checkout), each compressible file with a ``.gz`` beside it
+    for ``gzip_static``: compressed once at start-up, not per request; and the page for an
+    address too long to read (`TOO_LONG`). Returns the root."""
     target = folder / "static-root"
     shutil.copytree(STREAMLIT_STATIC / "static", target / "static")
     shutil.copy(STREAMLIT_STATIC / "favicon.png", target / "favicon.png")
+    shutil.copy(TOO_LONG, target / TOO_LONG.name)
     for path in (target / "static").rglob("*"):
         if path.suffix in (".js", ".css", ".svg", ".json", ".map", ".txt", ".wasm"):
             path.with_name(path.name + ".gz").write_bytes(
@@ -106,8 +108,8 @@ def nginx_config(
 
     ``run_dir`` holds the pid file and the log; ``buffer_dir`` (``run_dir`` by default)
     the folders nginx's worker processes write; ``static_root`` the folder whose
-    ``static/`` nginx serves itself; ``frame_ancestors`` the CSP's list of sites that may
-    embed the pages (any, by default: blogs embed them).
+    ``static/`` and too-long page nginx serves itself (`static_copy`); ``frame_ancestors``
+    the CSP's list of sites that may embed the pages (any, by default: blogs embed them).
     """
     upstreams = "\n".join(
         f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in worker_ports
@@ -126,7 +128,7 @@ def nginx_config(
         static_root=static_root,
         worker_names=worker_names,
         frame_ancestors=frame_ancestors,
-        too_long_page=TOO_LONG,
+        too_long_page=static_root / TOO_LONG.name,
     )
     unfilled = [line for line in text.splitlines() if "${" in line.split("#")[0]]
     if unfilled:
