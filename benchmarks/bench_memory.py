@@ -38,17 +38,11 @@ from browser_support import (  # noqa: E402
     PAGE_DONE,
     chromium,
     press_slider,
+    resident_mb,
     streamlit_server,
 )
 
 BACK = 1.2  # "back near idle": within this many times the warm server's memory
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 class Sampler(threading.Thread):
@@ -61,7 +55,7 @@ class Sampler(threading.Thread):
     def run(self) -> None:
         while self.running:
             with contextlib.suppress(OSError):
-                self.peak = max(self.peak, rss_mb(self.pid))
+                self.peak = max(self.peak, resident_mb(self.pid))
             time.sleep(0.05)
 
 
@@ -132,27 +126,27 @@ def measure(root: Path, label: str, files: dict[str, Path], args) -> dict[str, f
         settle(warm)
         warm.close()
         time.sleep(2)
-        out = {"warm": rss_mb(base.pid)}
+        out = {"warm": resident_mb(base.pid)}
         sampler.peak = out["warm"]
         for _ in range(args.sessions):
             one_session(browser, base, files["dated"], args.changes)
         out["peak, dated"] = sampler.peak
         time.sleep(10)
-        out["after dated"] = rss_mb(base.pid)
+        out["after dated"] = resident_mb(base.pid)
         sampler.peak = out["after dated"]
         one_session(browser, base, files["big"], 2)
         out["peak, big"] = sampler.peak
         time.sleep(10)
-        out["after big"] = rss_mb(base.pid)
+        out["after big"] = resident_mb(base.pid)
         sampler.running = False
         # The class has left: how long until the server is back near its idle memory
         # (each session is kept 120 s for a reconnect).
         left, back = time.monotonic() - 10, None
         while back is None and time.monotonic() - left < args.wait:
             time.sleep(1)
-            if rss_mb(base.pid) <= BACK * out["warm"]:
+            if resident_mb(base.pid) <= BACK * out["warm"]:
                 back = time.monotonic() - left
-        out["at the end"] = rss_mb(base.pid)
+        out["at the end"] = resident_mb(base.pid)
         held = streamlit_holds(base)
     words = ", ".join(f"{k} {v:,.0f} MB" for k, v in out.items())
     after = f"{back:.0f} s" if back is not None else f"not within {args.wait:.0f} s"

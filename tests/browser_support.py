@@ -94,6 +94,14 @@ def streamlit_server(
             proc.kill()
 
 
+def resident_mb(pid: int) -> float:
+    """The resident memory of process ``pid`` (its VmRSS), in MB; NaN if it has none."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 @contextlib.contextmanager
 def chromium() -> Iterator:
     """Debian's Chromium, headless, driven by Playwright."""

@@ -11,12 +11,12 @@ from __future__ import annotations
 import functools
 import importlib
 
+from ema_lab.model import questions
 from ema_lab.model.params import Control
-from ema_lab.model.questions import ANSWER
 from ema_lab.model.site import PAGES
 from ema_lab.model.text import escape_markdown
-from ema_lab.ui import state
-from ema_lab.ui.frame import IMAGE_FORMAT, SHOW_ANSWER, SLIDE
+from ema_lab.ui import frame, state
+from ema_lab.ui.frame import SLIDE
 
 # What a link may name besides the controls: where the page is shown (Streamlit's own
 # ``embed`` and ``embed_options``) and, presenting, the slide (`SLIDE`).
@@ -34,8 +34,10 @@ def link_keys() -> frozenset[str]:
     lessons = [
         importlib.import_module(f"ema_lab.lessons.{p.name or 'home'}.controls") for p in PAGES
     ]
-    keys = {*_NOT_CONTROLS, SLIDE, IMAGE_FORMAT.key, SHOW_ANSWER.key, ANSWER.key}
-    for module in (shared, *lessons):
+    keys = {*_NOT_CONTROLS, SLIDE}
+    # Every module that declares a Control: the lessons', the shared ones, the frame's
+    # (image format, worked answer) and the questions' (the answer).
+    for module in (shared, frame, questions, *lessons):
         for value in vars(module).values():
             keys.update(c.key for c in _controls_in(value))
     decay = shared.decay_controls()

@@ -13,7 +13,7 @@ import weakref
 import numpy as np
 import pytest
 
-from browser_support import ARTIFACTS, settle, streamlit_server
+from browser_support import ARTIFACTS, resident_mb, settle, streamlit_server
 from ema_lab.server import memory
 from ema_lab.ui import sessions
 
@@ -102,13 +102,6 @@ def uploaded_bytes(base: str) -> int:
         for line in text.splitlines()
         if line.startswith("cache_memory_bytes") and "UploadedFileManager" in line
     )
-
-
-def resident_mb(pid: int) -> float:
-    """The server process's resident memory (VmRSS), in MB."""
-    with open(f"/proc/{pid}/status") as status:
-        line = next(x for x in status if x.startswith("VmRSS:"))
-    return int(line.split()[1]) / 1024
 
 
 @pytest.mark.browser
