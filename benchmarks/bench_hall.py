@@ -134,19 +134,20 @@ async def arrival(base: str, i: int, delay: float, n: int, out: list) -> None:
 async def arrival_class(base: str, args) -> dict:
     """``--arrivals`` students arriving at random within ``--arrival-seconds``, behind one
     address (a campus NAT)."""
-    rng = random.Random(1)
+    found = await arrivals(base, args.arrivals, args.arrival_seconds, 100_000, random.Random(1))
+    return {**found, "requests": found["codes"].total(), "429": found["codes"][429]}
+
+
+async def arrivals(base: str, students: int, seconds: float, first: int, rng) -> dict:
+    """``students`` arriving at random within ``seconds`` (`arrival`, seeds from ``first``):
+    their statuses, the first charts drawn, why the others were not, and the time to it."""
     out: list = []
     await asyncio.gather(
-        *(
-            arrival(base, 100_000 + i, rng.uniform(0, args.arrival_seconds), 1000, out)
-            for i in range(args.arrivals)
-        )
+        *(arrival(base, first + i, rng.uniform(0, seconds), 1000, out) for i in range(students))
     )
-    codes = [c for r in out for c in r["codes"]]
     took = sorted(r["took"] for r in out)
     return {
-        "requests": len(codes),
-        "429": codes.count(429),
+        "codes": Counter(c for r in out for c in r["codes"]),
         "drawn": sum(r["failure"] is None for r in out),
         "failures": Counter(r["failure"] for r in out if r["failure"]).most_common(3),
         "p50": statistics.median(took),
@@ -328,28 +329,9 @@ def fault_report(name: str, fault: dict, students: int) -> None:
 
 async def idle_burst(base: str, args) -> list[dict]:
     """A wave of ``--burst`` students, an idle hall, then a wave at once (the docstring)."""
-    waves = []
-    for wave, spread in enumerate((2.0, 0.0)):
-        if wave:
-            await asyncio.sleep(args.idle_seconds)
-        out: list = []
-        rng = random.Random(wave)
-        await asyncio.gather(
-            *(
-                arrival(base, 200_000 + 1000 * wave + i, rng.uniform(0, spread), 1000, out)
-                for i in range(args.burst)
-            )
-        )
-        took = sorted(r["took"] for r in out)
-        waves.append(
-            {
-                "codes": Counter(c for r in out for c in r["codes"]),
-                "drawn": sum(r["failure"] is None for r in out),
-                "p50": statistics.median(took),
-                "p95": statistics.quantiles(took, n=20)[-1],
-            }
-        )
-    return waves
+    first = await arrivals(base, args.burst, 2.0, 200_000, random.Random(0))
+    await asyncio.sleep(args.idle_seconds)
+    return [first, await arrivals(base, args.burst, 0.0, 201_000, random.Random(1))]
 
 
 def idle_burst_report(waves: list[dict], log: str, args) -> None:
