@@ -187,7 +187,7 @@ class Worker:
 
     def start(self) -> None:
         cmd = [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+            sys.executable, "-m", "ema_lab.server.worker",  # `streamlit run app.py`, warmed
             "--server.port", str(self.port), "--server.address", "127.0.0.1",
             "--server.headless", "true",
         ]  # fmt: skip

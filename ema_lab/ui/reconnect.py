@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ema_lab.model.site import WORKER_ENV
 
@@ -109,9 +110,19 @@ WORKER = os.environ.get(WORKER_ENV, "")
 
 def watch() -> None:
     """Mount the watcher (the router does, after the page, on every run). Its key names
-    the process, so that a run in another one mounts it anew and tells the page."""
+    the process and the session, so that a run in another one mounts it anew and tells the
+    page where it ran. A return home that nginx sent elsewhere again (each of its processes
+    keeps its own count of a worker's failures, so one may still route around the worker
+    another already sends requests to) lands in a new session on the same worker as before:
+    keyed by the process alone, the watcher stayed mounted, the page was never told, and it
+    stopped asking to go home."""
+    ctx = get_script_run_ctx()
+    session = ctx.session_id if ctx else ""
     _component(
-        key=f"{KEY}_{WORKER}", data={"worker": WORKER}, on_reconnected_change=_rerun, height=0
+        key=f"{KEY}_{WORKER}_{session}",
+        data={"worker": WORKER},
+        on_reconnected_change=_rerun,
+        height=0,
     )
 
 

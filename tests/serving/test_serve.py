@@ -86,7 +86,7 @@ def worker_pids() -> dict[int, int]:
             args = cmdline.read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"streamlit" in b" ".join(args) and b"--server.port" in args:
+        if b"ema_lab.server.worker" in args and b"--server.port" in args:
             port = int(args[args.index(b"--server.port") + 1])
             found[port] = int(cmdline.parent.name)
     return found
