@@ -119,7 +119,7 @@ def watch() -> None:
     ctx = get_script_run_ctx()
     session = ctx.session_id if ctx else ""
     _component(
-        key=f"{KEY}_{WORKER}_{session}",
+        key=f"{KEY}-{WORKER}-{session}",  # "-": Streamlit refuses "__" in a key
         data={"worker": WORKER},
         on_reconnected_change=_rerun,
         height=0,
