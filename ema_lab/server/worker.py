@@ -20,22 +20,22 @@ APP = Path(__file__).resolve().parents[2] / "app.py"
 
 
 def warm() -> None:
-    """Import every module a page imports, and load every compiled kernel."""
+    """Import every module of EMA Lab (the pages import theirs from it), and load every
+    compiled kernel."""
     import pandas  # noqa: F401  (whole before any session thread: see app.py)
 
-    import ema_lab.lessons
-    import ema_lab.ui
+    import ema_lab
     from ema_core import _kernels
 
-    for package in (ema_lab.lessons, ema_lab.ui):
-        for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+    for module in pkgutil.walk_packages(ema_lab.__path__, "ema_lab."):
+        if not module.name.endswith("__main__"):  # a command, not a module to load
             importlib.import_module(module.name)
     _kernels.warm_up()
 
 
 def main(argv: list[str] | None = None) -> None:
     warm()
-    from streamlit.web import cli
+    from streamlit.web import cli  # this module is a Streamlit process's entry point
 
     sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]
     cli.main()

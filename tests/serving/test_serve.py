@@ -116,21 +116,23 @@ def cluster():
         stderr=subprocess.STDOUT,
         text=True,
     )
-    lines = []
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        lines.append(line)
-        if line.startswith("EMA Lab:") or proc.poll() is not None:
-            break
-    assert any(line.startswith("EMA Lab:") for line in lines), "".join(lines)
-    base = f"http://127.0.0.1:{port}"
-    workers = {p: pid for p, pid in worker_pids().items() if port < p <= port + 2}
-    assert len(workers) == 2, workers
-    yield base, proc, workers, lines
-    if proc.poll() is None:
-        proc.terminate()
-        proc.wait(timeout=30)
+    try:  # stopped however the module ends: a failed check here left a hall running
+        lines = []
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            lines.append(line)
+            if line.startswith("EMA Lab:") or proc.poll() is not None:
+                break
+        assert any(line.startswith("EMA Lab:") for line in lines), "".join(lines)
+        base = f"http://127.0.0.1:{port}"
+        workers = {p: pid for p, pid in worker_pids().items() if port < p <= port + 2}
+        assert len(workers) == 2, workers
+        yield base, proc, workers, lines
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=30)
 
 
 def test_static_assets_are_gzipped_and_cached(cluster):
