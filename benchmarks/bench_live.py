@@ -9,7 +9,8 @@ of one run, not runs. For each page whose main chart follows the decay in the br
 
 - **keys**: ``--presses`` presses of an arrow key on the decay slider, 250 ms apart (a
   reader stepping through the stops): from the key's event to the first animation frame
-  after the chart's first EMA line was redrawn;
+  after the chart's first EMA line was redrawn; then the same presses 50 ms apart (a quick
+  reader, a key held down); and for each, the messages the browser sent the server;
 - **drag**: the thumb dragged across the rail, a pointer move every 16 ms for
   ``--drag-seconds``: for each move that changed the slider's stop, the time to the first
   frame that drew it; moves not drawn before the release are counted apart ("unanswered");
@@ -98,12 +99,24 @@ def measure(browser, base: str, page: str, chart: str, trace: str, args) -> dict
     slider = tab.locator(".st-key-decay").get_by_role("slider")
     slider.focus()
     tab.evaluate(START, [chart, trace, False])
+    sent.clear()
     for k in range(args.presses):
         tab.keyboard.press("ArrowRight" if (k // 5) % 2 == 0 else "ArrowLeft")
         tab.wait_for_timeout(250)
     tab.wait_for_function(IDLE, timeout=60_000, polling=50)
     keys = tab.evaluate(RESULTS)["done"]
-    settle(tab, 300)
+    stuck = not _caught_up(tab)
+    keys_sent = len(sent)
+    # A burst: the same presses 50 ms apart (a quick reader, a key held down).
+    tab.evaluate(START, [chart, trace, False])
+    sent.clear()
+    for _ in range(args.presses):  # one way: a burst that came back would draw nothing new
+        tab.keyboard.press("ArrowRight")
+        tab.wait_for_timeout(50)
+    tab.wait_for_function(IDLE, timeout=60_000, polling=50)
+    burst = tab.evaluate(RESULTS)["done"]
+    stuck |= not _caught_up(tab)
+    burst_sent = len(sent)
     # The drag, from the thumb towards the rail's right end (ending elsewhere than it
     # started: a drag back to its stop tells the server nothing).
     thumb = tab.locator(".st-key-decay [data-testid=stSliderThumbValue]").locator("xpath=..")
@@ -127,12 +140,30 @@ def measure(browser, base: str, page: str, chart: str, trace: str, args) -> dict
     tab.close()
     return {
         "keys": keys,
+        "keys_sent": keys_sent,
+        "burst": burst,
+        "burst_sent": burst_sent,
+        "stuck": stuck,
         "drag": during["done"],
         "unanswered": len(during["pending"]),
         "release": release,
         "sent_during": sent_during,
         "sent_after": len(sent) - sent_during,
     }
+
+
+def _caught_up(tab) -> bool:
+    """Whether the server's chart caught up with the slider within 10 s; if not, the page
+    is left to give up waiting (15 s after the last move) before the next measurement."""
+    from playwright.sync_api import TimeoutError
+
+    try:
+        settle(tab, 300)
+        return True
+    except TimeoutError:
+        tab.wait_for_timeout(15_000)
+        settle(tab, 300)
+        return False
 
 
 def ms(values: list[float]) -> str:
@@ -167,14 +198,21 @@ def main() -> None:
 
     print()
     print(
-        "| page | served | key → paint | drag move → paint | drag moves unanswered "
+        "| page | served | key → paint | sent, keys 250 ms apart | key → paint, burst "
+        "| sent, keys 50 ms apart | drag move → paint | drag moves unanswered "
         "| release → paint | sent during drag / after |"
     )
-    print("|---|---|---|---|---:|---|---|")
+    print("|---|---|---|---:|---|---:|---|---:|---|---|")
     for page, name, r in rows:
         print(
-            f"| /{page} | {name} | {ms(r['keys'])} | {ms(r['drag'])} | {r['unanswered']} "
+            f"| /{page} | {name} | {ms(r['keys'])} | {r['keys_sent']} | {ms(r['burst'])} "
+            f"| {r['burst_sent']} | {ms(r['drag'])} | {r['unanswered']} "
             f"| {ms(r['release'])} | {r['sent_during']} / {r['sent_after']} |"
+            + (
+                " the server's chart did not catch up with the keys within 10 s |"
+                if r["stuck"]
+                else ""
+            )
         )
     if args.against:
         print("\nRatios, this checkout over the other (median key → paint):")

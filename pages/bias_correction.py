@@ -21,7 +21,7 @@ frame.prose(
 
 left, main = frame.columns([4, 11])
 with left:  # the decay first after the title, for a keyboard too
-    decay = controls.decay_input(0.9)
+    decay = controls.decay_input(0.9, live=True)
     signal = controls.signal_input(default="noisy_constant", default_n=200, folded=True)
 view = view_for(signal, decay)
 

@@ -21,7 +21,7 @@ left, right = frame.columns([2, 3])
 with left:
     if not LAYOUT.compact:
         frame.formula(r"\mathrm{ema}_t = \beta\,\mathrm{ema}_{t-1} + (1-\beta)\,x_t")
-    decay = controls.decay_input(0.9)
+    decay = controls.decay_input(0.9, live=True)
     x = controls.generated(*lesson.view.signal_for(decay))
     view = lesson.view.home_view(x, decay)
     frame.prose(view.memory)

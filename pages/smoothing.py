@@ -51,7 +51,7 @@ frame.page_title(PAGE)
 def decay_and_main_chart():
     left, main = frame.columns([4, 11])
     with left:
-        decay = controls.decay_input(0.99)
+        decay = controls.decay_input(0.99, live=True)
         signal = controls.signal_input(folded=True)
         # Folded, so that on a phone (columns stack) the chart follows the decay slider.
         more = st.expander("start ema₀, shaded window")

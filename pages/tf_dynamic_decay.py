@@ -17,7 +17,7 @@ frame.page_title(PAGE)
 # pushed it below a 1280×720 projector's fold.
 left, right = frame.columns([2, 3], gap="medium")
 with left:
-    decay = controls.decay_input(0.999)
+    decay = controls.decay_input(0.999, live=True)
 schedule = schedule_for(decay)
 sharing.main_chart_may_stop(schedule.chart, PAGE, where=right)
 frame.stop_if_compact()

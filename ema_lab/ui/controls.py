@@ -25,7 +25,7 @@ from ema_lab.model.signal import (
     UPLOAD,
     Signal,
 )
-from ema_lab.ui import cache, frame, readouts, state, uploads, widgets
+from ema_lab.ui import cache, first_paint, frame, live_decay, readouts, state, uploads, widgets
 
 
 @dataclass(frozen=True)
@@ -79,9 +79,15 @@ def decay_controls(key: str = "decay") -> DecayControls:
     )
 
 
-def decay_input(default: float = 0.99, *, key: str = "decay", readout: bool = True) -> float:
+def decay_input(
+    default: float = 0.99, *, key: str = "decay", readout: bool = True, live: bool = False
+) -> float:
     """Pick a decay directly on a scale fine near 1, or through half-life, window, span or
     lag; returns the decay in effect, and shows it in every unit under the input.
+
+    ``live``: the page's main chart follows the decay slider in the browser
+    (`ema_lab.ui.live_decay`), so the server is told its value once the reader lets go, not
+    at every stop on the way.
 
     Switching the unit keeps the decay in effect: the new input, drawn anew, starts at
     its value there (for the page's own decay, the one carried from page to page).
@@ -91,7 +97,11 @@ def decay_input(default: float = 0.99, *, key: str = "decay", readout: bool = Tr
     compact = state.layout().compact
     by = "decay" if compact else widgets.draw(controls.by)
     shown = controls.decay if by == "decay" else controls.amounts[by]
-    if by == "decay":
+    if by == "decay" and live:
+        decay = float(widgets.draw(shown, default=default, on_change="ignore"))
+        if not first_paint.pending():  # a first run's slider is held, never moved
+            live_decay.tell_server_on_release(shown.key)
+    elif by == "decay":
         decay = float(widgets.draw(shown, default=default))
     else:
         unit = UNITS[by]

@@ -10,6 +10,12 @@ them in the next animation frame. The server's chart, when it comes, is the same
 last bit; until then the page's other words about the decay are faded and the chart is
 marked busy.
 
+While the lines are answered in the page, the server is told the decay once the reader lets
+go (`tell_server_on_release`): the slider holds its moves in the browser (Streamlit's
+``on_change="ignore"``), and a watcher beside it asks for one run when a drag is let go, or
+when no key has moved it for `QUIET_MS`. Twenty arrow-key presses were twenty reruns, each a
+NumPy run and a chart for the server to send; they are one.
+
 The lines are described by the lesson's view (`ema_lab.plot.live_lines.LiveLines`). The
 element's data does not depend on the decay, so Streamlit sends it once and, while it stays
 the same, only a reference to it (its ForwardMsg cache, for elements over 10 kB).
@@ -79,3 +85,87 @@ def follow_decay(chart_key: str, live: LiveLines, where=st, *, slider: str = "de
             key=f"{KEY}{chart_key}",
             height=0,
         )
+
+
+QUIET_MS = 250
+"""How long the slider rests, its pointer up, before the server is told its value: longer than
+the gap between a reader's key presses (a clicker's, or a key held down, repeats faster)."""
+
+# The server is asked (a trigger's run) once the reader lets go: RELEASE_MS after a drag's
+# pointer is up, or once keys have left the slider alone for QUIET_MS; never while the
+# pointer holds it, and only if its stop differs from the one the server last ran with.
+_RELEASE_JS = f"""
+export default function ({{ data, setTriggerValue }}) {{
+  const QUIET_MS = {QUIET_MS}, RELEASE_MS = 30;
+  const box = () => document.querySelector(`.st-key-${{data.slider}}`);
+  const shown = () => box()?.querySelector('input[type="range"]')?.getAttribute("aria-valuetext");
+  // The stop the server last ran with: a run that draws the slider again sets its value
+  // text again (the same text), which is no move.
+  let told = shown(), held = false, letGo = false, timer = 0;
+  const ask = () => {{
+    timer = 0;
+    letGo = false;
+    const now = shown();
+    if (held || now === undefined || now === told) return;
+    told = now;
+    setTriggerValue("released", true);
+  }};
+  const rest = (ms = QUIET_MS) => {{
+    clearTimeout(timer);
+    timer = setTimeout(ask, ms);
+  }};
+  // (The slider sets its last stop's text after the pointer is up: still the drag's end.)
+  const observer = new MutationObserver((changes) => {{
+    if (changes.some((c) => box()?.contains(c.target))) rest(letGo ? RELEASE_MS : QUIET_MS);
+  }});
+  observer.observe(document.body, {{
+    subtree: true, attributes: true, attributeFilter: ["aria-valuetext"],
+  }});
+  const down = (event) => {{
+    if (box()?.contains(event.target)) held = true;
+  }};
+  const up = () => {{
+    if (!held) return;
+    held = false;
+    letGo = true;
+    rest(RELEASE_MS);  // a drag let go is over: asked once the slider has drawn its stop
+  }};
+  const key = () => {{
+    letGo = false;
+  }};
+  document.addEventListener("keydown", key, {{ capture: true }});
+  document.addEventListener("pointerdown", down, {{ capture: true }});
+  for (const type of ["pointerup", "pointercancel"]) window.addEventListener(type, up);
+  return () => {{
+    observer.disconnect();
+    clearTimeout(timer);
+    document.removeEventListener("pointerdown", down, {{ capture: true }});
+    document.removeEventListener("keydown", key, {{ capture: true }});
+    for (const type of ["pointerup", "pointercancel"]) window.removeEventListener(type, up);
+  }};
+}}
+"""
+RELEASE_KEY = "ema_lab_release_"  # the key of each slider's watcher starts so
+
+_release = st.components.v2.component(
+    "ema_lab_release",
+    js=_RELEASE_JS,
+    css=f'[class*="st-key-{RELEASE_KEY}"] {{\n  display: none;\n}}',
+    isolate_styles=False,
+)
+
+
+def tell_server_on_release(slider: str) -> None:
+    """Mount the watcher that asks for a run once the reader lets go of the slider
+    ``slider`` (drawn with ``on_change="ignore"``), where the slider is, so that the run is
+    its fragment's if it has one."""
+    _release(
+        key=f"{RELEASE_KEY}{slider}",
+        data={"slider": slider},
+        on_released_change=_told,
+        height=0,
+    )
+
+
+def _told() -> None:
+    """Nothing to do: the run is the point (the slider's value comes with it)."""

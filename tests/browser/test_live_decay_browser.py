@@ -1,6 +1,7 @@
 """The decay answered in the browser (`ema_lab.ui.live_decay`): while the slider moves, the
 main chart's EMA lines are computed in the page, equal to `ema_core`'s; the server is asked
-when the reader lets go, and its chart is then the same, number for number.
+once the reader lets go (a drag released, a burst of key presses over), and its chart is then
+the same, number for number.
 
 One tab per page walks several decays: arrow keys, End, Home, a drag. What the page computed
 is read from the chart (``__emaLabLive``), what it drew from the line's SVG path, what the
@@ -196,6 +197,15 @@ def test_the_decay_moves_the_lines_in_the_browser_as_ema_core_computes_them(tabs
         _check_stop(tab, page, released)
         assert len(sent) == 1  # the release
         assert (tab.evaluate(COMPUTED, key) or {}).get("decay") in (released, None)
+        # Keys too: presses quicker than the slider's rest are one run, when it rests.
+        tab.wait_for_function(CAUGHT_UP, timeout=30_000)
+        sent.clear()
+        slider.focus()
+        for _ in range(6):
+            tab.keyboard.press("ArrowLeft")
+            tab.wait_for_timeout(60)
+        _check_stop(tab, page, DECAY_GRID[DECAY_GRID.index(released) - 6])
+        assert len(sent) == 1, len(sent)
         tab.remove_listener("websocket", heard)
 
 
