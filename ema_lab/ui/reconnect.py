@@ -111,11 +111,9 @@ WORKER = os.environ.get(WORKER_ENV, "")
 def watch() -> None:
     """Mount the watcher (the router does, after the page, on every run). Its key names
     the process and the session, so that a run in another one mounts it anew and tells the
-    page where it ran. A return home that nginx sent elsewhere again (each of its processes
-    keeps its own count of a worker's failures, so one may still route around the worker
-    another already sends requests to) lands in a new session on the same worker as before:
-    keyed by the process alone, the watcher stayed mounted, the page was never told, and it
-    stopped asking to go home."""
+    page where it ran: a return home that nginx still routed elsewhere lands in a new
+    session on the same worker as before, and keyed by the process alone the watcher stayed
+    mounted there, untold, and the page stopped asking to go home."""
     ctx = get_script_run_ctx()
     session = ctx.session_id if ctx else ""
     _component(
