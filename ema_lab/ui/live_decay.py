@@ -99,9 +99,16 @@ export default function ({{ data, setTriggerValue }}) {{
   const QUIET_MS = {QUIET_MS}, RELEASE_MS = 30;
   const box = () => document.querySelector(`.st-key-${{data.slider}}`);
   const shown = () => box()?.querySelector('input[type="range"]')?.getAttribute("aria-valuetext");
+  // One watcher a slider: a run may mount this element anew while the last one still
+  // watches, and two asked twice for one move. The new one takes over what the last knew.
+  const registry = (window.__emaLabRelease = window.__emaLabRelease || {{}});
+  const before = registry[data.slider];
+  const last = before?.stop();
+  const samePage = before?.page === location.pathname;
   // The stop the server last ran with: a run that draws the slider again sets its value
   // text again (the same text), which is no move.
-  let told = shown(), held = false, letGo = false, timer = 0;
+  let told = samePage ? last.told : shown(), held = samePage && last.held;
+  let letGo = false, timer = 0;
   const ask = () => {{
     timer = 0;
     letGo = false;
@@ -136,12 +143,20 @@ export default function ({{ data, setTriggerValue }}) {{
   document.addEventListener("keydown", key, {{ capture: true }});
   document.addEventListener("pointerdown", down, {{ capture: true }});
   for (const type of ["pointerup", "pointercancel"]) window.addEventListener(type, up);
-  return () => {{
+  if (samePage && last.waiting) rest();  // a move the last one had not told yet
+  const stop = () => {{
     observer.disconnect();
+    const waiting = timer !== 0;
     clearTimeout(timer);
     document.removeEventListener("pointerdown", down, {{ capture: true }});
     document.removeEventListener("keydown", key, {{ capture: true }});
     for (const type of ["pointerup", "pointercancel"]) window.removeEventListener(type, up);
+    if (registry[data.slider]?.stop === stop) delete registry[data.slider];
+    return {{ told, held, waiting }};
+  }};
+  registry[data.slider] = {{ stop, page: location.pathname }};
+  return () => {{
+    stop();
   }};
 }}
 """
