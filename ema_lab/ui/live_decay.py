@@ -155,9 +155,7 @@ export default function ({{ data, setTriggerValue }}) {{
     return {{ told, held, waiting }};
   }};
   registry[data.slider] = {{ stop, page: location.pathname }};
-  return () => {{
-    stop();
-  }};
+  return stop;
 }}
 """
 RELEASE_KEY = "ema_lab_release_"  # the key of each slider's watcher starts so
